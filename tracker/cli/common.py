@@ -1,0 +1,81 @@
+"""Options and output shared by commands: where sources come from, how lists print."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Callable, Sequence
+
+import yaml
+
+from .. import sources
+from ..errors import UsageError
+
+
+def add_source_args(parser: argparse.ArgumentParser, required: bool = False) -> None:
+    """The one convention: CPYTHON_DIR, or --bytecodes FILE [--optimizer FILE]."""
+    parser.add_argument(
+        "cpython_dir", nargs=None if required else "?", metavar="CPYTHON_DIR",
+        help="a CPython checkout" + ("" if required else " (default: the bundled snapshot)"),
+    )
+    parser.add_argument("--bytecodes", metavar="FILE", help="Python/bytecodes.c to read")
+    parser.add_argument("--optimizer", metavar="FILE", help="Python/optimizer_bytecodes.c to read")
+
+
+def source_set(args: argparse.Namespace) -> sources.SourceSet | None:
+    """The sources named on the command line, or None when none were named."""
+    if args.bytecodes:
+        if args.cpython_dir:
+            raise UsageError("give either CPYTHON_DIR or --bytecodes, not both")
+        return sources.from_files(args.bytecodes, args.optimizer)
+    if args.optimizer:
+        raise UsageError("--optimizer needs --bytecodes FILE as well")
+    if args.cpython_dir:
+        return sources.from_checkout(args.cpython_dir)
+    return None
+
+
+def require_sources(args: argparse.Namespace) -> sources.SourceSet:
+    found = source_set(args)
+    if found is None:
+        raise UsageError(
+            "no CPython sources given",
+            hint="pass a CPython checkout as CPYTHON_DIR, or --bytecodes FILE [--optimizer FILE]",
+        )
+    return found
+
+
+def add_format_args(parser: argparse.ArgumentParser, choices: Sequence[str] = ("table", "json", "yaml")) -> None:
+    parser.add_argument("--format", choices=list(choices), default="table",
+                        help="output format (default: table)")
+    parser.add_argument("--json", dest="format", action="store_const", const="json",
+                        help="shorthand for --format json")
+
+
+def emit(data: Any, fmt: str, table: Callable[[], None] | None = None) -> None:
+    """Print ``data`` as JSON or YAML, or call ``table`` for the human format."""
+    if fmt == "json":
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif fmt == "yaml":
+        yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
+    elif table is not None:
+        table()
+    else:
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A rich table on a terminal, plain aligned columns when piped."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for h in headers:
+        table.add_column(h, overflow="fold")
+    for row in rows:
+        table.add_row(*["" if c is None else str(c) for c in row])
+    console.print(table)

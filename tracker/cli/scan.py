@@ -1,0 +1,53 @@
+"""``jit-tracker scan``: parse a checkout's definitions and summarise what is there."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from .. import model
+from .common import add_format_args, add_source_args, emit, print_table, require_sources
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "scan", help="parse a CPython checkout and print a summary",
+        description="Read Python/bytecodes.c and Python/optimizer_bytecodes.c and print "
+        "counts of what they define, and how long reading them took.",
+    )
+    add_source_args(p)
+    add_format_args(p)
+    p.set_defaults(func=run)
+
+
+def summary(m: model.Model) -> dict:
+    return {
+        "instructions": len(m.instructions),
+        "uops": len(m.uops),
+        "families": len(m.families),
+        "pseudos": len(m.pseudos),
+        "labels": len(m.labels),
+        "optimizer_cases": len(m.optimizer_cases),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    srcs = require_sources(args)
+    m = model.load(srcs)
+    elapsed = time.perf_counter() - start
+    data = {
+        "source": {"origin": srcs.origin, "bytecodes": srcs.bytecodes.name,
+                   "optimizer": srcs.optimizer.name if srcs.optimizer else None,
+                   "revision": srcs.revision},
+        "counts": summary(m),
+        "seconds": round(elapsed, 4),
+    }
+
+    def table() -> None:
+        print_table(["what", "count"], list(data["counts"].items()),
+                    title=f"{srcs.bytecodes.name}")
+        print(f"scanned in {elapsed * 1000:.0f} ms")
+
+    emit(data, args.format, table)
+    return 0

@@ -1,0 +1,252 @@
+"""The DSL's syntax tree: frozen dataclasses that remember where they came from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, Union
+
+from .lexer import SourceFile, Token, mask_code
+
+
+@dataclass(frozen=True, slots=True)
+class StackItem:
+    """A stack effect: ``name``, ``name: type``, ``name[size]`` or ``name if (cond)``."""
+
+    name: str
+    type: str | None = None
+    size: str | None = None
+    cond: str | None = None
+
+    @property
+    def is_array(self) -> bool:
+        return self.size is not None
+
+    @property
+    def is_unused(self) -> bool:
+        return self.name == "unused"
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "size": self.size}
+        if self.type is not None:
+            out["type"] = self.type
+        if self.cond is not None:
+            out["cond"] = self.cond
+        return out
+
+    def __str__(self) -> str:
+        text = self.name
+        if self.type:
+            text += f": {self.type}"
+        if self.size is not None:
+            text += f"[{self.size}]"
+        if self.cond is not None:
+            text += f" if ({self.cond})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class CacheItem:
+    """A cache entry ``name/N``: inline-cache words, not a stack item."""
+
+    name: str
+    size: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "cache": self.size}
+
+    def __str__(self) -> str:
+        return f"{self.name}/{self.size}"
+
+
+InputItem = Union[StackItem, CacheItem]
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    file: str
+    line: int
+    col: int
+    end_line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A C body ``{ ... }``: a span of its source file, tokenized on demand."""
+
+    source: SourceFile = field(repr=False, compare=False)
+    start: int  # offset of '{'
+    end: int  # offset just past '}'
+
+    @property
+    def text(self) -> str:
+        return self.source.text[self.start : self.end]
+
+    @cached_property
+    def code(self) -> str:
+        """The body with comments and literal contents blanked (same offsets)."""
+        return mask_code(self.text)
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return self.source.tokens(self.start, self.end)
+
+    def line_col(self, index: int) -> tuple[int, int]:
+        """Line and column of an index into :attr:`text` / :attr:`code`."""
+        return self.source.line_col(self.start + index)
+
+    def uses(self, name: str) -> bool:
+        """Whether identifier ``name`` occurs in the code (not in comments or strings)."""
+        return re.search(rf"\b{re.escape(name)}\b", self.code) is not None
+
+
+@dataclass(frozen=True)
+class Node:
+    name: str
+    loc: Location
+
+    kind = "?"
+
+    def header_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "name": self.name, "file": self.loc.file, "line": self.loc.line}
+
+
+@dataclass(frozen=True)
+class InstDef(Node):
+    """``inst(NAME, (in -- out)) { ... }`` or ``op(...)``, with its annotations."""
+
+    keyword: Literal["inst", "op"]
+    annotations: tuple[str, ...]
+    inputs: tuple[InputItem, ...]
+    outputs: tuple[StackItem, ...]
+    body: Body
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return self.keyword
+
+    @property
+    def stack_inputs(self) -> tuple[StackItem, ...]:
+        return tuple(i for i in self.inputs if isinstance(i, StackItem))
+
+    @property
+    def caches(self) -> tuple[CacheItem, ...]:
+        return tuple(i for i in self.inputs if isinstance(i, CacheItem))
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.header_json()
+        out["end_line"] = self.loc.end_line
+        out["annotations"] = list(self.annotations)
+        out["inputs"] = [i.to_json() for i in self.inputs]
+        out["outputs"] = [o.to_json() for o in self.outputs]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class UopRef:
+    """A uop named as a part of a macro, with where it is named."""
+
+    name: str
+    loc: Location
+
+    def __str__(self) -> str:
+        return self.name
+
+
+MacroPart = Union[UopRef, CacheItem]
+
+
+@dataclass(frozen=True)
+class MacroDef(Node):
+    """``macro(NAME) = part + part ... ;``"""
+
+    parts: tuple[MacroPart, ...]
+    kind = "macro"
+
+    @property
+    def uop_names(self) -> list[str]:
+        return [p.name for p in self.parts if isinstance(p, UopRef)]
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.header_json()
+        out["end_line"] = self.loc.end_line
+        out["annotations"] = []
+        out["parts"] = [str(p) for p in self.parts]
+        return out
+
+
+@dataclass(frozen=True)
+class FamilyDef(Node):
+    """``family(HEAD, SIZE) = { MEMBER, ... };`` (members exclude the head)."""
+
+    size: str
+    members: tuple[str, ...]
+    member_locs: tuple[Location, ...] = field(compare=False, repr=False)
+    kind = "family"
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.header_json()
+        out["end_line"] = self.loc.end_line
+        out["annotations"] = []
+        out["size"] = self.size
+        out["members"] = list(self.members)
+        return out
+
+
+@dataclass(frozen=True)
+class PseudoDef(Node):
+    """``pseudo(NAME, (in -- out)[, (FLAGS)]) = { TARGET, ... };``"""
+
+    inputs: tuple[InputItem, ...]
+    outputs: tuple[StackItem, ...]
+    flags: tuple[str, ...]
+    targets: tuple[str, ...]
+    as_sequence: bool
+    target_locs: tuple[Location, ...] = field(compare=False, repr=False)
+    kind = "pseudo"
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.header_json()
+        out["end_line"] = self.loc.end_line
+        out["annotations"] = []
+        out["inputs"] = [i.to_json() for i in self.inputs]
+        out["outputs"] = [o.to_json() for o in self.outputs]
+        out["flags"] = list(self.flags)
+        out["targets"] = list(self.targets)
+        if self.as_sequence:
+            out["as_sequence"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class LabelDef(Node):
+    """``label(NAME) { ... }`` or ``spilled label(NAME) { ... }``."""
+
+    spilled: bool
+    body: Body
+    kind = "label"
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.header_json()
+        out["end_line"] = self.loc.end_line
+        out["annotations"] = ["spilled"] if self.spilled else []
+        return out
+
+
+Definition = Union[InstDef, MacroDef, FamilyDef, PseudoDef, LabelDef]
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """All definitions of one file, in file order."""
+
+    source: SourceFile = field(repr=False)
+    definitions: tuple[Definition, ...]
+
+    @property
+    def filename(self) -> str:
+        return self.source.filename

@@ -1,0 +1,265 @@
+"""Tokens of the instruction-definition DSL and of the C bodies it wraps.
+
+Speed matters here (a full scan must stay well under a tenth of CPython's own
+generator), so the lexer is a single compiled regular expression, positions are
+plain offsets turned into line/column only when asked, and C bodies are skipped
+by a brace matcher rather than tokenized; their tokens are produced on demand.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..errors import DSLError
+
+# Calls and names that the DSL gives a meaning of its own inside C bodies.
+DSL_SPECIALS = frozenset(
+    {
+        "DEOPT_IF", "EXIT_IF", "ERROR_IF", "ERROR_NO_POP", "DECREF_INPUTS",
+        "SYNC_SP", "DEAD", "INPUTS_DEAD", "CHECK_PERIODIC", "DISPATCH",
+        "DISPATCH_INLINED", "DISPATCH_SAME_OPARG", "GO_TO_INSTRUCTION", "JUMPBY",
+        "SAVE_STACK", "RELOAD_STACK", "AT_END_EXIT_IF", "HANDLE_PENDING_AND_DEOPT_IF",
+        "LLTRACE_RESUME_FRAME", "PyStackRef_CLOSE", "PyStackRef_XCLOSE",
+        "PyStackRef_CLOSE_SPECIALIZED", "INSTRUCTION_SIZE", "this_instr", "oparg",
+        "oparg1", "oparg2", "exception_unwind",
+    }
+)
+
+# Keywords of the DSL's top level. `family` and `pseudo` are ordinary identifiers in C.
+DSL_KEYWORDS = frozenset({"inst", "op", "macro", "family", "pseudo", "label", "spilled"})
+
+ANNOTATIONS = frozenset(
+    {
+        "pure", "override", "specializing", "register", "replaced", "tier1", "tier2",
+        "no_save_ip", "split", "guard", "replicate",
+    }
+)
+
+_TOKEN = re.compile(
+    r"""
+     (?P<ws>[ \t\r\f\v\n]+)
+    |(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
+    |(?P<badcomment>/\*)
+    |(?P<pp>\#(?:[^\n\\]|\\[\s\S])*)
+    |(?P<ident>[A-Za-z_][A-Za-z_0-9]*)
+    |(?P<number>(?:0[xX][0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)[uUlLfF]*)
+    |(?P<string>"(?:[^"\\\n]|\\.)*")
+    |(?P<char>'(?:[^'\\\n]|\\.)*')
+    |(?P<badstring>["'])
+    |(?P<op>\.\.\.|<<=|>>=|->|\+\+|--|&&|\|\||<<|>>|[-+*/%&|^!=<>]=|[-+*/%&|^!=<>~?:;,.(){}\[\]\\])
+    |(?P<bad>\S)
+    """,
+    re.X,
+)
+
+# Chunks of a C body: everything that cannot hold a brace is swallowed whole.
+_BODY_CHUNK = re.compile(
+    r"""
+     [^{}"'/\n]+
+    |\n[ \t]*\#(?:[^\n\\]|\\[\s\S])*
+    |\n
+    |//[^\n]*
+    |/\*[\s\S]*?\*/
+    |"(?:[^"\\\n]|\\.)*"
+    |'(?:[^'\\\n]|\\.)*'
+    |(?P<brace>[{}])
+    |(?P<badcomment>/\*)
+    |(?P<badstring>["'])
+    |/
+    """,
+    re.X,
+)
+
+# Comments and literals, blanked out of bodies so that rules can search code only.
+_MASKABLE = re.compile(r"""//[^\n]*|/\*[\s\S]*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+
+
+def _blank(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text[0] in "\"'":
+        return text[0] + " " * (len(text) - 2) + text[-1]
+    return re.sub(r"[^\n]", " ", text)
+
+
+def mask_code(text: str) -> str:
+    """Return ``text`` with comments and the insides of literals replaced by spaces.
+
+    Offsets and line breaks are unchanged, so a match in the masked text points at
+    the same place in the original.
+    """
+    return _MASKABLE.sub(_blank, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # ident, special, number, string, char, op, pp, comment
+    text: str
+    line: int
+    col: int
+    offset: int
+
+
+class SourceFile:
+    """The text of one input file, with cheap offset → line/column conversion."""
+
+    def __init__(self, filename: str, text: str):
+        self.filename = filename
+        self.text = text
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(m.end() for m in re.finditer("\n", self.text))
+        return starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset``."""
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def line_text(self, line: int) -> str:
+        starts = self._line_starts
+        if not 1 <= line <= len(starts):
+            return ""
+        begin = starts[line - 1]
+        end = self.text.find("\n", begin)
+        return self.text[begin : end if end >= 0 else len(self.text)]
+
+    def error(self, message: str, offset: int, hint: str | None = None) -> DSLError:
+        line, col = self.line_col(offset)
+        return DSLError(message, self.filename, line, col, self.line_text(line), hint)
+
+    def skip_body(self, open_offset: int, limit: int) -> int:
+        """Given the offset of a body's ``{``, return the offset just past its ``}``."""
+        text = self.text
+        depth = 0
+        pos = open_offset
+        match_at = _BODY_CHUNK.match
+        while pos < limit:
+            m = match_at(text, pos, limit)
+            assert m is not None  # the last alternative matches any single '/'
+            kind = m.lastgroup
+            if kind == "brace":
+                if text[pos] == "{":
+                    depth += 1
+                else:
+                    depth -= 1
+                    if depth == 0:
+                        return m.end()
+            elif kind == "badcomment":
+                raise self.error("comment is never closed ('/*' without '*/')", pos)
+            elif kind == "badstring":
+                what = "string" if text[pos] == '"' else "character"
+                raise self.error(f"{what} literal is never closed on its line", pos)
+            pos = m.end()
+        raise self.error(
+            "body is never closed: no matching '}' for this '{'",
+            open_offset,
+            hint="check for a missing '}' in this definition or a stray '{' in it",
+        )
+
+    def tokens(self, start: int, end: int, keep_comments: bool = False) -> list[Token]:
+        """Tokenize ``text[start:end]`` (a C body or any other span)."""
+        out: list[Token] = []
+        text = self.text
+        line_col = self.line_col
+        for m in _TOKEN.finditer(text, start, end):
+            kind = m.lastgroup
+            if kind == "ws" or (kind == "comment" and not keep_comments):
+                continue
+            pos = m.start()
+            if kind == "badcomment":
+                raise self.error("comment is never closed ('/*' without '*/')", pos)
+            if kind == "badstring":
+                raise self.error("literal is never closed on its line", pos)
+            if kind == "bad":
+                raise self.error(f"unexpected character {m.group()!r}", pos)
+            value = m.group()
+            if kind == "ident" and value in DSL_SPECIALS:
+                kind = "special"
+            line, col = line_col(pos)
+            out.append(Token(kind, value, line, col, pos))
+        return out
+
+
+class HeaderScanner:
+    """Token-at-a-time scanner for the DSL's top level (definition headers).
+
+    Headers are short, so they are scanned one token at a time; bodies are jumped
+    over with :meth:`SourceFile.skip_body`.
+    """
+
+    __slots__ = ("src", "text", "pos", "end", "_peeked")
+
+    def __init__(self, src: SourceFile, start: int, end: int):
+        self.src = src
+        self.text = src.text
+        self.pos = start
+        self.end = end
+        self._peeked: tuple[str, str, int, int] | None = None
+
+    def peek(self) -> tuple[str, str, int, int]:
+        """Next significant token as (kind, text, start, end); kind 'eof' at the end."""
+        if self._peeked is not None:
+            return self._peeked
+        text, pos, end = self.text, self.pos, self.end
+        while pos < end:
+            m = _TOKEN.match(text, pos, end)
+            assert m is not None
+            kind = m.lastgroup
+            if kind in ("ws", "comment", "pp"):
+                pos = m.end()
+                continue
+            if kind == "badcomment":
+                raise self.src.error("comment is never closed ('/*' without '*/')", pos)
+            if kind == "badstring":
+                raise self.src.error("literal is never closed on its line", pos)
+            if kind == "bad":
+                raise self.src.error(f"unexpected character {m.group()!r}", pos)
+            self.pos = pos
+            self._peeked = (kind, m.group(), pos, m.end())
+            return self._peeked
+        self.pos = end
+        self._peeked = ("eof", "", end, end)
+        return self._peeked
+
+    def next(self) -> tuple[str, str, int, int]:
+        tok = self.peek()
+        self._peeked = None
+        self.pos = tok[3]
+        return tok
+
+    def accept(self, text: str) -> tuple[str, str, int, int] | None:
+        tok = self.peek()
+        if tok[1] == text and tok[0] in ("op", "ident"):
+            return self.next()
+        return None
+
+    def expect(self, text: str, what: str) -> tuple[str, str, int, int]:
+        tok = self.peek()
+        if tok[1] == text and tok[0] in ("op", "ident"):
+            return self.next()
+        raise self.src.error(f"expected {text!r} {what}, found {describe(tok)}", tok[2])
+
+    def expect_ident(self, what: str) -> tuple[str, str, int, int]:
+        tok = self.peek()
+        if tok[0] == "ident":
+            return self.next()
+        raise self.src.error(f"expected {what}, found {describe(tok)}", tok[2])
+
+    def reset(self, pos: int) -> None:
+        self.pos = pos
+        self._peeked = None
+
+
+def describe(tok: tuple[str, str, int, int]) -> str:
+    if tok[0] == "eof":
+        return "end of input"
+    text = tok[1] if len(tok[1]) <= 40 else tok[1][:37] + "..."
+    return repr(text)

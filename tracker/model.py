@@ -1,0 +1,248 @@
+"""The resolved model: instructions, uops, families, pseudos, labels and optimizer cases.
+
+The parser gives definitions in file order; this layer links them the way CPython's
+analyzer does: an ``inst`` is an instruction made of one implicit uop ``_NAME``, a
+``macro`` is an instruction made of the uops it names (a bare instruction name in a
+macro means that instruction's implicit uop, as in ``... + POP_TOP``), a ``family``
+links specialised instructions to their head, and ``optimizer_bytecodes.c`` supplies
+abstract cases keyed by uop name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from .dsl import (
+    Body, CacheItem, FamilyDef, InstDef, LabelDef, Location, MacroDef, ParsedFile,
+    PseudoDef, StackItem, UopRef, parse_text,
+)
+from .errors import DSLError
+from .sources import SourceSet
+
+
+@dataclass(eq=False)
+class Uop:
+    """A micro-op: an ``op``, or the single uop an ``inst`` stands for."""
+
+    name: str
+    definition: InstDef
+    implicit: bool  # True for the uop of an ``inst``
+    instructions: list[str] = field(default_factory=list)  # instructions using it, in order
+    optimizer_case: InstDef | None = None
+
+    @property
+    def annotations(self) -> tuple[str, ...]:
+        return self.definition.annotations
+
+    @property
+    def inputs(self) -> tuple[StackItem, ...]:
+        return self.definition.stack_inputs
+
+    @property
+    def outputs(self) -> tuple[StackItem, ...]:
+        return self.definition.outputs
+
+    @property
+    def caches(self) -> tuple[CacheItem, ...]:
+        return self.definition.caches
+
+    @property
+    def body(self) -> Body:
+        return self.definition.body
+
+    @property
+    def loc(self) -> Location:
+        return self.definition.loc
+
+
+@dataclass(frozen=True)
+class Part:
+    """One step of an instruction: a uop, or cache words it skips (``unused/1``)."""
+
+    text: str  # as written in the macro
+    uop: Uop | None  # None for a cache entry
+    cache: CacheItem | None = None
+
+    @property
+    def name(self) -> str:
+        return self.uop.name if self.uop else self.text
+
+
+@dataclass(eq=False)
+class Instruction:
+    name: str
+    kind: str  # "inst" or "macro"
+    definition: InstDef | MacroDef
+    parts: list[Part]
+    family: str | None = None  # the head's name, for the head and its members
+    specialized: bool = False  # a member of a family (not its head)
+
+    @property
+    def uops(self) -> list[Uop]:
+        return [p.uop for p in self.parts if p.uop is not None]
+
+    @property
+    def loc(self) -> Location:
+        return self.definition.loc
+
+
+@dataclass(frozen=True)
+class Family:
+    head: str
+    size: str
+    members: tuple[str, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Pseudo:
+    name: str
+    targets: tuple[str, ...]
+    flags: tuple[str, ...]
+    loc: Location
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    spilled: bool
+    loc: Location
+    body: Body
+
+
+Definition = Union[InstDef, MacroDef, FamilyDef, PseudoDef, LabelDef]
+
+
+@dataclass(eq=False)
+class Model:
+    instructions: dict[str, Instruction]
+    uops: dict[str, Uop]
+    families: dict[str, Family]
+    pseudos: dict[str, Pseudo]
+    labels: dict[str, Label]
+    optimizer_cases: dict[str, InstDef]
+    files: list[ParsedFile]
+    sources: SourceSet | None = None
+
+    @property
+    def definitions(self) -> list[Definition]:
+        return [d for f in self.files for d in f.definitions]
+
+    def uop(self, name: str) -> Uop | None:
+        return self.uops.get(name)
+
+
+def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
+          sources: SourceSet | None = None) -> Model:
+    """Resolve parsed files into a model; unknown names are errors with locations."""
+    ops: dict[str, Uop] = {}
+    inst_uops: dict[str, Uop] = {}
+    instructions: dict[str, Instruction] = {}
+    families: dict[str, Family] = {}
+    pseudos: dict[str, Pseudo] = {}
+    labels: dict[str, Label] = {}
+    seen: dict[str, Location] = {}
+    defs = bytecodes.definitions
+    src = bytecodes.source
+
+    def duplicate(name: str, loc: Location, what: str) -> DSLError:
+        return DSLError(
+            f"{what} {name!r} is defined twice (first at line {seen[name].line})",
+            loc.file, loc.line, loc.col, src.line_text(loc.line),
+            hint="mark the later definition 'override' if it is meant to replace the first",
+        )
+
+    for d in defs:
+        if isinstance(d, InstDef) and d.keyword == "op":
+            if d.name in ops and "override" not in d.annotations:
+                raise duplicate(d.name, d.loc, "op")
+            seen.setdefault(d.name, d.loc)
+            ops[d.name] = Uop(d.name, d, implicit=False)
+        elif isinstance(d, InstDef):
+            if d.name in instructions:
+                raise duplicate(d.name, d.loc, "instruction")
+            seen[d.name] = d.loc
+            uop = Uop("_" + d.name, d, implicit=True)
+            inst_uops[d.name] = uop
+            instructions[d.name] = Instruction(d.name, "inst", d, [Part(d.name, uop)])
+        elif isinstance(d, LabelDef):
+            labels[d.name] = Label(d.name, d.spilled, d.loc, d.body)
+
+    for d in defs:
+        if isinstance(d, MacroDef):
+            if d.name in instructions:
+                seen.setdefault(d.name, instructions[d.name].loc)
+                raise duplicate(d.name, d.loc, "instruction")
+            parts = []
+            for p in d.parts:
+                if isinstance(p, CacheItem):
+                    parts.append(Part(str(p), None, p))
+                elif p.name == "flush":
+                    parts.append(Part("flush", None))
+                else:
+                    uop = ops.get(p.name) or inst_uops.get(p.name)
+                    if uop is None:
+                        raise _unknown(src, p, f"macro {d.name}", "uop")
+                    parts.append(Part(p.name, uop))
+            instructions[d.name] = Instruction(d.name, "macro", d, parts)
+
+    for d in defs:
+        if isinstance(d, FamilyDef):
+            head = instructions.get(d.name)
+            if head is None:
+                raise DSLError(
+                    f"family head {d.name!r} is not an instruction", d.loc.file, d.loc.line,
+                    d.loc.col, src.line_text(d.loc.line),
+                )
+            head.family = d.name
+            for member, loc in zip(d.members, d.member_locs):
+                inst = instructions.get(member)
+                if inst is None:
+                    raise _unknown(src, UopRef(member, loc), f"family {d.name}", "instruction")
+                inst.family = d.name
+                inst.specialized = True
+            families[d.name] = Family(d.name, d.size, d.members, d.loc)
+        elif isinstance(d, PseudoDef):
+            for target, loc in zip(d.targets, d.target_locs):
+                if target not in instructions:
+                    raise _unknown(src, UopRef(target, loc), f"pseudo {d.name}", "instruction")
+            pseudos[d.name] = Pseudo(d.name, d.targets, d.flags, d.loc)
+
+    uops: dict[str, Uop] = {}
+    for u in list(ops.values()) + list(inst_uops.values()):
+        uops.setdefault(u.name, u)
+    for inst in instructions.values():
+        for u in inst.uops:
+            if inst.name not in u.instructions:
+                u.instructions.append(inst.name)
+
+    cases: dict[str, InstDef] = {}
+    if optimizer is not None:
+        for d in optimizer.definitions:
+            if isinstance(d, InstDef):
+                cases[d.name] = d
+                if d.name in uops:
+                    uops[d.name].optimizer_case = d
+
+    files = [bytecodes] + ([optimizer] if optimizer is not None else [])
+    return Model(instructions, uops, families, pseudos, labels, cases, files, sources)
+
+
+def _unknown(src, ref: UopRef, where: str, what: str) -> DSLError:
+    loc = ref.loc
+    return DSLError(
+        f"unknown {what} {ref.name!r} in {where}", loc.file, loc.line, loc.col,
+        src.line_text(loc.line), hint=f"no {what} of that name is defined in this file",
+    )
+
+
+def load(sources: SourceSet) -> Model:
+    """Parse and resolve a source set."""
+    bytecodes = parse_text(sources.bytecodes.text, sources.bytecodes.name)
+    optimizer = (
+        parse_text(sources.optimizer.text, sources.optimizer.name)
+        if sources.optimizer is not None
+        else None
+    )
+    return build(bytecodes, optimizer, sources)

@@ -1,0 +1,128 @@
+"""Where DSL text comes from: a CPython checkout, explicit files, or git blobs.
+
+Reading is separated from parsing so that every way of getting the text (a work tree,
+a revision of a git repository, a test's string) goes through one decoder with one
+set of error messages.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DSLError, UsageError
+
+BYTECODES = "Python/bytecodes.c"
+OPTIMIZER = "Python/optimizer_bytecodes.c"
+
+# Inputs above this size are refused before reading: no real definition file comes near.
+MAX_INPUT_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """The decoded text of one input, with the name it is reported under."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SourceSet:
+    """The inputs of one scan and where they came from (for provenance)."""
+
+    bytecodes: SourceText
+    optimizer: SourceText | None
+    origin: str  # a directory, "files" or "git:<rev>"
+    revision: str | None = None
+    date: str | None = None
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 decode, or a DSLError pointing at the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = before.rfind(b"\n") + 1
+        line_end = data.find(b"\n", exc.start)
+        text = data[line_start : line_end if line_end >= 0 else len(data)]
+        raise DSLError(
+            f"byte 0x{data[exc.start]:02x} is not valid UTF-8",
+            name, line, col, text.decode("utf-8", "replace"),
+            hint="instruction definitions are UTF-8 text; is this the right file?",
+        ) from None
+
+
+def read_file(path: str | os.PathLike[str], name: str | None = None) -> SourceText:
+    p = Path(path)
+    shown = name or str(path)
+    if not p.exists():
+        raise UsageError(f"{shown}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{shown}: is a directory, expected a file")
+    size = p.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise DSLError(
+            f"file is {size / 1e6:.0f} MB; instruction-definition files are well under "
+            f"{MAX_INPUT_BYTES // (1024 * 1024)} MiB",
+            shown, 1, 1, hint="is this the right file?",
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{shown}: cannot read: {exc.strerror}") from None
+    return SourceText(shown, decode(data, shown))
+
+
+def is_checkout(directory: str | os.PathLike[str]) -> bool:
+    return (Path(directory) / BYTECODES).is_file()
+
+
+def from_checkout(directory: str | os.PathLike[str]) -> SourceSet:
+    """Both DSL files of a CPython checkout (the optimizer's is optional before 3.13)."""
+    root = Path(directory)
+    if not root.exists():
+        raise UsageError(f"{directory}: no such directory")
+    if not root.is_dir():
+        raise UsageError(
+            f"{directory}: is a file, expected a CPython checkout",
+            hint="pass the checkout's directory, or the file with --bytecodes FILE",
+        )
+    if not is_checkout(root):
+        raise UsageError(
+            f"{directory}: not a CPython checkout (no {BYTECODES})",
+            hint="pass the top directory of a CPython clone, or use --bytecodes FILE --optimizer FILE",
+        )
+    bytecodes = read_file(root / BYTECODES, str(root / BYTECODES))
+    opt_path = root / OPTIMIZER
+    optimizer = read_file(opt_path, str(opt_path)) if opt_path.is_file() else None
+    revision, date = _git_head(root)
+    return SourceSet(bytecodes, optimizer, str(root), revision, date)
+
+
+def from_files(bytecodes: str, optimizer: str | None) -> SourceSet:
+    return SourceSet(
+        read_file(bytecodes), read_file(optimizer) if optimizer else None, "files"
+    )
+
+
+def _git_head(root: Path) -> tuple[str | None, str | None]:
+    """Revision and commit date of a checkout's HEAD, when it is a git work tree."""
+    if not (root / ".git").exists():
+        return None, None
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%H %cI"],
+            capture_output=True, text=True, timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None, None
+    parts = out.stdout.split()
+    if out.returncode != 0 or len(parts) != 2:
+        return None, None
+    return parts[0], parts[1]
