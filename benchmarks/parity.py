@@ -131,7 +131,7 @@ def _ref_specials(tokens, lines: list[str]) -> list:
 def run_reference(gen_dir: Path, filename: Path) -> list[dict] | str:
     """The reference's definitions of ``filename``, or its error message."""
     proc = subprocess.run(
-        [sys.executable, __file__, "--dump-reference", str(gen_dir), str(filename)],
+        [sys.executable, __file__, "--dump-reference", str(gen_dir), str(Path(filename).resolve())],
         capture_output=True, text=True, cwd=gen_dir,
     )
     if proc.returncode != 0:

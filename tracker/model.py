@@ -189,20 +189,25 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
 
     for d in defs:
         if isinstance(d, FamilyDef):
-            head = instructions.get(d.name)
+            head_name, members, member_locs = d.name, d.members, d.member_locs
+            if head_name not in instructions and members and members[0] in instructions:
+                # 3.12: family(lower_case_name, SIZE) = { HEAD, MEMBER, ... };
+                head_name, members, member_locs = members[0], members[1:], member_locs[1:]
+            head = instructions.get(head_name)
             if head is None:
                 raise DSLError(
                     f"family head {d.name!r} is not an instruction", d.loc.file, d.loc.line,
                     d.loc.col, src.line_text(d.loc.line),
+                    hint="the first name in family(NAME, SIZE) must be an inst or macro",
                 )
-            head.family = d.name
-            for member, loc in zip(d.members, d.member_locs):
+            head.family = head_name
+            for member, loc in zip(members, member_locs):
                 inst = instructions.get(member)
                 if inst is None:
                     raise _unknown(src, UopRef(member, loc), f"family {d.name}", "instruction")
-                inst.family = d.name
+                inst.family = head_name
                 inst.specialized = True
-            families[d.name] = Family(d.name, d.size, d.members, d.loc)
+            families[head_name] = Family(head_name, d.size, members, d.loc)
         elif isinstance(d, PseudoDef):
             for target, loc in zip(d.targets, d.target_locs):
                 if target not in instructions:

@@ -165,7 +165,11 @@ class MacroDef(Node):
     """``macro(NAME) = part + part ... ;``"""
 
     parts: tuple[MacroPart, ...]
-    kind = "macro"
+    keyword: Literal["macro", "super"] = "macro"  # 3.12 also has super(NAME) = A + B;
+
+    @property
+    def kind(self) -> str:  # type: ignore[override]
+        return self.keyword
 
     @property
     def uop_names(self) -> list[str]:

@@ -4,10 +4,12 @@ Only the text between ``// BEGIN BYTECODES //`` and ``// END BYTECODES //`` is D
 The grammar accepted is the union of what CPython 3.12 through current main use:
 
     definition := annotation* ("inst" | "op") "(" NAME "," effect ")" body
-                | "macro" "(" NAME ")" "=" part ("+" part)* ";"
+                | annotation* "inst" "(" NAME ")" body                     (3.12, legacy)
+                | ("macro" | "super") "(" NAME ")" "=" part ("+" part)* ";"  (super: 3.12)
                 | "family" "(" NAME ["," (NAME | NUMBER)] ")" "=" "{" NAME ("," NAME)* [","] "}" ";"
-                | "pseudo" "(" NAME "," effect ["," flags] ")" "=" ("{" names "}" | "[" names "]") ";"
+                | "pseudo" "(" NAME ["," effect] ["," flags] ")" "=" ("{" names "}" | "[" names "]") ";"
                 | ["spilled"] "label" "(" NAME ")" body
+    flags      := "(" NAME (("," | "|") NAME)* ")"
     effect     := "(" [input ("," input)*] "--" [item ("," item)*] ")"
     input      := NAME "/" NUMBER | item
     item       := NAME [":" NAME ["*"]] ["[" cexpr "]"] ["if" "(" cexpr ")"]
@@ -39,7 +41,7 @@ from ..errors import DSLError
 BEGIN_MARKER = "// BEGIN BYTECODES //"
 END_MARKER = "// END BYTECODES //"
 
-_DEF_STARTERS = ("inst", "op", "macro", "family", "pseudo", "label", "spilled")
+_DEF_STARTERS = ("inst", "op", "macro", "super", "family", "pseudo", "label", "spilled")
 _DEF_HINT = "a definition starts with inst, op, macro, family, pseudo or label"
 
 Tok = tuple[str, str, int, int]
@@ -121,7 +123,7 @@ class _Parser:
         kind, text = first[0], first[1]
         if kind != "ident":
             raise self.error(f"expected a definition, found {describe(first)}", first, _DEF_HINT)
-        if text == "macro":
+        if text in ("macro", "super"):
             return self.macro()
         if text == "family":
             return self.family()
@@ -185,9 +187,12 @@ class _Parser:
         scan.next()
         scan.expect("(", f"after {kw[1]!r}")
         name = scan.expect_ident(f"the name of the {kw[1]}")
-        scan.expect(",", f"after the name {name[1]!r}")
-        inputs, outputs = self.effect(allow_cache=True)
-        scan.expect(")", f"to close {kw[1]}({name[1]}, ...")
+        if kw[1] == "inst" and scan.accept(")"):
+            inputs, outputs = [], []  # 3.12's legacy form: inst(NAME) { ... }
+        else:
+            scan.expect(",", f"after the name {name[1]!r}")
+            inputs, outputs = self.effect(allow_cache=True)
+            scan.expect(")", f"to close {kw[1]}({name[1]}, ...")
         body = self.body(f"{kw[1]} {name[1]}")
         return InstDef(
             name[1], self.span(first, body.end), kw[1], tuple(annotations),
@@ -297,8 +302,8 @@ class _Parser:
     def macro(self) -> MacroDef:
         scan = self.scan
         first = scan.next()
-        scan.expect("(", "after 'macro'")
-        name = scan.expect_ident("the name of the macro")
+        scan.expect("(", f"after {first[1]!r}")
+        name = scan.expect_ident(f"the name of the {first[1]}")
         scan.expect(")", f"after the macro name {name[1]!r}")
         scan.expect("=", f"after macro({name[1]})")
         parts: list[MacroPart] = []
@@ -320,7 +325,7 @@ class _Parser:
         if semi[1] != ";":
             raise self.error(f"expected '+' or ';' in macro {name[1]}, found {describe(semi)}", semi)
         scan.next()
-        return MacroDef(name[1], self.span(first, semi[3]), tuple(parts))
+        return MacroDef(name[1], self.span(first, semi[3]), tuple(parts), first[1])  # type: ignore[arg-type]
 
     def names(self, closer: str, what: str) -> tuple[list[str], list[Location]]:
         scan = self.scan
@@ -365,17 +370,18 @@ class _Parser:
         first = scan.next()
         scan.expect("(", "after 'pseudo'")
         name = scan.expect_ident("the name of the pseudo instruction")
-        scan.expect(",", f"after the name {name[1]!r}")
-        inputs, outputs = self.effect(allow_cache=False)
+        inputs: list[InputItem] = []
+        outputs: list[StackItem] = []
         flags: list[str] = []
-        if scan.accept(","):
-            scan.expect("(", "to start the flags of the pseudo instruction")
-            while True:
-                flags.append(scan.expect_ident("a flag name")[1])
-                if not (scan.accept(",") or scan.accept("|")):
-                    break
-            scan.expect(")", "to close the flags")
-        scan.expect(")", f"to close pseudo({name[1]}, ...")
+        if not scan.accept(")"):  # 3.12/3.13: pseudo(NAME) and pseudo(NAME, (FLAGS))
+            scan.expect(",", f"after the name {name[1]!r}")
+            if self._is_effect():
+                inputs, outputs = self.effect(allow_cache=False)
+                if scan.accept(","):
+                    flags = self.flags()
+            else:
+                flags = self.flags()
+            scan.expect(")", f"to close pseudo({name[1]}, ...")
         scan.expect("=", f"after pseudo({name[1]}, ...)")
         opener = scan.peek()
         if opener[1] not in ("{", "["):
@@ -388,6 +394,41 @@ class _Parser:
             name[1], self.span(first, semi[3]), tuple(inputs), tuple(outputs), tuple(flags),
             tuple(targets), opener[1] == "[", tuple(locs),
         )
+
+    def flags(self) -> list[str]:
+        """``(FLAG, FLAG)`` or ``(FLAG | FLAG)``."""
+        scan = self.scan
+        scan.expect("(", "to start the flags of the pseudo instruction")
+        flags = []
+        while True:
+            flags.append(scan.expect_ident("a flag name")[1])
+            if not (scan.accept(",") or scan.accept("|")):
+                break
+        scan.expect(")", "to close the flags")
+        return flags
+
+    def _is_effect(self) -> bool:
+        """Whether the parenthesis ahead holds a stack effect (has '--') rather than flags."""
+        scan = self.scan
+        save = scan.pos
+        try:
+            if not scan.accept("("):
+                return True  # let effect() report what is wrong
+            depth = 0
+            while True:
+                tok = scan.next()
+                if tok[0] == "eof" or tok[1] in (";", "{", "}"):
+                    return True
+                if tok[1] == "--" and depth == 0:
+                    return True
+                if tok[1] in ("(", "["):
+                    depth += 1
+                elif tok[1] in (")", "]"):
+                    if depth == 0:
+                        return False
+                    depth -= 1
+        finally:
+            scan.reset(save)
 
     def label(self) -> LabelDef:
         scan = self.scan
