@@ -1,0 +1,65 @@
+"""``jit-tracker tickets``: render every task as a Markdown ticket for offline review."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import tickets
+from ..tasks import TaskSet
+from . import common
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "tickets", help="write one Markdown ticket per task, plus the umbrella issue",
+        description="Render every task with templates/task.md.j2 (and the tracking issue with "
+        "umbrella.md.j2) into DIR: one Markdown file per task with YAML front matter "
+        "(title, labels), exactly what 'sync --apply' would file on GitHub.",
+    )
+    common.add_source_args(p)
+    p.add_argument("--out", required=True, metavar="DIR", help="directory to write the tickets into")
+    add_render_args(p)
+    p.set_defaults(func=run)
+
+
+def add_render_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--template-dir", metavar="DIR",
+                   help="use task.md.j2 and umbrella.md.j2 from DIR (default: the bundled templates)")
+    p.add_argument("--state", metavar="PATH",
+                   help="state file for claims and known issue numbers (default: $JIT_TRACKER_STATE "
+                   "or the user data directory)")
+
+
+def load_tasks(args: argparse.Namespace) -> TaskSet:
+    """Live scan when sources are given, else the bundled snapshot (the common convention)."""
+    if hasattr(common, "task_set"):
+        return common.task_set(args)
+    found = common.source_set(args)
+    if found is None:
+        from .. import snapshot
+
+        ts = snapshot.load_bundled()
+        print(snapshot.bundled_notice(ts), file=sys.stderr)
+        return ts
+    from .. import rules
+
+    return rules.scan(found)
+
+
+def store_links(state: str | None) -> tickets.Links:
+    """Issue numbers and claimers the local state knows, for links in rendered tickets."""
+    from ..store import Store
+
+    store = Store(state)
+    numbers = {tid: int(info["number"]) for tid, info in store.issues().items() if info.get("number")}
+    claimers = {tid: c.by for tid, c in store.claims().items()}
+    return tickets.Links(numbers, claimers)
+
+
+def run(args: argparse.Namespace) -> int:
+    taskset = load_tasks(args)
+    renderer = tickets.Renderer(args.template_dir)
+    written = tickets.write_tickets(taskset, args.out, renderer, store_links(args.state))
+    print(f"wrote {len(written) - 1} task tickets and {written[-1].name} to {args.out}")
+    return 0

@@ -1,0 +1,452 @@
+"""Render tasks as GitHub-ready tickets (Markdown) with jinja2 templates.
+
+Tickets are the one place a task meets a human contributor, so their wording lives in
+templates (``templates/task.md.j2``, ``templates/umbrella.md.j2``) that a project can
+replace with ``--template-dir``; this module only prepares plain data for them, picks
+labels from ``data/labels.yaml`` and stamps each body with a hidden marker::
+
+    <!-- jit-tracker: id=refcount:_IS_OP hash=<sha256> -->
+
+The id lets sync find the issue again whatever a person does to its title; the hash is
+of the rendered ticket (title, labels, body) without the marker, so sync edits an issue
+only when what we would write changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jinja2
+import yaml
+
+from .errors import DataError, TrackerError, UsageError
+from .tasks import DIFFICULTIES, KINDS, Task, TaskSet
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TEMPLATE_DIR = PACKAGE_ROOT / "templates"
+DEFAULT_LABELS_FILE = PACKAGE_ROOT / "data" / "labels.yaml"
+TASK_TEMPLATE = "task.md.j2"
+UMBRELLA_TEMPLATE = "umbrella.md.j2"
+UMBRELLA_ID = "umbrella"
+
+MARKER_RE = re.compile(r"<!--\s*jit-tracker:\s*id=(?P<id>\S+)\s+hash=(?P<hash>[0-9a-f]{64})\s*-->")
+
+
+# ---------------------------------------------------------------------------- labels
+
+@dataclass
+class LabelDef:
+    name: str
+    color: str
+    description: str = ""
+
+
+@dataclass
+class LabelRules:
+    """Which labels a task gets, as ``data/labels.yaml`` says."""
+
+    define: list[LabelDef]
+    all: list[str]
+    umbrella: list[str]
+    kind: dict[str, list[str]]
+    difficulty: dict[str, list[str]]
+    easy_and_ready: list[str]
+
+    def for_task(self, task: Task, ready: bool) -> list[str]:
+        names = list(self.all) + self.kind.get(task.kind, []) + self.difficulty.get(task.difficulty, [])
+        if task.status == "open" and task.difficulty == "easy" and ready:
+            names += self.easy_and_ready
+        return _unique(names)
+
+    def managed(self) -> set[str]:
+        """Every label the tracker owns (others on an issue are a person's and are kept)."""
+        return {d.name for d in self.define}
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        seen.setdefault(item, None)
+    return list(seen)
+
+
+def load_labels(path: str | Path | None = None) -> LabelRules:
+    """Load and validate the label rules; any mistake is a DataError naming file and key."""
+    file = Path(path) if path else DEFAULT_LABELS_FILE
+    shown = str(file)
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(f"{shown}: label rules not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise DataError(f"{shown}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(data, dict):
+        raise DataError(f"{shown}: top level must be a mapping")
+
+    def names(value: Any, where: str) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise DataError(f"{shown}: {where} must be a list of label names")
+        return list(value)
+
+    defs: list[LabelDef] = []
+    raw_defs = data.get("define")
+    if not isinstance(raw_defs, list) or not raw_defs:
+        raise DataError(f"{shown}: define must be a non-empty list of labels")
+    for i, item in enumerate(raw_defs):
+        where = f"define[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise DataError(f"{shown}: {where} needs a name")
+        color = str(item.get("color", ""))
+        if not re.fullmatch(r"[0-9a-fA-F]{6}", color):
+            raise DataError(f"{shown}: {where} ({item['name']}): color must be 6 hex digits, found {color!r}")
+        extra = set(item) - {"name", "color", "description"}
+        if extra:
+            raise DataError(f"{shown}: {where} ({item['name']}): unknown key(s) {', '.join(sorted(extra))}")
+        defs.append(LabelDef(item["name"], color.lower(), str(item.get("description") or "")))
+
+    def mapping(key: str, allowed: Iterable[str]) -> dict[str, list[str]]:
+        value = data.get(key) or {}
+        if not isinstance(value, dict):
+            raise DataError(f"{shown}: {key} must be a mapping")
+        unknown = set(value) - set(allowed)
+        if unknown:
+            raise DataError(f"{shown}: {key}: unknown {key}(s) {', '.join(sorted(map(str, unknown)))}; "
+                            f"known: {', '.join(allowed)}")
+        return {k: names(v, f"{key}.{k}") for k, v in value.items()}
+
+    rules = LabelRules(
+        define=defs,
+        all=names(data.get("all", []), "all"),
+        umbrella=names(data.get("umbrella", []), "umbrella"),
+        kind=mapping("kind", KINDS),
+        difficulty=mapping("difficulty", DIFFICULTIES),
+        easy_and_ready=names(data.get("easy_and_ready", []), "easy_and_ready"),
+    )
+    defined = rules.managed()
+    used = rules.all + rules.umbrella + rules.easy_and_ready + [
+        n for group in (rules.kind, rules.difficulty) for ns in group.values() for n in ns]
+    missing = sorted(set(used) - defined)
+    if missing:
+        raise DataError(f"{shown}: label(s) used but not under define: {', '.join(missing)}")
+    return rules
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def ready_ids(taskset: TaskSet) -> set[str]:
+    """Open tasks whose prerequisites are all done (an unknown prerequisite is not done)."""
+    status = {t.id: t.status for t in taskset.tasks}
+    return {t.id for t in taskset.tasks
+            if t.status == "open" and all(status.get(p) == "done" for p in t.prerequisites)}
+
+
+def fence(text: str, minimum: int = 3) -> str:
+    """A backtick fence longer than any run of backticks in ``text``, so it cannot close early."""
+    longest = max((len(m) for m in re.findall(r"`+", text or "")), default=0)
+    return "`" * max(minimum, longest + 1)
+
+
+def inline_code(text: Any) -> str:
+    """``text`` as inline code even when it holds backticks (CommonMark's rule)."""
+    text = str(text)
+    ticks = fence(text, minimum=1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def codeblock(text: Any, lang: str = "") -> str:
+    body = text if isinstance(text, str) else "\n".join(map(str, text))
+    body = body.rstrip("\n")
+    f = fence(body)
+    return f"{f}{lang}\n{body}\n{f}"
+
+
+def recipe_items(recipe: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Turn a recipe dict into template-ready items, keeping keys we do not know about.
+
+    ``X_before``/``X_after`` pairs, and dicts (or lists of dicts) holding ``before`` and
+    ``after``, become before/after items; any other key becomes a ``text`` item (short
+    value), a ``list`` item (list of short strings) or a ``block`` item (code). Order
+    follows the recipe. ``files`` and ``test`` have their own sections.
+    """
+    items: list[dict[str, Any]] = []
+    done: set[str] = {"files", "test"}
+    for key, value in recipe.items():
+        if key in done or value is None or value == [] or value == {}:
+            continue
+        base = key[: -len("_before")] if key.endswith("_before") else (
+            key[: -len("_after")] if key.endswith("_after") else None)
+        if base is not None and f"{base}_before" in recipe and f"{base}_after" in recipe:
+            done |= {f"{base}_before", f"{base}_after"}
+            items.append(_pair(_humanise(base), recipe[f"{base}_before"], recipe[f"{base}_after"], {}))
+            continue
+        done.add(key)
+        title = _humanise(key)
+        entries = [value] if isinstance(value, dict) else value
+        if isinstance(entries, list) and entries and all(
+                isinstance(e, dict) and "before" in e and "after" in e for e in entries):
+            for e in entries:
+                label = next((str(e[k]) for k in ("instruction", "name", "uop") if e.get(k)), None)
+                rest = {k: v for k, v in e.items() if k not in ("before", "after", "instruction", "name", "uop")}
+                items.append(_pair(f"{title}: {label}" if label else title, e["before"], e["after"], rest))
+            continue
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value) and not any(
+                "\n" in str(v) for v in value):
+            if len(value) > 1 and any(len(str(v)) > 40 for v in value):
+                items.append({"kind": "list", "title": title, "items": [str(v) for v in value]})
+            else:
+                items.append({"kind": "text", "title": title, "text": ", ".join(map(str, value))})
+            continue
+        text = _as_text(value)
+        items.append({"kind": "block" if "\n" in text or not isinstance(value, (str, int, float, bool)) else "text",
+                      "title": title, "text": text})
+    return items
+
+
+def _pair(title: str, before: Any, after: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    notes = [f"{_humanise(k)}: {_as_text(v)}" for k, v in extra.items() if v not in (None, [], {})]
+    return {"kind": "pair", "title": title, "before": _as_text(before), "after": _as_text(after), "notes": notes}
+
+
+def _humanise(key: str) -> str:
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.rstrip("\n")
+    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+        texts = [str(v) for v in value]
+        return "\n".join(texts) if any("\n" in t or len(t) > 40 for t in texts) else ", ".join(texts)
+    if isinstance(value, (dict, list, tuple)):
+        return yaml.safe_dump(value, sort_keys=False, default_flow_style=False).rstrip("\n")
+    return str(value)
+
+
+def content_hash(title: str, labels: list[str], body: str) -> str:
+    text = f"{title}\n{','.join(labels)}\n\n{body.rstrip()}\n"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_marker(ticket_id: str, digest: str) -> str:
+    return f"<!-- jit-tracker: id={ticket_id} hash={digest} -->"
+
+
+def parse_marker(body: str | None) -> tuple[str, str] | None:
+    """The (id, hash) of our marker in an issue body, or None if it is not ours."""
+    m = MARKER_RE.search(body or "")
+    return (m.group("id"), m.group("hash")) if m else None
+
+
+# ---------------------------------------------------------------------------- rendering
+
+@dataclass
+class Ticket:
+    """One rendered issue: what sync writes and ``tickets`` saves."""
+
+    id: str
+    title: str
+    labels: list[str]
+    body: str  # with the marker as its last line
+    hash: str
+
+    def document(self) -> str:
+        """Markdown with YAML front matter, for review before anything reaches GitHub."""
+        front = yaml.safe_dump({"title": self.title, "labels": self.labels, "id": self.id},
+                               sort_keys=False, allow_unicode=True, width=1000)
+        return f"---\n{front}---\n\n{self.body}"
+
+
+@dataclass
+class Links:
+    """What is known about filed issues when rendering: numbers and claimers by task id."""
+
+    numbers: dict[str, int] = field(default_factory=dict)  # task id (or "umbrella") -> issue number
+    claimers: dict[str, str] = field(default_factory=dict)  # task id -> login or name
+
+    def number(self, task_id: str) -> int | None:
+        return self.numbers.get(task_id)
+
+
+class Renderer:
+    """Renders tickets from one template directory and one set of label rules."""
+
+    def __init__(self, template_dir: str | Path | None = None, labels: LabelRules | None = None):
+        directory = Path(template_dir) if template_dir else locate_templates()
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: template directory not found")
+        self.template_dir = directory
+        self.labels = labels or load_labels()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(directory)),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+        self.env.filters.update(code=inline_code, codeblock=codeblock, fence=fence)
+        self._templates: dict[str, jinja2.Template] = {}
+
+    def _template(self, name: str) -> jinja2.Template:
+        if name not in self._templates:
+            try:
+                self._templates[name] = self.env.get_template(name)
+            except jinja2.TemplateNotFound:
+                raise TrackerError(f"template {name} not found in {self.template_dir}",
+                                   hint="pass --template-dir DIR holding task.md.j2 and umbrella.md.j2") from None
+            except jinja2.TemplateSyntaxError as exc:
+                raise TrackerError(f"{self.template_dir / name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        return self._templates[name]
+
+    def _render(self, name: str, context: dict[str, Any]) -> tuple[str, str]:
+        """Render template ``name``; returns (title, body). The template sets ``title``."""
+        template = self._template(name)
+        try:
+            module = template.make_module(context)
+            body = str(module)
+            title = getattr(module, "title", None)
+        except jinja2.TemplateError as exc:
+            raise TrackerError(f"{self.template_dir / name}{_template_line(template)}: "
+                               f"template error: {getattr(exc, 'message', None) or exc}") from None
+        if not isinstance(title, str) or not title.strip():
+            raise TrackerError(f"{self.template_dir / name}: template must set a non-empty `title` "
+                               "({% set title = ... %} at top level)")
+        body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
+        return " ".join(title.split()), body
+
+    def _ticket(self, ticket_id: str, title: str, labels: list[str], body: str) -> Ticket:
+        digest = content_hash(title, labels, body)
+        return Ticket(ticket_id, title, labels, f"{body}\n{make_marker(ticket_id, digest)}\n", digest)
+
+    def task(self, task: Task, taskset: TaskSet, links: Links | None = None,
+             ready: set[str] | None = None) -> Ticket:
+        links = links or Links()
+        ready = ready_ids(taskset) if ready is None else ready
+        by_id = taskset.by_id()
+        prereqs = []
+        for pid in task.prerequisites:
+            other = by_id.get(pid)
+            prereqs.append({"id": pid, "number": links.number(pid),
+                            "status": other.status if other else "unknown",
+                            "title": other.title if other else pid})
+        labels = self.labels.for_task(task, task.id in ready)
+        context = {
+            "task": task,
+            "subject": task.subject,
+            "ready": task.id in ready,
+            "prerequisites": prereqs,
+            "umbrella": links.number(UMBRELLA_ID),
+            "recipe": recipe_items(task.recipe or {}),
+            "files": _files(task),
+            "excerpt": task.excerpt.rstrip("\n") if task.excerpt else None,
+            "labels": labels,
+        }
+        title, body = self._render(TASK_TEMPLATE, context)
+        return self._ticket(task.id, title, labels, body)
+
+    def umbrella(self, taskset: TaskSet, links: Links | None = None,
+                 ready: set[str] | None = None) -> Ticket:
+        links = links or Links()
+        ready = ready_ids(taskset) if ready is None else ready
+        groups = []
+        for kind in KINDS:
+            tasks = sorted((t for t in taskset.tasks if t.kind == kind), key=lambda t: t.id)
+            if not tasks:
+                continue
+            entries = [{"task": t, "number": links.number(t.id), "claimer": links.claimers.get(t.id),
+                        "ready": t.id in ready, "done": t.status == "done"} for t in tasks]
+            counts = {s: sum(1 for t in tasks if t.status == s) for s in ("open", "done", "blocked")}
+            groups.append({"kind": kind, "entries": entries, "counts": counts, "total": len(tasks)})
+        totals = {s: sum(g["counts"][s] for g in groups) for s in ("open", "done", "blocked")}
+        context = {"groups": groups, "totals": totals, "total": len(taskset.tasks),
+                   "source": dict(taskset.source)}
+        title, body = self._render(UMBRELLA_TEMPLATE, context)
+        return self._ticket(UMBRELLA_ID, title, list(self.labels.umbrella), body)
+
+
+def _files(task: Task) -> list[str]:
+    recipe = task.recipe or {}
+    if isinstance(recipe.get("files"), list):
+        return [str(f) for f in recipe["files"]]
+    files: list[str] = []
+    if task.kind == "helper":
+        files += ["Include/internal/pycore_stackref.h (or the header of the object type)",
+                  "Python/bytecodes.c (the uops that will call it)"]
+    else:
+        files.append(_display_file(task.file) or "Python/bytecodes.c")
+    if task.kind in ("optimizer", "split", "tier2") or recipe.get("optimizer_change"):
+        files.append("Python/optimizer_bytecodes.c")
+    files.append("Lib/test/test_capi/test_opt.py")
+    files.append("the generated files, by `make regen-cases` (never edit them by hand)")
+    return _unique(files)
+
+
+def _display_file(file: str | None) -> str | None:
+    """A CPython path relative to the checkout, whatever path the scan was given."""
+    if not file:
+        return None
+    for known in ("Python/bytecodes.c", "Python/optimizer_bytecodes.c"):
+        if file.replace("\\", "/").endswith(known):
+            return known
+    return file
+
+
+def _template_line(template: jinja2.Template) -> str:
+    """``:LINE`` in the template of the exception being handled, if a frame is the template's."""
+    tb = sys.exc_info()[2]
+    line = None
+    while tb is not None:
+        if template.filename and tb.tb_frame.f_code.co_filename == template.filename:
+            line = template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return f":{line}" if line else ""
+
+
+def locate_templates(override: str | Path | None = None) -> Path:
+    """--template-dir, else the templates/ beside the package, else ./templates."""
+    if override:
+        return Path(override)
+    if DEFAULT_TEMPLATE_DIR.is_dir():
+        return DEFAULT_TEMPLATE_DIR
+    return Path.cwd() / "templates"
+
+
+def render_all(taskset: TaskSet, renderer: Renderer, links: Links | None = None) -> tuple[list[Ticket], Ticket]:
+    """Every task's ticket (in task order) and the umbrella."""
+    ready = ready_ids(taskset)
+    tickets = [renderer.task(t, taskset, links, ready) for t in taskset.tasks]
+    return tickets, renderer.umbrella(taskset, links, ready)
+
+
+def ticket_filename(ticket_id: str) -> str:
+    """A file name from a task id that is safe on every OS: ``refcount:_IS_OP`` -> ``refcount-_IS_OP.md``."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", ticket_id).strip("-") + ".md"
+
+
+def write_tickets(taskset: TaskSet, out: str | Path, renderer: Renderer,
+                  links: Links | None = None) -> list[Path]:
+    """Write one Markdown file per task plus umbrella.md into ``out``; returns the paths."""
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot create output directory: {exc.strerror}") from None
+    tickets, umbrella = render_all(taskset, renderer, links)
+    written = []
+    for ticket in tickets + [umbrella]:
+        path = out / ticket_filename(ticket.id)
+        try:
+            path.write_text(ticket.document(), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot write: {exc.strerror}") from None
+        written.append(path)
+    return written
