@@ -1,0 +1,160 @@
+"""``jit-tracker claim | release | claims``: who works on which task, and since when."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+from ..errors import UsageError
+from ..store import Store, parse_time
+from ..tasks import TaskSet
+from . import common
+from .common import add_format_args, add_source_args, emit, print_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "claim", help="claim a task so others know you work on it",
+        description="Record that NAME works on TASK_ID. Unknown and done tasks are refused "
+        "(checked against CPYTHON_DIR, or the bundled snapshot); a task someone else holds "
+        "can be taken once their claim is stale, or now with --force.",
+    )
+    p.add_argument("task_id", metavar="TASK_ID", help="e.g. refcount:_BINARY_OP_ADD_INT")
+    p.add_argument("--by", metavar="NAME",
+                   help="who claims it (default: setting user.name, else git's user.name)")
+    p.add_argument("--note", metavar="TEXT", help="a note for others (a PR link, how far you got)")
+    p.add_argument("--force", action="store_true", help="take over a claim someone else holds")
+    _stale_arg(p)
+    _state_arg(p)
+    add_source_args(p)
+    p.set_defaults(func=run_claim)
+
+    p = sub.add_parser("release", help="give a claimed task back",
+                       description="Remove the claim on TASK_ID.")
+    p.add_argument("task_id", metavar="TASK_ID")
+    _state_arg(p)
+    p.set_defaults(func=run_release)
+
+    p = sub.add_parser(
+        "claims", help="list who holds which task and since when",
+        description="List claims, local and imported from GitHub assignees; claims older than "
+        "the stale limit are marked stale (others may take them over).",
+    )
+    _stale_arg(p)
+    p.add_argument("--set-stale-days", type=_days, metavar="N",
+                   help="store N as the stale limit for this state file")
+    _state_arg(p)
+    add_format_args(p)
+    p.set_defaults(func=run_claims)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of days, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("the stale limit is at least 1 day")
+    return value
+
+
+def _stale_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stale-days", type=_days, metavar="N",
+                   help="a claim older than N days is stale (default: setting claims.stale_days, else 30)")
+
+
+def _state_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--state", metavar="PATH",
+                   help="state file (default: $JIT_TRACKER_STATE, else the user data directory)")
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    return Store(getattr(args, "state", None), stale_days=getattr(args, "stale_days", None))
+
+
+def current_tasks(args: argparse.Namespace) -> TaskSet:
+    """The tasks claims are checked against: a live scan, else the bundled snapshot."""
+    task_set = getattr(common, "task_set", None)
+    if task_set is not None:
+        return task_set(args)
+    srcs = common.source_set(args)  # until common.task_set lands
+    if srcs is not None:
+        from ..rules import scan
+
+        return scan(srcs)
+    from .. import snapshot
+
+    ts = snapshot.load_bundled()
+    print(snapshot.bundled_notice(ts), file=sys.stderr)
+    return ts
+
+
+def default_name(store: Store) -> str | None:
+    name = store.get_setting("user.name")
+    if name:
+        return str(name)
+    try:
+        out = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def run_claim(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    by = args.by or default_name(store)
+    if not by:
+        raise UsageError("who is claiming? pass --by NAME",
+                         hint="or set your name once: git config --global user.name NAME")
+    ts = current_tasks(args)
+    done = {t.id for t in ts.tasks if t.status == "done"}
+    before = store.claims().get(args.task_id)
+    claim = store.claim(args.task_id, by, args.note, force=args.force,
+                        known={t.id for t in ts.tasks}, done=done)
+    if before is not None and before.by != claim.by:
+        why = "stale" if store.is_stale(before) else "forced"
+        print(f"took over {args.task_id} from {before.by} ({why}); claimed by {claim.by}")
+    else:
+        print(f"{args.task_id} claimed by {claim.by} since {claim.since}")
+    return 0
+
+
+def run_release(args: argparse.Namespace) -> int:
+    claim = open_store(args).release(args.task_id)
+    print(f"released {args.task_id} (was claimed by {claim.by})")
+    return 0
+
+
+def run_claims(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    if args.set_stale_days:
+        store.set_setting("claims.stale_days", args.set_stale_days)
+        if args.stale_days is None:
+            store.stale_days = args.set_stale_days
+    now = datetime.now(timezone.utc)
+    rows = []
+    for task_id, c in sorted(store.claims().items()):
+        try:
+            age = (now - parse_time(c.since)).days
+        except ValueError:
+            age = None
+        rows.append({"task": task_id, "by": c.by, "since": c.since, "age_days": age,
+                     "stale": store.is_stale(c, now), "source": c.source, "note": c.note,
+                     "issue": c.issue})
+
+    def table() -> None:
+        if not rows:
+            print(f"no claims (state: {store.path})")
+            return
+        print_table(
+            ["task", "by", "since", "days", "stale", "source", "note"],
+            [(r["task"], r["by"], r["since"][:10], r["age_days"], "stale" if r["stale"] else "",
+              r["source"], r["note"] or r["issue"] or "") for r in rows],
+            title=f"claims (stale after {store.stale_days} days)",
+        )
+
+    emit({"state": str(store.path), "stale_days": store.stale_days, "claims": rows},
+         args.format, table)
+    return 0
