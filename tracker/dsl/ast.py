@@ -9,6 +9,8 @@ from typing import Any, Literal, Union
 
 from .lexer import SourceFile, Token, mask_code
 
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+
 
 @dataclass(frozen=True, slots=True)
 class StackItem:
@@ -99,9 +101,14 @@ class Body:
         """Line and column of an index into :attr:`text` / :attr:`code`."""
         return self.source.line_col(self.start + index)
 
+    @cached_property
+    def identifiers(self) -> frozenset[str]:
+        """Every identifier in the code (not in comments or strings)."""
+        return frozenset(_IDENT.findall(self.code))
+
     def uses(self, name: str) -> bool:
         """Whether identifier ``name`` occurs in the code (not in comments or strings)."""
-        return re.search(rf"\b{re.escape(name)}\b", self.code) is not None
+        return name in self.identifiers
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,29 @@ _TOKEN = re.compile(
     re.X,
 )
 
+# One significant token of the DSL's top level, after any blanks, comments and
+# preprocessor lines (one regex match per token keeps header scanning cheap).
+_HEADER_TOKEN = re.compile(
+    r"""
+    (?:[ \t\r\f\v\n]+|//[^\n]*|/\*[\s\S]*?\*/|\#(?:[^\n\\]|\\[\s\S])*)*
+    (?:(?P<badcomment>/\*)
+      |(?P<ident>[A-Za-z_][A-Za-z_0-9]*)
+      |(?P<number>(?:0[xX][0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)[uUlLfF]*)
+      |(?P<string>"(?:[^"\\\n]|\\.)*")
+      |(?P<char>'(?:[^'\\\n]|\\.)*')
+      |(?P<badstring>["'])
+      |(?P<op>\.\.\.|<<=|>>=|->|\+\+|--|&&|\|\||<<|>>|[-+*/%&|^!=<>]=|[-+*/%&|^!=<>~?:;,.(){}\[\]\\])
+      |(?P<bad>\S))?
+    """,
+    re.X,
+)
+
+# Where something interesting for brace matching may start in a C body.
+_BODY_STOP = re.compile(r"""[{}"'/]|\n[ \t]*\#""")
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_CHAR = re.compile(r"'(?:[^'\\\n]|\\.)*'")
+_PP_LINE = re.compile(r"\n[ \t]*\#(?:[^\n\\]|\\[\s\S])*")
+
 # Chunks of a C body: everything that cannot hold a brace is swallowed whole.
 _BODY_CHUNK = re.compile(
     r"""
@@ -131,6 +154,16 @@ class SourceFile:
         end = self.text.find("\n", begin)
         return self.text[begin : end if end >= 0 else len(self.text)]
 
+    def lines_text(self, first: int, last: int) -> str:
+        """Text of lines ``first`` to ``last`` (1-based, inclusive)."""
+        starts = self._line_starts
+        first = max(first, 1)
+        if first > len(starts):
+            return ""
+        begin = starts[first - 1]
+        end = starts[last] - 1 if last < len(starts) else len(self.text)
+        return self.text[begin:end]
+
     def error(self, message: str, offset: int, hint: str | None = None) -> DSLError:
         line, col = self.line_col(offset)
         return DSLError(message, self.filename, line, col, self.line_text(line), hint)
@@ -140,24 +173,41 @@ class SourceFile:
         text = self.text
         depth = 0
         pos = open_offset
-        match_at = _BODY_CHUNK.match
-        while pos < limit:
-            m = match_at(text, pos, limit)
-            assert m is not None  # the last alternative matches any single '/'
-            kind = m.lastgroup
-            if kind == "brace":
-                if text[pos] == "{":
-                    depth += 1
+        search = _BODY_STOP.search
+        while True:
+            m = search(text, pos, limit)
+            if m is None:
+                break
+            pos = m.start()
+            c = text[pos]
+            if c == "{":
+                depth += 1
+                pos += 1
+            elif c == "}":
+                depth -= 1
+                pos += 1
+                if depth == 0:
+                    return pos
+            elif c == "/":
+                nxt = text[pos + 1 : pos + 2]
+                if nxt == "/":
+                    eol = text.find("\n", pos, limit)
+                    pos = limit if eol < 0 else eol
+                elif nxt == "*":
+                    close = text.find("*/", pos + 2, limit)
+                    if close < 0:
+                        raise self.error("comment is never closed ('/*' without '*/')", pos)
+                    pos = close + 2
                 else:
-                    depth -= 1
-                    if depth == 0:
-                        return m.end()
-            elif kind == "badcomment":
-                raise self.error("comment is never closed ('/*' without '*/')", pos)
-            elif kind == "badstring":
-                what = "string" if text[pos] == '"' else "character"
-                raise self.error(f"{what} literal is never closed on its line", pos)
-            pos = m.end()
+                    pos += 1
+            elif c == "\n":
+                pos = _PP_LINE.match(text, pos, limit).end()  # type: ignore[union-attr]
+            else:
+                lit = (_STRING if c == '"' else _CHAR).match(text, pos, limit)
+                if lit is None:
+                    what = "string" if c == '"' else "character"
+                    raise self.error(f"{what} literal is never closed on its line", pos)
+                pos = lit.end()
         raise self.error(
             "body is never closed: no matching '}' for this '{'",
             open_offset,
@@ -208,22 +258,19 @@ class HeaderScanner:
         """Next significant token as (kind, text, start, end); kind 'eof' at the end."""
         if self._peeked is not None:
             return self._peeked
-        text, pos, end = self.text, self.pos, self.end
-        while pos < end:
-            m = _TOKEN.match(text, pos, end)
-            assert m is not None
-            kind = m.lastgroup
-            if kind in ("ws", "comment", "pp"):
-                pos = m.end()
-                continue
+        end = self.end
+        m = _HEADER_TOKEN.match(self.text, self.pos, end)
+        kind = m.lastgroup if m is not None else None
+        if kind is not None:
+            pos = m.start(kind)  # type: ignore[union-attr]
             if kind == "badcomment":
                 raise self.src.error("comment is never closed ('/*' without '*/')", pos)
             if kind == "badstring":
                 raise self.src.error("literal is never closed on its line", pos)
             if kind == "bad":
-                raise self.src.error(f"unexpected character {m.group()!r}", pos)
+                raise self.src.error(f"unexpected character {m.group(kind)!r}", pos)  # type: ignore[union-attr]
             self.pos = pos
-            self._peeked = (kind, m.group(), pos, m.end())
+            self._peeked = (kind, m.group(kind), pos, m.end())  # type: ignore[union-attr]
             return self._peeked
         self.pos = end
         self._peeked = ("eof", "", end, end)

@@ -56,7 +56,7 @@ def parse_text(text: str, filename: str = "<string>", markers: bool = True) -> P
             if not text.strip():
                 raise DSLError(
                     "file is empty: expected instruction definitions",
-                    filename, 1, 1,
+                    filename, 1, 1, text.strip("\n") or "<empty file>",
                     hint=f"pass Python/bytecodes.c or Python/optimizer_bytecodes.c of a CPython checkout",
                 )
             raise DSLError(
@@ -275,28 +275,36 @@ class _Parser:
     def c_expression(self, opener: Tok, closer: str) -> str:
         """Consume a C expression up to the ``closer`` that balances ``opener``."""
         scan = self.scan
-        depth = 0
+        pairs = {"(": ")", "[": "]"}
+        stack: list[Tok] = [opener]
         start = scan.peek()[2]
         while True:
             tok = scan.peek()
             if tok[0] == "eof" or tok[1] in (";", "{", "}", "--"):
-                line = self.loc(opener).line
+                open_tok = stack[-1]
+                line, col = self.src.line_col(open_tok[2])
                 raise self.error(
-                    f"unbalanced brackets: {opener[1]!r} opened at line {line} is never closed "
+                    f"unbalanced brackets: {open_tok[1]!r} opened at {line}:{col} is never closed "
                     f"(found {describe(tok)})", tok,
+                    f"close it with {pairs[open_tok[1]]!r}",
                 )
-            if tok[1] in ("(", "["):
-                depth += 1
+            if tok[1] in pairs:
+                stack.append(tok)
             elif tok[1] in (")", "]"):
-                if depth == 0:
-                    if tok[1] != closer:
-                        raise self.error(f"expected {closer!r}, found {describe(tok)}", tok)
+                open_tok = stack.pop()
+                if tok[1] != pairs[open_tok[1]]:
+                    line, col = self.src.line_col(open_tok[2])
+                    raise self.error(
+                        f"unbalanced brackets: {tok[1]!r} does not match {open_tok[1]!r} "
+                        f"opened at {line}:{col}", tok,
+                        f"expected {pairs[open_tok[1]]!r} here",
+                    )
+                if not stack:
                     text = self.src.text[start : tok[2]].strip()
                     if not text:
                         raise self.error("expected an expression", tok)
                     scan.next()
                     return text
-                depth -= 1
             scan.next()
 
     def macro(self) -> MacroDef:

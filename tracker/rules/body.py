@@ -1,0 +1,114 @@
+"""Reading C bodies: calls with their arguments, nesting depth, borrowed locals.
+
+Works on the masked code of a body (comments and literals blanked), so a call named
+in a comment or a string never counts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..dsl import Body
+
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+_LEADING_IDENT = re.compile(r"\s*(?:\(\s*[A-Za-z_]\w*\s*\**\s*\)\s*)?[&*]?\s*([A-Za-z_]\w*)")
+_CONTROL = frozenset({"if", "while", "for", "switch", "return", "sizeof"})
+
+
+class Call:
+    """A call in a body; its arguments and position are worked out only when asked."""
+
+    __slots__ = ("name", "depth", "_body", "_at", "_args")
+
+    def __init__(self, name: str, depth: int, body: Body, at: int):
+        self.name = name
+        self.depth = depth  # brace depth inside the body: 1 at the body's top level
+        self._body = body
+        self._at = at  # index of the name in the body's code
+        self._args: tuple[str, ...] | None = None
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        if self._args is None:
+            code = self._body.code
+            self._args = _split_args(code, code.index("(", self._at) + 1)
+        return self._args
+
+    @property
+    def line(self) -> int:
+        return self._body.line_col(self._at)[0]
+
+    @property
+    def col(self) -> int:
+        return self._body.line_col(self._at)[1]
+
+    def arg_ident(self, index: int) -> str | None:
+        """The variable an argument is about: ``x`` for ``x``, ``values[i]``, ``(T*)x``."""
+        args = self.args
+        if index >= len(args):
+            return None
+        m = _LEADING_IDENT.match(args[index])
+        return m.group(1) if m else None
+
+
+def calls(body: Body) -> list[Call]:
+    """Every call in the body, in order (computed once per body)."""
+    cached = body.__dict__.get("_calls")
+    if cached is None:
+        cached = body.__dict__["_calls"] = _find_calls(body)
+    return cached
+
+
+def _find_calls(body: Body) -> list[Call]:
+    code = body.code
+    out = []
+    depth = 0
+    last = 0
+    for m in _CALL.finditer(code):
+        name = m.group(1)
+        if name in _CONTROL:
+            continue
+        at = m.start()
+        depth += code.count("{", last, at) - code.count("}", last, at)
+        last = at
+        out.append(Call(name, depth, body, at))
+    return out
+
+
+_ARG_PUNCT = re.compile(r"[()\[\]{},]")
+
+
+def _split_args(code: str, start: int) -> tuple[str, ...]:
+    """Top-level comma-separated arguments from just after '(' to its matching ')'."""
+    depth = 0
+    args = []
+    current = start
+    for m in _ARG_PUNCT.finditer(code, start):
+        c = m.group()
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                args.append(code[current : m.start()].strip())
+                break
+            depth -= 1
+        elif depth == 0:
+            args.append(code[current : m.start()].strip())
+            current = m.end()
+    return tuple(a for a in args if a)
+
+
+def borrowed_locals(body: Body, borrow_calls: frozenset[str]) -> dict[str, str]:
+    """Locals holding an object borrowed from a stack item: ``{'left_o': 'left'}``."""
+    out = {}
+    names = "|".join(re.escape(n) for n in sorted(borrow_calls))
+    if not names:
+        return out
+    for m in re.finditer(rf"\b([A-Za-z_]\w*)\s*=\s*(?:{names})\s*\(\s*([A-Za-z_]\w*)", body.code):
+        out[m.group(1)] = m.group(2)
+    return out
+
+
+def assigned(body: Body, name: str) -> bool:
+    """Whether ``name`` is assigned (``name = ...``) in the body."""
+    return re.search(rf"\b{re.escape(name)}\s*=[^=]", body.code) is not None

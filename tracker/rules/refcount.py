@@ -1,0 +1,275 @@
+"""Refcount elimination (the gh-134584 pattern).
+
+A tier-2 uop that releases one of its own stack inputs hides a decref, and its branch
+to deallocation, from the JIT optimizer. The conversion returns the released inputs
+as extra outputs and appends explicit pop uops to the instruction's macro, which the
+optimizer can then drop when a reference is borrowed or immortal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..dsl import StackItem
+from ..model import Instruction, Model, Uop
+from ..tasks import ReleasedInput
+from .body import Call, borrowed_locals, calls
+from .config import Rules
+
+
+@dataclass
+class Finding:
+    """What the refcount rule saw in one uop."""
+
+    uop: Uop
+    instructions: list[str] = field(default_factory=list)  # the traceable ones using it
+    released: list[ReleasedInput] = field(default_factory=list)
+    helpers: list[str] = field(default_factory=list)  # consuming helpers inputs go to
+    escaping: list[str] = field(default_factory=list)
+    converted_in: list[str] = field(default_factory=list)  # instructions already popping
+    pops_seen: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str | None:
+        if self.released:
+            return "open"
+        if self.converted_in:
+            return "done"
+        return None
+
+
+def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = None) -> Finding:
+    """Find the inputs ``uop`` releases, or whether it is already converted.
+
+    Only instructions in ``traceable`` (all, when None) count as users of the uop:
+    an instrumented or tier-1-only instruction is never part of a task.
+    """
+    rc = rules.refcount
+    users = [i for i in uop.instructions if traceable is None or i in traceable]
+    finding = Finding(uop, users)
+    inputs = [i for i in uop.inputs if not i.is_unused]
+    names = {i.name for i in inputs}
+    if names:
+        borrowed = borrowed_locals(uop.body, rc.borrow_calls)
+        for call in calls(uop.body):
+            _classify(call, names, [i.name for i in inputs], borrowed, rules, finding)
+    if not finding.released:
+        for inst_name in finding.instructions:
+            pops = pops_after(model.instructions[inst_name], uop, rules)
+            if pops and _returns_inputs(uop):
+                finding.converted_in.append(inst_name)
+                finding.pops_seen = pops
+    return finding
+
+
+def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[str, str],
+              rules: Rules, finding: Finding) -> None:
+    rc = rules.refcount
+    conditional = call.depth > 1
+
+    def release(name: str) -> None:
+        finding.released.append(ReleasedInput(name, call.line, call.name, conditional))
+
+    if call.name in rc.release_all_calls:
+        for n in ordered:
+            release(n)
+    elif call.name in rc.close_calls:
+        target = call.arg_ident(0)
+        if target in names:
+            release(target)
+    elif call.name in rc.decref_calls:
+        target = call.arg_ident(0)
+        if target in borrowed and borrowed[target] in names:
+            release(borrowed[target])
+    elif call.name not in rc.transfer_calls and rc.consuming.search(call.name):
+        hit = False
+        for i in range(len(call.args)):
+            target = call.arg_ident(i)
+            if target in names:
+                release(target)
+                hit = True
+        if hit and call.name not in finding.helpers:
+            finding.helpers.append(call.name)
+    elif call.name not in finding.escaping and _escapes(call.name, rules):
+        finding.escaping.append(call.name)
+
+
+_ESCAPES: dict[tuple[int, str], bool] = {}
+
+
+def _escapes(name: str, rules: Rules) -> bool:
+    """Whether a call may run arbitrary code (memoised: the same names recur everywhere)."""
+    key = (id(rules), name)
+    if key not in _ESCAPES:
+        _ESCAPES[key] = not any(p.search(name) for p in rules.refcount.non_escaping)
+    return _ESCAPES[key]
+
+
+def _returns_inputs(uop: Uop) -> bool:
+    """Converted shape: more outputs than the uop's own results, fed from inputs."""
+    inputs = [i for i in uop.inputs if not i.is_unused]
+    if not inputs:
+        return False
+    body = uop.body.code
+    for out in uop.outputs:
+        for inp in inputs:
+            if out.name == inp.name:
+                continue
+            if re.search(rf"\b{re.escape(out.name)}\s*=\s*{re.escape(inp.name)}\s*;", body):
+                return True
+    return False
+
+
+def pops_after(inst: Instruction, uop: Uop, rules: Rules) -> list[str]:
+    """The pop uops that directly follow ``uop`` in ``inst`` (cache entries skipped)."""
+    pops: list[str] = []
+    seen = False
+    for part in inst.parts:
+        if part.uop is uop:
+            seen = True
+            pops = []
+            continue
+        if not seen or part.uop is None:
+            continue
+        if part.text in rules.refcount.pop_uops or part.name in rules.refcount.pop_uops:
+            pops.append(part.text)
+        else:
+            break
+    return pops
+
+
+def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rules: Rules) -> str:
+    """The pop uop that fits input ``inp``: from type guards before the uop, or its dealloc."""
+    rc = rules.refcount
+    stack = [i.name for i in uop.inputs]
+    from_top = len(stack) - 1 - stack.index(inp)
+    position = {0: "tos", 1: "nos", 2: "third"}.get(from_top)
+    if inst is not None and position:
+        for part in inst.parts:
+            if part.uop is uop:
+                break
+            guard = rc.guards.get(part.name) or rc.guards.get(part.text)
+            if guard and position in guard.positions:
+                return guard.pop
+    for call in calls(uop.body):
+        if call.name == "PyStackRef_CLOSE_SPECIALIZED" and call.arg_ident(0) == inp:
+            dealloc = call.arg_ident(1)
+            if dealloc in rc.specialized_deallocs:
+                return rc.specialized_deallocs[dealloc]
+    return rc.default_pop
+
+
+def effect_text(inputs: list[str], outputs: list[str]) -> str:
+    return f"({', '.join(inputs)} -- {', '.join(outputs)})"
+
+
+def item_text(item: StackItem) -> str:
+    return str(item)
+
+
+def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
+    """The concrete conversion: stack effect, macros with pops, optimizer case, test."""
+    uop = finding.uop
+    released = []
+    for r in finding.released:
+        if r.name not in released:
+            released.append(r.name)
+    by_name = {i.name: i for i in uop.inputs}
+    arrays = [n for n in released if by_name[n].is_array]
+    movable = [n for n in uop.inputs if n.name in released and not n.is_array]
+    all_inputs = [item_text(i) for i in uop.definition.inputs]
+    outputs = [item_text(o) for o in uop.outputs]
+    new_outputs = outputs + [f"{i.name}_out" for i in movable]
+    keyword = "op" if not uop.implicit else "op"
+    out: dict = {
+        "stack_effect_before": effect_text(all_inputs, outputs),
+        "stack_effect_after": effect_text(all_inputs, new_outputs),
+        "body_change": _body_change(finding, movable),
+        "macros": [],
+    }
+    if uop.implicit:
+        out["split"] = (
+            f"turn inst({uop.definition.name}, ...) into {keyword}({uop.name}, ...) and add "
+            f"macro({uop.definition.name}) = {uop.name} + <pops>; move any unused/N cache "
+            f"entries of the inst into the macro"
+        )
+    for inst_name in finding.instructions:
+        inst = model.instructions[inst_name]
+        pops = [pop_for(i.name, uop, inst, finding, rules) for i in reversed(movable)]
+        before = _macro_text(inst)
+        after_parts = []
+        for part in inst.parts:
+            after_parts.append(uop.name if (uop.implicit and part.uop is uop) else part.text)
+            if part.uop is uop:
+                after_parts.extend(pops)
+        out["macros"].append({
+            "instruction": inst_name,
+            "before": before,
+            "after": f"macro({inst_name}) = {' + '.join(after_parts)};",
+            "pops": pops,
+        })
+    if arrays:
+        out["array_inputs"] = arrays
+        out["design_decision"] = (
+            f"array input(s) {', '.join(arrays)} cannot be popped one by one with a fixed "
+            f"number of pop uops; decide between a pop uop taking oparg (like _POP_TOP_OPARG), "
+            f"a non-releasing helper, or leaving the release where it is"
+        )
+    case = uop.optimizer_case
+    if case is not None:
+        case_in = [item_text(i) for i in case.inputs]
+        case_out = [item_text(o) for o in case.outputs]
+        case_names = [i.name for i in case.stack_inputs]
+        extra = []
+        assigns = []
+        for i in movable:
+            idx = [x.name for x in uop.inputs].index(i.name)
+            src_name = case_names[idx] if idx < len(case_names) else i.name
+            extra.append(f"{i.name}_out")
+            if src_name == "unused":
+                assigns.append(f"name the input {i.name} instead of unused, then {i.name}_out = {i.name};")
+            else:
+                assigns.append(f"{i.name}_out = {src_name};")
+        out["optimizer_change"] = {
+            "file": case.loc.file, "line": case.loc.line,
+            "before": f"op({uop.name}, {effect_text(case_in, case_out)})",
+            "after": f"op({uop.name}, {effect_text(case_in, case_out + extra)})",
+            "assign": assigns,
+        }
+    pop_names = sorted({p for m in out["macros"] for p in m["pops"]}) or [rules.refcount.default_pop]
+    example = finding.instructions[0] if finding.instructions else uop.name
+    out["test"] = (
+        f"In Lib/test/test_capi/test_opt.py, run a loop that executes {example} with operands "
+        f"that are borrowed or immortal, get the executor's uops, and assert that "
+        f"{' / '.join(pop_names)} became _POP_TOP_NOP (or disappeared) while {uop.name} is "
+        f"still there; run the test suite with the JIT build (--enable-experimental-jit) too."
+    )
+    return out
+
+
+def _macro_text(inst: Instruction) -> str:
+    if inst.kind == "inst":
+        return f"inst({inst.name}, ...) (no macro yet)"
+    return f"macro({inst.name}) = {' + '.join(p.text for p in inst.parts)};"
+
+
+def _body_change(finding: Finding, movable: list[StackItem]) -> list[str]:
+    steps = []
+    calls_seen: dict[str, list[str]] = {}
+    for r in finding.released:
+        calls_seen.setdefault(r.call, [])
+        if r.name not in calls_seen[r.call]:
+            calls_seen[r.call].append(r.name)
+    for call, names in calls_seen.items():
+        if call in finding.helpers:
+            steps.append(f"call a variant of {call} that does not consume {', '.join(names)}")
+        else:
+            steps.append(f"remove {call}(...) of {', '.join(names)}")
+    assigns = " ".join(f"{i.name}_out = {i.name};" for i in movable)
+    if assigns:
+        steps.append(f"at the end, hand the inputs on: {assigns} and mark them dead with INPUTS_DEAD() or DEAD()")
+    if any(r.conditional for r in finding.released):
+        steps.append("the release happens on some paths only: make every path (errors included) "
+                     "leave the inputs alive for the pops, e.g. with ERROR_IF before any release")
+    return steps

@@ -1,0 +1,131 @@
+"""Which uops and instructions tier 2 can run, and why not.
+
+Mirrors the conditions under which CPython's generator leaves an instruction out of
+``_PyOpcode_macro_expansion``; the conditions themselves are data (``rules.yaml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import Instruction, Model, Uop
+from .config import Rules
+
+
+@dataclass(frozen=True)
+class Viability:
+    ok: bool
+    reason: str | None = None
+    uop: str | None = None  # the uop that makes it so
+
+
+def uop_tier1_reason(uop: Uop, rules: Rules) -> str | None:
+    """Why ``uop`` cannot run in tier 2, or None when it can (computed once per uop)."""
+    memo = uop.__dict__.setdefault("_tier1_reason", {})
+    key = id(rules)
+    if key not in memo:
+        memo[key] = _tier1_reason(uop, rules)
+    return memo[key]
+
+
+def _tier1_reason(uop: Uop, rules: Rules) -> str | None:
+    t2 = rules.tier2
+    name = uop.name
+    if name in t2.always_viable:
+        return None
+    for anno in uop.annotations:
+        if anno in t2.tier1_annotations:
+            return f"is annotated '{anno}' (tier 1 only)"
+    for needle, why in t2.name_contains.items():
+        if needle in name:
+            return why
+    bare = name[1:] if uop.implicit else name
+    if bare in t2.names or name in t2.names:
+        return t2.names.get(bare) or t2.names[name]
+    if "replaced" in uop.annotations:
+        return "is replaced"
+    for ident, why in t2.identifiers.items():
+        if uop.body.uses(ident):
+            return why
+    caches = [c for c in uop.caches if c.name != "unused"]
+    if len(caches) > t2.max_cache_entries:
+        return f"has too many cache entries ({len(caches)} > {t2.max_cache_entries})"
+    with_pop = any(uop.body.uses(n) for n in t2.error_with_pop)
+    without_pop = any(uop.body.uses(n) for n in t2.error_without_pop)
+    if with_pop and without_pop:
+        return "has both popping and non-popping error exits"
+    return None
+
+
+def is_superinstruction(inst: Instruction, rules: Rules) -> bool:
+    uops = inst.uops
+    return (
+        len(inst.parts) == 1 and len(uops) == 1
+        and uops[0].body.uses(rules.tier2.superinstruction_marker)
+    )
+
+
+def instruction_viability(inst: Instruction, rules: Rules) -> Viability:
+    """Whether tier 2 can run ``inst`` (computed once per instruction)."""
+    memo = inst.__dict__.setdefault("_viability", {})
+    key = id(rules)
+    if key not in memo:
+        memo[key] = _viability(inst, rules)
+    return memo[key]
+
+
+def _viability(inst: Instruction, rules: Rules) -> Viability:
+    if is_superinstruction(inst, rules):
+        return Viability(True, None)
+    for uop in inst.uops:
+        if any(a in rules.tier2.skip_annotations for a in uop.annotations):
+            continue
+        reason = uop_tier1_reason(uop, rules)
+        if reason:
+            where = "" if uop.implicit else f"its uop {uop.name} "
+            return Viability(False, f"{where}{reason}", uop.name)
+    return Viability(True, None)
+
+
+def by_design(name: str, rules: Rules) -> str | None:
+    for pattern, why in rules.curated.by_design:
+        if pattern.search(name):
+            return why
+    return None
+
+
+def instruction_facts(model: Model, rules: Rules) -> list[dict]:
+    """Every instruction with its uops, family and tier-2 status (for `instructions`)."""
+    out = []
+    for inst in model.instructions.values():
+        v = instruction_viability(inst, rules)
+        fact = {
+            "name": inst.name,
+            "kind": inst.kind,
+            "uops": [p.name for p in inst.parts if p.uop is not None],
+            "family": inst.family,
+            "specialized": inst.specialized,
+            "tier2": v.ok,
+            "reason": v.reason,
+            "by_design": None if v.ok else by_design(inst.name, rules),
+            "file": inst.loc.file,
+            "line": inst.loc.line,
+        }
+        out.append(fact)
+    return out
+
+
+def tier2_uops(model: Model, rules: Rules) -> dict[str, Uop]:
+    """Uops tier 2 can run: viable themselves and not only used by tier-1-only code."""
+    out = {}
+    for uop in model.uops.values():
+        if uop_tier1_reason(uop, rules):
+            continue
+        if any(a in rules.tier2.skip_annotations for a in uop.annotations):
+            continue
+        if uop.instructions:
+            users = [model.instructions[i] for i in uop.instructions]
+            if not any(instruction_viability(i, rules).ok for i in users):
+                continue
+        out[uop.name] = uop
+    return out

@@ -1,0 +1,104 @@
+"""Tasks: what the rules found, with stable ids that survive rescans.
+
+A task id is ``KIND:SUBJECT`` (``refcount:_BINARY_OP_ADD_INT``, ``optimizer:_MAKE_FUNCTION``,
+``tier2:SEND``, ``helper:_PyFloat_FromDouble_ConsumeInputs``, ``split:IS_OP``). Claims,
+GitHub issues and history are joined on these ids, so an id must only depend on what
+the task is about, never on line numbers or ordering.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+KINDS = ("refcount", "optimizer", "tier2", "helper", "split")
+STATUSES = ("open", "done", "blocked")
+DIFFICULTIES = ("easy", "medium", "hard")
+
+
+@dataclass
+class ReleasedInput:
+    """An input a uop releases itself, where and how."""
+
+    name: str
+    line: int
+    call: str  # DECREF_INPUTS, PyStackRef_CLOSE, a stealing helper's name, ...
+    conditional: bool = False  # released only on some paths (inside an if/else)
+
+
+@dataclass
+class Task:
+    id: str
+    kind: str
+    title: str
+    uop: str | None
+    instructions: list[str]
+    status: str = "open"
+    difficulty: str = "easy"
+    reasons: list[str] = field(default_factory=list)
+    released_inputs: list[ReleasedInput] = field(default_factory=list)
+    recipe: dict[str, Any] = field(default_factory=dict)
+    prerequisites: list[str] = field(default_factory=list)
+    file: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    explanation: str = ""  # why this is a task, in a sentence or two
+    blocked_reason: str | None = None
+    links: list[str] = field(default_factory=list)
+    # CPython source text of the uop and its macro. Only present after a live scan;
+    # never written into snapshots (they hold facts, not CPython's text).
+    excerpt: str | None = field(default=None, compare=False)
+
+    @property
+    def subject(self) -> str:
+        return self.id.split(":", 1)[1]
+
+    def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
+        data = asdict(self)
+        if not with_excerpt:
+            data.pop("excerpt")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Task":
+        data = dict(data)
+        data["released_inputs"] = [ReleasedInput(**r) for r in data.get("released_inputs", [])]
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class TaskSet:
+    """The tasks of one scan, with where the sources came from."""
+
+    source: dict[str, Any]  # origin, bytecodes, optimizer, revision, date
+    tasks: list[Task]
+    instructions: list[dict[str, Any]] = field(default_factory=list)  # see rules.tier2
+
+    def by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+    def get(self, task_id: str) -> Task | None:
+        return self.by_id().get(task_id)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            "kind": dict(Counter(t.kind for t in self.tasks)),
+            "status": dict(Counter(t.status for t in self.tasks)),
+            "difficulty": dict(Counter(t.difficulty for t in self.tasks if t.status == "open")),
+        }
+
+    def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
+        return {
+            "source": dict(self.source),
+            "tasks": [t.to_json(with_excerpt) for t in self.tasks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "TaskSet":
+        return cls(
+            dict(data.get("source", {})),
+            [Task.from_json(t) for t in data.get("tasks", [])],
+            list(data.get("instructions", [])),
+        )
