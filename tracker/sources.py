@@ -68,15 +68,25 @@ def read_file(path: str | os.PathLike[str], name: str | None = None) -> SourceTe
     size = p.stat().st_size
     if size > MAX_INPUT_BYTES:
         raise DSLError(
-            f"file is {size / 1e6:.0f} MB; instruction-definition files are well under "
-            f"{MAX_INPUT_BYTES // (1024 * 1024)} MiB",
-            shown, 1, 1, hint="is this the right file?",
+            f"file is {size / 1e6:.0f} MB, over the {MAX_INPUT_BYTES // (1024 * 1024)} MiB limit: "
+            "instruction-definition files are a few hundred KB",
+            shown, 1, 1, _first_line(p), hint="is this the right file?",
         )
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise UsageError(f"{shown}: cannot read: {exc.strerror}") from None
     return SourceText(shown, decode(data, shown))
+
+
+def _first_line(path: Path) -> str:
+    """The start of a file's first line, for showing under an error about the whole file."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(200)
+    except OSError:
+        return ""
+    return head.split(b"\n", 1)[0].decode("utf-8", "replace") or "<empty line>"
 
 
 def is_checkout(directory: str | os.PathLike[str]) -> bool:

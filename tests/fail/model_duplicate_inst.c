@@ -1,0 +1,10 @@
+// The same instruction defined twice.
+// BEGIN BYTECODES //
+
+        inst(TWICE, (--)) {
+        }
+
+        inst(TWICE, (value --)) {
+        }
+
+// END BYTECODES //

@@ -1,0 +1,5 @@
+// The end marker is missing.
+// BEGIN BYTECODES //
+
+        inst(ALONE, (--)) {
+        }
