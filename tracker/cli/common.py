@@ -79,3 +79,20 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     for row in rows:
         table.add_row(*["" if c is None else str(c) for c in row])
     console.print(table)
+
+
+def task_set(args: argparse.Namespace, quiet: bool = False):
+    """Tasks from the sources on the command line, or from the bundled snapshot.
+
+    Falling back is said in one line on stderr, so that nobody mistakes the
+    snapshot's facts for a live scan.
+    """
+    from .. import rules, snapshot
+
+    found = source_set(args)
+    if found is not None:
+        return rules.scan(found)
+    ts = snapshot.load_bundled()
+    if not quiet:
+        print(snapshot.bundled_notice(ts), file=sys.stderr)
+    return ts

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from .. import model
+from .. import model, rules
+from ..graph import ready
 from .common import add_format_args, add_source_args, emit, print_table, require_sources
 
 
@@ -35,18 +36,25 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     srcs = require_sources(args)
     m = model.load(srcs)
+    ts = rules.find_tasks(m)
     elapsed = time.perf_counter() - start
     data = {
         "source": {"origin": srcs.origin, "bytecodes": srcs.bytecodes.name,
                    "optimizer": srcs.optimizer.name if srcs.optimizer else None,
                    "revision": srcs.revision},
         "counts": summary(m),
+        "tasks": {**ts.counts(), "ready": len(ready(ts))},
         "seconds": round(elapsed, 4),
     }
 
     def table() -> None:
         print_table(["what", "count"], list(data["counts"].items()),
                     title=f"{srcs.bytecodes.name}")
+        tc = data["tasks"]
+        rows = [(f"{group}: {k}", v) for group in ("kind", "status", "difficulty")
+                for k, v in sorted(tc[group].items())]
+        rows.append(("ready to start", tc["ready"]))
+        print_table(["tasks", "count"], rows, title="tasks (difficulty counts open tasks)")
         print(f"scanned in {elapsed * 1000:.0f} ms")
 
     emit(data, args.format, table)
