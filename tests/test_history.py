@@ -1,0 +1,144 @@
+"""History over a git repository built from made-up definition versions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tracker import history
+from tracker.errors import UsageError
+from tracker.store import Store
+
+from .gitrepo import CALLS, Repo, bytecodes, optimizer, standin_scan
+
+BC, OPT = "Python/bytecodes.c", "Python/optimizer_bytecodes.c"
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """Six commits: three ops converted one by one, a broken revision, an unrelated one."""
+    r = Repo(tmp_path / "cpython")
+    r.revs = {}
+    r.revs["start"] = r.commit({BC: bytecodes({"_A": False, "_B": False, "_C": False}),
+                                OPT: optimizer(["_A"])},
+                               "Add the ops", "Ada Lovelace", "2025-01-01T10:00:00+00:00")
+    r.revs["a"] = r.commit({BC: bytecodes({"_A": True, "_B": False, "_C": False})},
+                           "gh-100: Convert _A (#200)", "Bob Smith", "2025-02-01T10:00:00+00:00")
+    r.revs["docs"] = r.commit({"README": "hello\n"}, "Docs only", "Cy Young", "2025-02-15T10:00:00+00:00")
+    r.revs["broken"] = r.commit({BC: bytecodes({"_A": True, "_B": False, "_C": False}, broken=True)},
+                                "WIP", "Cy Young", "2025-03-01T10:00:00+00:00")
+    r.revs["b"] = r.commit({BC: bytecodes({"_A": True, "_B": True, "_C": False})},
+                           "Convert _B\n\nPart of gh-300.", "Dee Dee", "2025-04-01T10:00:00+00:00")
+    r.revs["c"] = r.commit({BC: bytecodes({"_A": True, "_B": True, "_C": True}), OPT: optimizer(["_A", "_B"])},
+                           "Convert _C, add _B's case (#400)", "Ada Lovelace", "2025-05-01T10:00:00+00:00")
+    return r
+
+
+def run(repo, tmp_path, **kw):
+    kw.setdefault("jobs", 1)
+    return history.walk(repo.path, cache_path=tmp_path / "cache.json", scanner=standin_scan,
+                        fingerprint="standin-1", **kw)
+
+
+def test_walk_counts_flips_and_errors(repo, tmp_path):
+    res = run(repo, tmp_path)
+    revs = res.revisions
+    assert [r["revision"] for r in revs] == [repo.revs[k] for k in ("start", "a", "broken", "b", "c")]
+    start, a, broken, b, c = revs
+    assert start["counts"]["refcount"] == {"open": 3, "done": 0, "blocked": 0}
+    assert start["counts"]["optimizer"] == {"open": 2, "done": 1, "blocked": 0}
+    assert a["counts"]["refcount"]["done"] == 1
+    assert c["counts"]["refcount"] == {"open": 0, "done": 3, "blocked": 0}
+    # the broken revision is recorded with its error (located) and skipped
+    assert broken["error"].startswith(f"{BC}@{repo.revs['broken'][:10]}:")
+    assert broken["counts"] == {} and res.errors == 1
+    # flips: nothing at the start (never open before), then one or two per conversion;
+    # _B's flip is seen across the broken revision
+    assert start["flipped"] == []
+    assert a["flipped"] == ["refcount:_A"]
+    assert broken["flipped"] == []
+    assert b["flipped"] == ["refcount:_B"]
+    assert c["flipped"] == ["optimizer:_B", "refcount:_C"]
+    assert (a["pr"], b["pr"], c["pr"], start["pr"]) == ("#200", "gh-300", "#400", None)
+    assert a["author"] == "Bob Smith" and a["subject"] == "gh-100: Convert _A (#200)"
+
+
+def test_contributor_credit(repo, tmp_path):
+    people = {p["name"]: p for p in run(repo, tmp_path).contributors}
+    assert set(people) == {"Ada Lovelace", "Bob Smith", "Dee Dee"}  # Cy only broke things
+    ada = people["Ada Lovelace"]
+    assert ada["email"] == "ada@example.org"
+    assert sorted(t["id"] for t in ada["tasks"]) == ["optimizer:_B", "refcount:_C"]
+    assert {t["pr"] for t in ada["tasks"]} == {"#400"}
+    assert ada["first"] == ada["latest"] == "2025-05-01T10:00:00+00:00"  # the start commit credits nothing
+    assert people["Bob Smith"]["tasks"] == [{"id": "refcount:_A", "revision": repo.revs["a"],
+                                            "date": "2025-02-01T10:00:00+00:00", "pr": "#200"}]
+    assert run(repo, tmp_path).contributors[0]["name"] == "Ada Lovelace"  # most tasks first
+
+
+def test_rerun_hits_the_cache(repo, tmp_path):
+    CALLS["n"] = 0
+    first = run(repo, tmp_path)
+    assert first.scanned == 5 and first.cached == 0 and CALLS["n"] == 5
+    second = run(repo, tmp_path)
+    assert second.scanned == 0 and second.cached == 5 and CALLS["n"] == 5
+    assert second.revisions == first.revisions
+    # one new revision: only its blob pair is scanned
+    repo.commit({OPT: optimizer(["_A", "_B", "_C"])}, "Case for _C", "Eve", "2025-06-01T10:00:00+00:00")
+    third = run(repo, tmp_path)
+    assert third.scanned == 1 and CALLS["n"] == 6
+    assert third.revisions[-1]["flipped"] == ["optimizer:_C"]
+
+
+def test_changed_rules_invalidate_the_cache(repo, tmp_path):
+    run(repo, tmp_path)
+    res = history.walk(repo.path, cache_path=tmp_path / "cache.json", scanner=standin_scan,
+                       fingerprint="standin-2", jobs=1)
+    assert res.scanned == 5 and any("rules changed" in n for n in res.notes)
+    (tmp_path / "cache.json").write_text("{not json")
+    res = run(repo, tmp_path)
+    assert res.scanned == 5 and any("unreadable" in n for n in res.notes)
+
+
+def test_process_pool_gives_same_result(repo, tmp_path, monkeypatch):
+    inline = run(repo, tmp_path / "one")
+    monkeypatch.setattr(history, "POOL_THRESHOLD", 1)
+    seen = []
+    pooled = run(repo, tmp_path / "two", jobs=2, progress=lambda done, total: seen.append((done, total)))
+    assert pooled.revisions == inline.revisions and pooled.scanned == 5
+    assert seen[0] == (0, 5) and seen[-1] == (5, 5)
+
+
+def test_since_until_and_baseline_parent(repo, tmp_path):
+    res = run(repo, tmp_path, since="2025-04-15")
+    assert [r["revision"] for r in res.revisions] == [repo.revs["c"]]
+    # the parent before --since is scanned as a baseline, so the flip is still seen
+    assert res.revisions[0]["flipped"] == ["optimizer:_B", "refcount:_C"]
+    res = run(repo, tmp_path, since="2025-01-15", until="2025-03-15")
+    assert [r["revision"] for r in res.revisions] == [repo.revs["a"], repo.revs["broken"]]
+    with pytest.raises(UsageError, match="expected a date"):
+        run(repo, tmp_path, since="last tuesday")
+
+
+def test_not_a_repository(tmp_path):
+    with pytest.raises(UsageError, match="not a git repository"):
+        history.walk(tmp_path, scanner=standin_scan, fingerprint="x")
+
+
+def test_record_merges_walks_of_one_repository(repo, tmp_path):
+    st = Store(tmp_path / "state.yaml")
+    history.record(st, repo.path, since="2025-03-15", scanner=standin_scan, fingerprint="s", jobs=1)
+    assert len(st.history()) == 2
+    history.record(st, repo.path, until="2025-02-10", scanner=standin_scan, fingerprint="s", jobs=1)
+    assert [r["revision"] for r in st.history()] == [repo.revs[k] for k in ("start", "a", "b", "c")]
+    assert {p["name"] for p in st.contributors()} == {"Ada Lovelace", "Bob Smith"}  # b's flip unseen
+    # the cache sits beside the state file
+    assert json.loads(history.cache_path_for(st.path).read_text())["fingerprint"] == "s"
+
+
+def test_pr_of():
+    assert history.pr_of("gh-134584: Eliminate redundant refcounting (#135000)") == "#135000"
+    assert history.pr_of("GH-1234: fix") == "gh-1234"
+    assert history.pr_of("bpo-42: old") == "bpo-42"
+    assert history.pr_of("no reference here, #5 alone") is None
