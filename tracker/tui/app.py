@@ -1,0 +1,305 @@
+"""The Textual app: loads tasks in a worker, then Tasks / Progress / Contributors tabs.
+
+The app never parses: it is given a TaskSet, or a loader that returns one (run in a
+thread so that scanning a checkout never freezes the screen), and a store (or a
+function opening one) for claims, issues, history and contributors.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Callable, Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static, TabbedContent, TabPane
+
+from ..errors import TrackerError
+from ..tasks import TaskSet
+from .claim_dialog import ClaimDialog, ClaimRequest, ConfirmDialog
+from .contributors import ContributorsView
+from .data import Filters, Report, StoreLike, TrackerData
+from .detail import DetailScreen, store_problem
+from .help import HelpScreen
+from .messages import ClaimsChanged, OpenTask, load_error_text
+from .progress import ProgressView
+from .tasks_view import TasksView
+
+Loader = Callable[[Report], TaskSet]
+
+
+class TaskCommands(Provider):
+    """Command palette: type part of a task id or uop to open its detail."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        data = getattr(app, "data", None)
+        if data is None:
+            return
+        matcher = self.matcher(query)
+        for task in data.taskset.tasks:
+            text = f"Open task {task.id}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.open_task, task.id),
+                          help=task.title)
+
+    async def discover(self) -> Hits:
+        data = getattr(self.app, "data", None)
+        if data is None:
+            return
+        for task in [t for t in data.taskset.tasks if data.is_starter(t)][:10]:
+            yield DiscoveryHit(f"Open task {task.id}", partial(self.app.open_task, task.id),
+                               help="★ ready, easy and unclaimed")
+
+
+class TrackerApp(App):
+    """jit-tracker's TUI. Give it ``tasks`` or a ``loader``; ``store`` may be a Store or a factory."""
+
+    TITLE = "jit-tracker"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {TaskCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help"),
+        Binding("1", "show_tab('tasks')", "Tasks", show=False),
+        Binding("2", "show_tab('progress')", "Progress", show=False),
+        Binding("3", "show_tab('contributors')", "People", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(
+        self,
+        tasks: TaskSet | None = None,
+        *,
+        loader: Loader | None = None,
+        store: StoreLike | Callable[[], StoreLike] | None = None,
+    ) -> None:
+        super().__init__()
+        if tasks is None and loader is None:
+            raise ValueError("TrackerApp needs tasks or a loader")
+        self._tasks = tasks
+        self._loader = loader
+        self._store_source = store
+        self.store: StoreLike | None = None
+        self.data: TrackerData | None = None
+        self.load_error: BaseException | None = None
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="loading", id="switcher"):
+            with Vertical(id="loading"):
+                yield Label("Loading tasks…", id="loading-label")
+                with Center():
+                    yield ProgressBar(total=None, show_eta=False, id="loading-bar")
+            yield Static("", id="error")
+            with TabbedContent(id="main", initial="tasks"):
+                with TabPane("Tasks", id="tasks"):
+                    yield TasksView(id="tasks-view")
+                with TabPane("Progress", id="progress"):
+                    yield ProgressView(id="progress-view")
+                with TabPane("Contributors", id="contributors"):
+                    yield ContributorsView(id="contributors-view")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # ------------------------------------------------------------------ loading
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        """Scan (or take) the tasks and read the store, off the UI thread."""
+        report = partial(self.call_from_thread, self._report)
+        try:
+            taskset = self._tasks if self._loader is None else self._loader(report)
+            report("Reading claims and history…", None)
+            store = self._store_source
+            if callable(store) and not hasattr(store, "claims"):
+                try:
+                    store = store()
+                except TrackerError as exc:  # a broken state file: browse, but no claims
+                    self.store = None
+                    data = TrackerData(taskset, store_error=str(exc))
+                    self.call_from_thread(self._loaded, data)
+                    return
+            self.store = store  # type: ignore[assignment]
+            data = TrackerData.load(taskset, self.store)
+        except TrackerError as exc:
+            self.call_from_thread(self._failed, exc)
+            return
+        except Exception as exc:  # noqa: BLE001 - an unexpected error still gets a screen, not a traceback
+            self.call_from_thread(self._failed, exc)
+            return
+        self.call_from_thread(self._loaded, data)
+
+    def _report(self, message: str, fraction: float | None) -> None:
+        self.query_one("#loading-label", Label).update(message)
+        bar = self.query_one("#loading-bar", ProgressBar)
+        if fraction is None:
+            bar.update(total=None)
+        else:
+            bar.update(total=100, progress=round(fraction * 100))
+
+    def _failed(self, error: BaseException) -> None:
+        self.load_error = error
+        self.query_one("#error", Static).update(load_error_text(error))
+        self.query_one("#switcher", ContentSwitcher).current = "error"
+
+    def _loaded(self, data: TrackerData) -> None:
+        self.data = data
+        self.load_error = None
+        self.sub_title = _source_label(data.taskset.source)
+        self.query_one("#switcher", ContentSwitcher).current = "main"
+        self.query_one(TasksView).set_data(data)
+        self.query_one(ProgressView).set_data(data)
+        self.query_one(ContributorsView).set_data(data)
+        self.query_one("#tasks-table").focus()
+        if data.store_error:
+            self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
+                        title="State file problem", severity="error", timeout=10)
+
+    # ------------------------------------------------------------------ navigation
+    def action_show_tab(self, tab: str) -> None:
+        while isinstance(self.screen, DetailScreen):
+            self.pop_screen()
+        if self.data is None:
+            return
+        self.query_one("#main", TabbedContent).active = tab
+        focus = {"tasks": "#tasks-table", "contributors": "#people", "progress": "#progress-view"}[tab]
+        self.query_one(focus).focus()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_reload(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.query_one("#switcher", ContentSwitcher).current = "loading"
+        self._report("Reloading…", None)
+        self.load()
+
+    @on(OpenTask)
+    def _open_task(self, message: OpenTask) -> None:
+        self.open_task(message.task_id)
+
+    def open_task(self, task_id: str) -> None:
+        if self.data is None or task_id not in self.data.tasks:
+            self.notify(f"{task_id} is not in this scan.", severity="warning")
+            return
+        self.query_one(TasksView).select_task(task_id)
+        self.push_screen(DetailScreen(task_id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Tasks", "Show the task table (1)", partial(self.action_show_tab, "tasks"))
+        yield SystemCommand("Progress", "Per-kind progress and burn-down (2)",
+                            partial(self.action_show_tab, "progress"))
+        yield SystemCommand("Contributors", "Leaderboard (3)",
+                            partial(self.action_show_tab, "contributors"))
+        yield SystemCommand("Good first tasks", "Ready, easy and unclaimed tasks only",
+                            self._starter_filter)
+        yield SystemCommand("Clear filters", "Show every task", self._clear_filters)
+        yield SystemCommand("Help", "Keys and ideas (?)", self.action_help)
+        yield SystemCommand("Reload", "Rescan the sources and re-read the state file (ctrl+r)",
+                            self.action_reload)
+
+    def _starter_filter(self) -> None:
+        self.action_show_tab("tasks")
+        view = self.query_one(TasksView)
+        view.apply(Filters(difficulty="easy", status="unclaimed", ready_only=True))
+
+    def _clear_filters(self) -> None:
+        self.action_show_tab("tasks")
+        self.query_one(TasksView).action_clear_filters()
+
+    # ------------------------------------------------------------------ claims
+    def claim_task(self, task_id: str) -> None:
+        assert self.data is not None
+        problem = store_problem(self)
+        if problem:
+            self.notify(problem, severity="error", timeout=8)
+            return
+        task = self.data.tasks[task_id]
+        if task.status != "open":
+            self.notify(f"{task_id} is {task.status}; only open tasks can be claimed.",
+                        severity="warning")
+            return
+        existing = self.data.claims.get(task_id)
+        if existing is not None:
+            self.notify(f"Already claimed by {existing.by}. Release it first (r).", severity="warning")
+            return
+        assert self.store is not None
+        try:
+            remembered = self.store.get_setting("user.name", "") or ""
+        except TrackerError:
+            remembered = ""
+
+        def done(request: ClaimRequest | None) -> None:
+            if request is None:
+                return
+            self._write(lambda: self._claim(task_id, request),
+                        f"Claimed {task_id} as {request.name}.")
+
+        self.push_screen(ClaimDialog(task_id, remembered), done)
+
+    def _claim(self, task_id: str, request: ClaimRequest) -> None:
+        assert self.store is not None and self.data is not None
+        self.store.claim(task_id, request.name, request.note,
+                         known=set(self.data.tasks), done=self.data.done_ids)
+        self.store.set_setting("user.name", request.name)
+
+    def release_task(self, task_id: str) -> None:
+        assert self.data is not None
+        problem = store_problem(self)
+        if problem:
+            self.notify(problem, severity="error", timeout=8)
+            return
+        claim = self.data.claims.get(task_id)
+        if claim is None:
+            self.notify(f"{task_id} is not claimed.", severity="warning")
+            return
+        assert self.store is not None
+        me = self.store.get_setting("user.name", "") or ""
+        release = partial(self._write, lambda: self.store.release(task_id),  # type: ignore[union-attr]
+                          f"Released {task_id}.")
+        if claim.by != me:
+            self.push_screen(ConfirmDialog(f"{task_id} is claimed by {claim.by}, not you. Release it?"),
+                             lambda yes: release() if yes else None)
+        else:
+            release()
+
+    def _write(self, change: Callable[[], Any], success: str) -> None:
+        """Apply a store change; errors become notifications, then every view refreshes."""
+        assert self.store is not None and self.data is not None
+        try:
+            change()
+            self.data.refresh_store(self.store)
+        except TrackerError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.notify(success)
+        self.query_one(TasksView).apply(self.query_one(TasksView).filters)
+        self.query_one(ProgressView).set_data(self.data)
+        for screen in self.screen_stack:
+            if isinstance(screen, DetailScreen):
+                screen.post_message(ClaimsChanged())
+
+
+def _source_label(source: dict) -> str:
+    origin = source.get("origin") or "bundled snapshot"
+    rev = source.get("revision")
+    return f"{origin} @ {rev[:10]}" if rev else str(origin)
+
+
+def run(tasks: TaskSet | None = None, *, loader: Loader | None = None,
+        store: StoreLike | Callable[[], StoreLike] | None = None) -> int:
+    TrackerApp(tasks, loader=loader, store=store).run()
+    return 0
+
+
+__all__ = ["TrackerApp", "run"]

@@ -1,0 +1,60 @@
+"""The Contributors tab: who landed how many tasks, and which."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from .data import TrackerData
+
+
+def ranked(contributors: list[dict]) -> list[dict]:
+    """Most tasks first; ties by earliest first contribution, then name."""
+    return sorted(contributors, key=lambda c: (-len(c.get("tasks", [])), str(c.get("first", "")),
+                                               str(c.get("name", ""))))
+
+
+class ContributorsView(Vertical):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.people: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        table: DataTable = DataTable(cursor_type="row", id="people")
+        table.add_columns("#", "name", "tasks", "first", "latest")
+        yield table
+        yield Static("", id="person")
+
+    def set_data(self, data: TrackerData) -> None:
+        self.people = ranked(data.contributors)
+        table = self.query_one("#people", DataTable)
+        table.clear()
+        for i, c in enumerate(self.people, 1):
+            table.add_row(str(i), c.get("name", "?"), str(len(c.get("tasks", []))),
+                          str(c.get("first", ""))[:10], str(c.get("latest", ""))[:10], key=str(i))
+        table.display = bool(self.people)
+        if not self.people:
+            self.query_one("#person", Static).update(
+                "[b]No contributors recorded yet.[/b]\n\n"
+                "The leaderboard comes from the history: who landed the commit that closed each "
+                "task. Record it with [b]jit-tracker history CPYTHON_DIR[/b].")
+        else:
+            self._show(0)
+
+    def _show(self, index: int) -> None:
+        if not 0 <= index < len(self.people):
+            return
+        c = self.people[index]
+        lines = [f"[b]{escape(str(c.get('name', '?')))}[/b] — {len(c.get('tasks', []))} task(s)"]
+        for t in c.get("tasks", []):
+            pr = f" PR {t['pr']}" if t.get("pr") else ""
+            lines.append(f"  {escape(str(t.get('id')))}  [dim]{str(t.get('date', ''))[:10]}"
+                         f" {str(t.get('revision', ''))[:10]}{pr}[/dim]")
+        self.query_one("#person", Static).update("\n".join(lines))
+
+    @on(DataTable.RowHighlighted, "#people")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show(event.cursor_row)

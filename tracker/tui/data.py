@@ -1,0 +1,357 @@
+"""What the TUI shows, computed without Textual: filters, fuzzy search, graph, claims.
+
+Kept apart from the widgets so that filtering 500 tasks is a plain function call
+(benchmarked and unit-tested on its own) and so that the screens only lay out what
+this module decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Protocol
+
+from ..errors import TrackerError
+from ..tasks import DIFFICULTIES, KINDS, STATUSES, Task, TaskSet
+
+ALL = "all"
+# Status filter values: a task's own status, or whether someone claimed it.
+STATUS_FILTERS = (ALL, *STATUSES, "claimed", "unclaimed")
+SORT_KEYS = ("recommended", "id", "kind", "uop", "instructions", "difficulty", "status", "claimed")
+_DIFFICULTY_RANK = {d: i for i, d in enumerate(DIFFICULTIES)}
+_STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+
+Report = Callable[[str, "float | None"], None]
+"""Progress callback given to loaders: a message and a fraction done (None: unknown)."""
+
+
+class StoreLike(Protocol):
+    """The part of tracker.store.Store the TUI uses (a fake in tests)."""
+
+    def claims(self) -> dict[str, Any]: ...
+    def claim(self, task_id: str, by: str, note: str | None = None, *, force: bool = False,
+              known: set[str] | None = None, done: set[str] | None = None) -> Any: ...
+    def release(self, task_id: str) -> Any: ...
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
+    def set_setting(self, key: str, value: Any) -> None: ...
+    def issues(self) -> dict[str, dict]: ...
+    def history(self) -> list[dict]: ...
+    def contributors(self) -> list[dict]: ...
+
+
+# --------------------------------------------------------------------------- fuzzy search
+
+def fuzzy_score(query: str, text: str) -> int | None:
+    """Score ``text`` for a subsequence match of ``query`` (case-insensitive), None if none.
+
+    Consecutive letters and letters at word starts (after ``_ : -`` or a space) score
+    higher, so ``addint`` ranks ``_ADD_INT`` above ``_ADD_FLOAT_INT...``.
+    """
+    q = query.lower()
+    t = text.lower()
+    if not q:
+        return 0
+    pos = t.find(q)
+    if pos >= 0:  # a plain substring beats any scattered match
+        return 1000 - pos - len(t) // 10
+    score = 0
+    last = -2
+    i = 0
+    for ch in q:
+        j = t.find(ch, i)
+        if j < 0:
+            return None
+        if j == last + 1:
+            score += 5
+        if j == 0 or t[j - 1] in "_:- .":
+            score += 3
+        score -= min(j - i, 5)
+        last = j
+        i = j + 1
+    return score
+
+
+def search_text(task: Task) -> str:
+    return " ".join([task.id, task.uop or "", " ".join(task.instructions), task.title])
+
+
+def match(query: str, task: Task) -> int | None:
+    """Every space-separated word of the query must match; scores add up."""
+    words = query.split()
+    if not words:
+        return 0
+    text = search_text(task)
+    total = 0
+    for w in words:
+        s = fuzzy_score(w, text)
+        if s is None:
+            return None
+        total += s
+    return total
+
+
+# --------------------------------------------------------------------------- graph adapter
+
+def _links(taskset: TaskSet) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Prerequisites and dependents per task id, from tracker.graph when it is there."""
+    ids = {t.id for t in taskset.tasks}
+    prereqs: dict[str, list[str]] = {}
+    dependents: dict[str, list[str]] = {t.id: [] for t in taskset.tasks}
+    try:
+        from ..graph import build_graph  # type: ignore[attr-defined]
+    except ImportError:
+        build_graph = None
+    if build_graph is not None:
+        g = build_graph(taskset.tasks)
+        for t in taskset.tasks:
+            prereqs[t.id] = sorted(g.predecessors(t.id)) if t.id in g else list(t.prerequisites)
+            dependents[t.id] = sorted(g.successors(t.id)) if t.id in g else []
+        return prereqs, dependents
+    for t in taskset.tasks:
+        prereqs[t.id] = list(t.prerequisites)
+        for p in t.prerequisites:
+            if p in ids:
+                dependents[p].append(t.id)
+    for v in dependents.values():
+        v.sort()
+    return prereqs, dependents
+
+
+def _ready(taskset: TaskSet, prereqs: dict[str, list[str]]) -> set[str]:
+    """Open tasks whose prerequisites are all done (tracker.graph.ready when available)."""
+    try:
+        from ..graph import ready  # type: ignore[attr-defined]
+    except ImportError:
+        ready = None
+    if ready is not None:
+        return set(ready(taskset))
+    status = {t.id: t.status for t in taskset.tasks}
+    return {
+        t.id for t in taskset.tasks
+        if t.status == "open" and all(status.get(p) == "done" for p in prereqs.get(t.id, []))
+    }
+
+
+# --------------------------------------------------------------------------- filters
+
+@dataclass(frozen=True)
+class Filters:
+    kind: str = ALL
+    difficulty: str = ALL
+    status: str = ALL
+    ready_only: bool = False
+    query: str = ""
+    sort: str = "recommended"
+    reverse: bool = False
+
+    def with_(self, **changes: Any) -> "Filters":
+        return replace(self, **changes)
+
+    @property
+    def active(self) -> bool:
+        return (self.kind, self.difficulty, self.status, self.ready_only, self.query) != (
+            ALL, ALL, ALL, False, "")
+
+    def describe(self) -> str:
+        parts = [f"{name}={value}" for name, value in
+                 (("kind", self.kind), ("difficulty", self.difficulty), ("status", self.status))
+                 if value != ALL]
+        if self.ready_only:
+            parts.append("ready only")
+        if self.query:
+            parts.append(f'search "{self.query}"')
+        return ", ".join(parts) or "no filter"
+
+
+def cycle(value: str, choices: Iterable[str]) -> str:
+    """The next choice after ``value``, wrapping around (for one-key filter cycling)."""
+    options = list(choices)
+    return options[(options.index(value) + 1) % len(options)] if value in options else options[0]
+
+
+KIND_FILTERS = (ALL, *KINDS)
+DIFFICULTY_FILTERS = (ALL, *DIFFICULTIES)
+
+
+# --------------------------------------------------------------------------- the data
+
+@dataclass
+class TrackerData:
+    """A TaskSet joined with the store's claims, issues, history and contributors."""
+
+    taskset: TaskSet
+    claims: dict[str, Any] = field(default_factory=dict)
+    issues: dict[str, dict] = field(default_factory=dict)
+    history: list[dict] = field(default_factory=list)
+    contributors: list[dict] = field(default_factory=list)
+    store_error: str | None = None  # the state file could not be read: claims disabled
+
+    def __post_init__(self) -> None:
+        self.tasks: dict[str, Task] = self.taskset.by_id()
+        self.prerequisites, self.dependents = _links(self.taskset)
+        self.ready: set[str] = _ready(self.taskset, self.prerequisites)
+
+    @classmethod
+    def load(cls, taskset: TaskSet, store: StoreLike | None) -> "TrackerData":
+        """Join the store's state; a broken state file becomes ``store_error``, not a crash."""
+        if store is None:
+            return cls(taskset, store_error="no state file: claims are disabled")
+        try:
+            return cls(taskset, dict(store.claims()), dict(store.issues()),
+                       list(store.history()), list(store.contributors()))
+        except TrackerError as exc:
+            return cls(taskset, store_error=str(exc))
+
+    def refresh_store(self, store: StoreLike) -> None:
+        self.claims = dict(store.claims())
+        self.issues = dict(store.issues())
+
+    # -- per task
+    def claimed_by(self, task_id: str) -> str:
+        c = self.claims.get(task_id)
+        return getattr(c, "by", "") if c is not None else ""
+
+    def is_starter(self, task: Task) -> bool:
+        """Ready, easy and unclaimed: what a newcomer should pick first."""
+        return task.id in self.ready and task.difficulty == "easy" and task.id not in self.claims
+
+    def issue_url(self, task_id: str) -> str | None:
+        issue = self.issues.get(task_id)
+        if issue and issue.get("url"):
+            return issue["url"]
+        claim = self.claims.get(task_id)
+        return getattr(claim, "issue", None) or None
+
+    @property
+    def done_ids(self) -> set[str]:
+        return {t.id for t in self.taskset.tasks if t.status == "done"}
+
+    # -- the list
+    def _sort_key(self, key: str) -> Callable[[Task], Any]:
+        if key == "recommended":
+            return lambda t: (not self.is_starter(t), t.id not in self.ready,
+                              _STATUS_RANK.get(t.status, 9), _DIFFICULTY_RANK.get(t.difficulty, 9), t.id)
+        if key == "difficulty":
+            return lambda t: (_DIFFICULTY_RANK.get(t.difficulty, 9), t.id)
+        if key == "status":
+            return lambda t: (_STATUS_RANK.get(t.status, 9), t.id)
+        if key == "claimed":
+            return lambda t: (self.claimed_by(t.id) == "", self.claimed_by(t.id).lower(), t.id)
+        if key == "uop":
+            return lambda t: (t.uop or "", t.id)
+        if key == "instructions":
+            return lambda t: (", ".join(t.instructions), t.id)
+        if key == "kind":
+            return lambda t: (t.kind, t.id)
+        return lambda t: t.id
+
+    def visible(self, f: Filters) -> list[Task]:
+        """The tasks the table shows for these filters, in order (best match first when searching)."""
+        out = []
+        for t in self.taskset.tasks:
+            if f.kind != ALL and t.kind != f.kind:
+                continue
+            if f.difficulty != ALL and t.difficulty != f.difficulty:
+                continue
+            if f.status == "claimed":
+                if t.id not in self.claims:
+                    continue
+            elif f.status == "unclaimed":
+                if t.id in self.claims or t.status != "open":
+                    continue
+            elif f.status != ALL and t.status != f.status:
+                continue
+            if f.ready_only and t.id not in self.ready:
+                continue
+            out.append(t)
+        out.sort(key=self._sort_key(f.sort), reverse=f.reverse)
+        if f.query:
+            scored = [(match(f.query, t), i, t) for i, t in enumerate(out)]
+            out = [t for s, i, t in sorted((x for x in scored if x[0] is not None),
+                                           key=lambda x: (-x[0], x[1]))]
+        return out
+
+    def summary(self, shown: list[Task]) -> dict[str, int]:
+        return {
+            "shown": len(shown),
+            "total": len(self.taskset.tasks),
+            "ready": sum(1 for t in shown if t.id in self.ready),
+            "starter": sum(1 for t in shown if self.is_starter(t)),
+            "claimed": sum(1 for t in shown if t.id in self.claims),
+        }
+
+    def progress(self) -> list[dict[str, Any]]:
+        """Per kind: total, done, open, blocked, claimed (kinds without tasks left out)."""
+        rows = []
+        for kind in KINDS:
+            ts = [t for t in self.taskset.tasks if t.kind == kind]
+            if not ts:
+                continue
+            rows.append({
+                "kind": kind, "total": len(ts),
+                "done": sum(t.status == "done" for t in ts),
+                "open": sum(t.status == "open" for t in ts),
+                "blocked": sum(t.status == "blocked" for t in ts),
+                "claimed": sum(t.id in self.claims for t in ts),
+            })
+        return rows
+
+
+def recipe_markdown(task: Task) -> str:
+    """The recipe as Markdown, item by item as the tickets lay it out."""
+    recipe = task.recipe or {}
+    if not recipe:
+        return "_This task has no recipe yet._"
+    try:
+        from ..tickets import codeblock, recipe_items
+    except ImportError:  # pragma: no cover - tickets ships with the package
+        return "\n".join(f"- **{k}**: {v}" for k, v in recipe.items())
+    out: list[str] = []
+    for item in recipe_items(recipe):
+        title = item["title"]
+        if item["kind"] == "text":
+            out.append(f"**{title}**: {item['text']}")
+        elif item["kind"] == "list":
+            out.append(f"**{title}**\n\n" + "\n".join(f"- {v}" for v in item["items"]))
+        elif item["kind"] == "block":
+            out.append(f"**{title}**\n\n{codeblock(item['text'], 'c')}")
+        else:  # a before/after pair
+            out.append(f"**{title}**\n\nBefore:\n\n{codeblock(item['before'], 'c')}\n\n"
+                       f"After:\n\n{codeblock(item['after'], 'c')}")
+            out.extend(f"- {n}" for n in item.get("notes", []))
+    files = recipe.get("files")
+    if isinstance(files, list) and files:
+        out.append("**Files**: " + ", ".join(f"`{f}`" for f in files))
+    if recipe.get("test"):
+        out.append(f"**Test**: {recipe['test']}")
+    return "\n\n".join(out)
+
+
+_renderer: Any = None
+
+
+def ticket_markdown(task: Task, taskset: TaskSet, data: "TrackerData | None" = None) -> str:
+    """The ticket preview as ``jit-tracker tickets`` renders it; the recipe if that fails."""
+    global _renderer
+    try:
+        from .. import tickets
+    except ImportError:  # pragma: no cover - tickets ships with the package
+        tickets = None  # type: ignore[assignment]
+    if tickets is not None:
+        try:
+            if _renderer is None:
+                _renderer = tickets.Renderer()
+            links = None
+            if data is not None:
+                links = tickets.Links(
+                    numbers={k: v["number"] for k, v in data.issues.items() if v.get("number")},
+                    claimers={k: getattr(c, "by", "") for k, c in data.claims.items()},
+                )
+            ticket = _renderer.task(task, taskset, links,
+                                    ready=data.ready if data is not None else None)
+            body = "\n".join(line for line in ticket.body.splitlines()
+                             if not line.startswith("<!-- jit-tracker:"))
+            return f"# {ticket.title}\n\n{body.strip()}"
+        except TrackerError as exc:
+            return f"_The ticket template failed ({exc}); the recipe instead:_\n\n{recipe_markdown(task)}"
+    parts = [f"# {task.title}", task.explanation, recipe_markdown(task)]
+    return "\n\n".join(p for p in parts if p)

@@ -1,0 +1,211 @@
+"""The detail screen of one task: what, why, how, what it waits on, and who has it."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..tasks import Task
+from .data import TrackerData, recipe_markdown, ticket_markdown
+from .messages import POINT_AT_CHECKOUT, ClaimsChanged, OpenTask
+from .tasks_view import DIFFICULTY_STYLE, STARTER_STYLE
+
+
+def _claim_line(data: TrackerData, task: Task) -> str:
+    claim = data.claims.get(task.id)
+    if claim is None:
+        if task.status != "open":
+            return f"[dim]not claimable ({task.status})[/dim]"
+        return "[green]unclaimed[/green] — press [b]c[/b] to claim it"
+    since = str(getattr(claim, "since", ""))[:10]
+    note = getattr(claim, "note", None)
+    src = getattr(claim, "source", "local")
+    text = f"[cyan]{escape(claim.by)}[/cyan] since {since}"
+    if src == "github":
+        text += " (from GitHub)"
+    if note:
+        text += f" — {escape(note)}"
+    return text + "  ([b]r[/b] releases)"
+
+
+def summary_text(data: TrackerData, task: Task) -> Text:
+    """The header block: status, difficulty, readiness, claim and issue link."""
+    ready = task.id in data.ready
+    if data.is_starter(task):
+        ready_text = f"[{STARTER_STYLE}]★ ready, easy and unclaimed: a good first task[/]"
+    elif ready:
+        ready_text = "[green]ready[/green]: all prerequisites are done"
+    elif task.status == "open":
+        waiting = [p for p in data.prerequisites.get(task.id, [])
+                   if getattr(data.tasks.get(p), "status", None) != "done"]
+        ready_text = f"[yellow]waiting on {len(waiting)} prerequisite(s)[/yellow]"
+    else:
+        ready_text = f"[dim]{task.status}[/dim]"
+    diff = task.difficulty
+    lines = [
+        f"[b]{escape(task.title)}[/b]",
+        f"[dim]{escape(task.id)}[/dim] · {task.kind} · "
+        f"[{DIFFICULTY_STYLE.get(diff, '')}]{diff}[/] · {task.status} · {ready_text}",
+        f"uop [b]{escape(task.uop or '—')}[/b] · instructions: "
+        f"{escape(', '.join(task.instructions) or '—')}",
+        f"claimed by: {_claim_line(data, task)}",
+    ]
+    url = data.issue_url(task.id)
+    if url:
+        lines.append(f"issue: [link={url}]{escape(url)}[/link]  ([b]o[/b] opens it)")
+    if task.blocked_reason:
+        lines.append(f"[magenta]blocked:[/magenta] {escape(task.blocked_reason)}")
+    return Text.from_markup("\n".join(lines))
+
+
+def location(task: Task) -> str:
+    if not task.file:
+        return "unknown location"
+    if task.line and task.end_line and task.end_line != task.line:
+        return f"{task.file}:{task.line}-{task.end_line}"
+    return f"{task.file}:{task.line}" if task.line else task.file
+
+
+def source_renderable(task: Task):
+    """The excerpt highlighted with real line numbers, or where to find it and how to see it."""
+    if task.excerpt:
+        return Syntax(task.excerpt, "c", line_numbers=True, start_line=task.line or 1,
+                      theme="ansi_dark", word_wrap=False, indent_guides=False)
+    return Text.from_markup(
+        f"[b]{escape(location(task))}[/b]\n"
+        "[dim]The bundled snapshot holds facts about CPython, not its text. To read the code "
+        f"here, point the app at a checkout:[/dim] [b]{POINT_AT_CHECKOUT}[/b]"
+    )
+
+
+def reasons_markdown(task: Task) -> str:
+    parts = []
+    if task.explanation:
+        parts.append(task.explanation)
+    if task.reasons:
+        parts.append("\n".join(f"- {r}" for r in task.reasons))
+    if task.released_inputs:
+        rows = [f"- `{r.name}` released by `{r.call}` at line {r.line}"
+                + (" (on some paths only)" if r.conditional else "") for r in task.released_inputs]
+        parts.append("**Inputs the uop releases itself**\n\n" + "\n".join(rows))
+    return "\n\n".join(parts) or "_No reasons recorded._"
+
+
+class TaskLinks(OptionList):
+    """Prerequisites or dependents; selecting one opens its detail."""
+
+    def set_links(self, data: TrackerData, ids: list[str]) -> None:
+        self.clear_options()
+        for tid in ids:
+            t = data.tasks.get(tid)
+            mark = {"done": "✓", "open": "○", "blocked": "✗"}.get(getattr(t, "status", ""), "?")
+            label = f"{mark} {tid}" + (f"  [{t.status}, {t.difficulty}]" if t else "  [not in this scan]")
+            self.add_option(Option(label, id=tid, disabled=t is None))
+        self.display = bool(ids)
+
+
+class DetailScreen(Screen):
+    """Pushed over the tasks view; jumping to a prerequisite pushes another one."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("c", "claim", "Claim"),
+        Binding("r", "release", "Release"),
+        Binding("o", "open_issue", "Open issue"),
+        Binding("t", "tasks", "Tasks", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
+    ]
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__()
+        self.task_id = task_id
+
+    @property
+    def data(self) -> TrackerData:
+        return self.app.data  # type: ignore[attr-defined]
+
+    @property
+    def tracked(self) -> Task:
+        return self.data.tasks[self.task_id]
+
+    def compose(self) -> ComposeResult:
+        task = self.tracked
+        yield Label(f" {task.id}", id="detail-title")
+        with VerticalScroll(id="detail-body"):
+            yield Static("", id="summary")
+            yield Label("Source", classes="section")
+            yield Static(source_renderable(task), id="source")
+            yield Label("Why, and how hard", classes="section")
+            yield Markdown(reasons_markdown(task), id="reasons")
+            yield Label("Recipe", classes="section")
+            yield Markdown(recipe_markdown(task), id="recipe")
+            prereqs = self.data.prerequisites.get(task.id, [])
+            deps = self.data.dependents.get(task.id, [])
+            yield Label(f"Prerequisites ({len(prereqs)})" + ("" if prereqs else ": none"),
+                        classes="section")
+            yield TaskLinks(id="prerequisites")
+            yield Label(f"Dependents ({len(deps)})" + ("" if deps else ": none"), classes="section")
+            yield TaskLinks(id="dependents")
+            yield Label("Ticket preview", classes="section")
+            yield Markdown(ticket_markdown(task, self.data.taskset, self.data), id="ticket")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        task = self.tracked
+        self.query_one("#prerequisites", TaskLinks).set_links(
+            self.data, self.data.prerequisites.get(task.id, []))
+        self.query_one("#dependents", TaskLinks).set_links(
+            self.data, self.data.dependents.get(task.id, []))
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        self.query_one("#summary", Static).update(summary_text(self.data, self.tracked))
+
+    @on(OptionList.OptionSelected)
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.app.post_message(OpenTask(event.option.id))
+
+    def on_claims_changed(self, _message: ClaimsChanged) -> None:
+        self.refresh_summary()
+
+    # ------------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tasks(self) -> None:
+        while isinstance(self.app.screen, DetailScreen):
+            self.app.pop_screen()
+
+    def action_open_issue(self) -> None:
+        url = self.data.issue_url(self.task_id)
+        if url:
+            self.app.open_url(url)
+        else:
+            self.notify("No GitHub issue is known for this task yet. "
+                        "'jit-tracker sync' links issues to tasks.", severity="warning")
+
+    def action_claim(self) -> None:
+        self.app.claim_task(self.task_id)  # type: ignore[attr-defined]
+
+    def action_release(self) -> None:
+        self.app.release_task(self.task_id)  # type: ignore[attr-defined]
+
+
+def store_problem(app) -> str | None:
+    """Why claims cannot be written right now, or None."""
+    if getattr(app, "store", None) is None:
+        return "No state file is open, so claims cannot be saved. Start the app with --state PATH."
+    if app.data.store_error:
+        return f"The state file cannot be used: {app.data.store_error}"
+    return None
+

@@ -1,0 +1,247 @@
+"""The Tasks tab: filter bar, fuzzy search, counts and the sortable task table."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
+
+from ..tasks import Task
+from .data import (
+    ALL, DIFFICULTY_FILTERS, KIND_FILTERS, STATUS_FILTERS, SORT_KEYS, Filters, TrackerData, cycle,
+)
+from .messages import OpenTask, no_match_text, no_tasks_text
+
+# (column key, header, sort key, max width); most useful columns first so that the
+# 80-column layout shows them without scrolling sideways.
+COLUMNS = (
+    ("star", "★", "recommended", 1),
+    ("id", "id", "id", 30),
+    ("kind", "kind", "kind", 9),
+    ("difficulty", "diff", "difficulty", 6),
+    ("status", "status", "status", 7),
+    ("claimed", "claimed by", "claimed", 12),
+    ("uop", "uop", "uop", 28),
+    ("instructions", "instructions", "instructions", 40),
+)
+STARTER_STYLE = "bold green"
+DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
+STATUS_STYLE = {"open": "", "done": "dim", "blocked": "magenta"}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _instructions(task: Task) -> str:
+    names = task.instructions
+    if len(names) <= 2:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]} +{len(names) - 2}"
+
+
+def task_row(data: TrackerData, task: Task) -> list[Text | str]:
+    starter = data.is_starter(task)
+    base = STARTER_STYLE if starter else ("dim" if task.status == "done" else "")
+    claimed = data.claimed_by(task.id)
+    return [
+        Text("★" if starter else ("·" if task.id in data.ready else " "), style=base),
+        Text(_cut(task.id, 30), style=base),
+        Text(task.kind, style=base),
+        Text(task.difficulty, style=DIFFICULTY_STYLE.get(task.difficulty, "")),
+        Text(task.status, style=STATUS_STYLE.get(task.status, "")),
+        Text(_cut(claimed, 12), style="cyan" if claimed else ""),
+        Text(_cut(task.uop or "", 28), style=base),
+        Text(_cut(_instructions(task), 40), style=base),
+    ]
+
+
+def _options(values: tuple[str, ...], label: str) -> list[tuple[str, str]]:
+    return [(f"{label}: {v}", v) for v in values]
+
+
+class TasksView(Vertical):
+    """Everything on the Tasks tab. ``set_data`` fills it; filters re-render the table."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("r", "toggle_ready", "Ready only"),
+        Binding("k", "cycle('kind')", "Kind", show=False),
+        Binding("d", "cycle('difficulty')", "Difficulty", show=False),
+        Binding("s", "cycle('status')", "Status", show=False),
+        Binding("x", "clear_filters", "Clear", show=False),
+        Binding("o", "cycle_sort", "Sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: TrackerData | None = None
+        self.filters = Filters()
+        self.shown: list[Task] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="banner")
+        with Horizontal(id="filter-bar"):
+            yield Select(_options(KIND_FILTERS, "kind"), value=ALL, allow_blank=False,
+                         compact=True, id="f-kind")
+            yield Select(_options(DIFFICULTY_FILTERS, "diff"), value=ALL, allow_blank=False,
+                         compact=True, id="f-difficulty")
+            yield Select(_options(STATUS_FILTERS, "status"), value=ALL, allow_blank=False,
+                         compact=True, id="f-status")
+            yield Checkbox("ready only", compact=True, id="f-ready")
+        yield Input(placeholder="fuzzy search: id, uop, instruction, title…  (esc clears)",
+                    compact=True, id="search")
+        yield Label("", id="counts")
+        table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="tasks-table")
+        for key, header, _sort, _width in COLUMNS:
+            table.add_column(header, key=key)
+        yield table
+        yield Static("", id="empty")
+
+    # ------------------------------------------------------------------ data in
+    def set_data(self, data: TrackerData) -> None:
+        self.data = data
+        banner = self.query_one("#banner", Static)
+        if data.store_error:
+            from rich.markup import escape
+
+            banner.update(f"[b]State file problem[/b]: {escape(data.store_error)} "
+                          "— claims are off until it is fixed.")
+            banner.display = True
+        else:
+            banner.display = False
+        self.apply(self.filters)
+
+    def apply(self, filters: Filters) -> None:
+        """Show the tasks matching ``filters``, keeping the cursor on the same task if shown."""
+        self.filters = filters
+        if self.data is None:
+            return
+        table = self.query_one("#tasks-table", DataTable)
+        current = self.current_task_id()
+        self.shown = self.data.visible(filters)
+        table.clear()
+        data = self.data
+        for task in self.shown:
+            table.add_row(*task_row(data, task), key=task.id)
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
+        self._update_counts()
+        self._sync_controls()
+
+    def _update_counts(self) -> None:
+        assert self.data is not None
+        s = self.data.summary(self.shown)
+        sort = self.filters.sort + (" ↓" if self.filters.reverse else "")
+        text = Text.assemble(
+            (f"{s['shown']}", "bold"), f" of {s['total']} tasks · ",
+            (f"★ {s['starter']} good first", STARTER_STYLE),
+            f" · {s['ready']} ready · {s['claimed']} claimed · by {sort}",
+        )
+        self.query_one("#counts", Label).update(text)
+        empty = self.query_one("#empty", Static)
+        table = self.query_one("#tasks-table", DataTable)
+        if not self.data.taskset.tasks:
+            empty.update(no_tasks_text(self.data.taskset.source))
+        elif not self.shown:
+            from rich.markup import escape
+
+            empty.update(no_match_text(escape(self.filters.describe())))
+        empty.display = not self.shown
+        table.display = bool(self.shown)
+
+    def _sync_controls(self) -> None:
+        """Reflect the filters in the widgets without re-triggering their change events."""
+        f = self.filters
+        with self.prevent(Select.Changed, Checkbox.Changed, Input.Changed):
+            self.query_one("#f-kind", Select).value = f.kind
+            self.query_one("#f-difficulty", Select).value = f.difficulty
+            self.query_one("#f-status", Select).value = f.status
+            self.query_one("#f-ready", Checkbox).value = f.ready_only
+            search = self.query_one("#search", Input)
+            if search.value != f.query:
+                search.value = f.query
+        self.query_one("#search", Input).set_class(bool(f.query), "-active")
+
+    def current_task_id(self) -> str | None:
+        table = self.query_one("#tasks-table", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:  # cursor outside the rows after a clear
+            return None
+
+    def select_task(self, task_id: str) -> bool:
+        """Move the cursor to ``task_id`` (clearing filters if it is hidden)."""
+        table = self.query_one("#tasks-table", DataTable)
+        if task_id not in table.rows:
+            self.apply(Filters(sort=self.filters.sort, reverse=self.filters.reverse))
+        if task_id not in table.rows:
+            return False
+        table.move_cursor(row=table.get_row_index(task_id), animate=False)
+        return True
+
+    # ------------------------------------------------------------------ events
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        field = (event.select.id or "").removeprefix("f-")
+        if field in ("kind", "difficulty", "status") and isinstance(event.value, str):
+            self.apply(self.filters.with_(**{field: event.value}))
+
+    @on(Checkbox.Changed, "#f-ready")
+    def _ready_changed(self, event: Checkbox.Changed) -> None:
+        self.apply(self.filters.with_(ready_only=event.value))
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.apply(self.filters.with_(query=event.value.strip()))
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#tasks-table", DataTable).focus()
+
+    @on(DataTable.RowSelected, "#tasks-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(OpenTask(str(event.row_key.value)))
+
+    @on(DataTable.HeaderSelected, "#tasks-table")
+    def _header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = {c[0]: c[2] for c in COLUMNS}.get(str(event.column_key.value), "id")
+        reverse = not self.filters.reverse if key == self.filters.sort else False
+        self.apply(self.filters.with_(sort=key, reverse=reverse))
+
+    def on_key(self, event) -> None:  # escape in the search box clears it
+        search = self.query_one("#search", Input)
+        if event.key == "escape" and search.has_focus:
+            event.stop()
+            search.value = ""
+            self.apply(self.filters.with_(query=""))
+            self.query_one("#tasks-table", DataTable).focus()
+
+    # ------------------------------------------------------------------ actions
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-active")
+        search.focus()
+
+    def action_toggle_ready(self) -> None:
+        self.apply(self.filters.with_(ready_only=not self.filters.ready_only))
+
+    def action_cycle(self, field: str) -> None:
+        choices = {"kind": KIND_FILTERS, "difficulty": DIFFICULTY_FILTERS, "status": STATUS_FILTERS}
+        self.apply(self.filters.with_(**{field: cycle(getattr(self.filters, field), choices[field])}))
+
+    def action_clear_filters(self) -> None:
+        self.apply(Filters(sort=self.filters.sort, reverse=self.filters.reverse))
+
+    def action_cycle_sort(self) -> None:
+        self.apply(self.filters.with_(sort=cycle(self.filters.sort, SORT_KEYS), reverse=False))
+
+    def action_reverse_sort(self) -> None:
+        self.apply(self.filters.with_(reverse=not self.filters.reverse))
