@@ -73,9 +73,11 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     from rich.table import Table
 
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)  # piped: keep rows on one line where possible
     table = Table(title=title, show_lines=False, header_style="bold")
-    for h in headers:
-        table.add_column(h, overflow="fold")
+    for i, h in enumerate(headers):
+        table.add_column(h, overflow="fold", no_wrap=(i == 0))
     for row in rows:
         table.add_row(*["" if c is None else str(c) for c in row])
     console.print(table)

@@ -68,9 +68,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _short(path: str | None) -> str:
-    if not path:
-        return ""
-    for marker in ("Python/", "data/"):
-        if marker in path:
-            return path[path.index(marker):]
-    return path
+    return path.replace("\\", "/").rsplit("/", 1)[-1] if path else ""

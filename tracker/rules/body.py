@@ -18,11 +18,10 @@ _CONTROL = frozenset({"if", "while", "for", "switch", "return", "sizeof"})
 class Call:
     """A call in a body; its arguments and position are worked out only when asked."""
 
-    __slots__ = ("name", "depth", "_body", "_at", "_args")
+    __slots__ = ("name", "_body", "_at", "_args")
 
-    def __init__(self, name: str, depth: int, body: Body, at: int):
+    def __init__(self, name: str, body: Body, at: int):
         self.name = name
-        self.depth = depth  # brace depth inside the body: 1 at the body's top level
         self._body = body
         self._at = at  # index of the name in the body's code
         self._args: tuple[str, ...] | None = None
@@ -33,6 +32,12 @@ class Call:
             code = self._body.code
             self._args = _split_args(code, code.index("(", self._at) + 1)
         return self._args
+
+    @property
+    def depth(self) -> int:
+        """Brace depth inside the body: 1 at the body's top level."""
+        code = self._body.code
+        return code.count("{", 0, self._at) - code.count("}", 0, self._at)
 
     @property
     def line(self) -> int:
@@ -60,19 +65,11 @@ def calls(body: Body) -> list[Call]:
 
 
 def _find_calls(body: Body) -> list[Call]:
-    code = body.code
-    out = []
-    depth = 0
-    last = 0
-    for m in _CALL.finditer(code):
-        name = m.group(1)
-        if name in _CONTROL:
-            continue
-        at = m.start()
-        depth += code.count("{", last, at) - code.count("}", last, at)
-        last = at
-        out.append(Call(name, depth, body, at))
-    return out
+    return [
+        Call(m.group(1), body, m.start())
+        for m in _CALL.finditer(body.code)
+        if m.group(1) not in _CONTROL
+    ]
 
 
 _ARG_PUNCT = re.compile(r"[()\[\]{},]")
@@ -98,15 +95,15 @@ def _split_args(code: str, start: int) -> tuple[str, ...]:
     return tuple(a for a in args if a)
 
 
-def borrowed_locals(body: Body, borrow_calls: frozenset[str]) -> dict[str, str]:
+def borrow_pattern(borrow_calls: frozenset[str]) -> re.Pattern[str]:
+    """Matches ``local = BORROW(item`` for any of the borrowing calls."""
+    names = "|".join(re.escape(n) for n in sorted(borrow_calls)) or r"(?!x)x"
+    return re.compile(rf"\b([A-Za-z_]\w*)\s*=\s*(?:{names})\s*\(\s*([A-Za-z_]\w*)")
+
+
+def borrowed_locals(body: Body, pattern: re.Pattern[str]) -> dict[str, str]:
     """Locals holding an object borrowed from a stack item: ``{'left_o': 'left'}``."""
-    out = {}
-    names = "|".join(re.escape(n) for n in sorted(borrow_calls))
-    if not names:
-        return out
-    for m in re.finditer(rf"\b([A-Za-z_]\w*)\s*=\s*(?:{names})\s*\(\s*([A-Za-z_]\w*)", body.code):
-        out[m.group(1)] = m.group(2)
-    return out
+    return {m.group(1): m.group(2) for m in pattern.finditer(body.code)}
 
 
 def assigned(body: Body, name: str) -> bool:

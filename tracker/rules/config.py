@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from ..errors import DataError
+from .body import borrow_pattern
 
 DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
 
@@ -38,6 +39,8 @@ class RefcountRules:
     guards: dict[str, Guard]
     specialized_deallocs: dict[str, str]
     non_escaping: tuple[re.Pattern[str], ...]
+    non_escaping_any: re.Pattern[str]  # all of the above in one pattern
+    borrow_re: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,8 @@ def load_rules(data_dir: Path | None = None) -> Rules:
         guards=guards,
         specialized_deallocs=rc.str_map("specialized_deallocs"),
         non_escaping=tuple(rc.regex(p, "non_escaping_patterns") for p in rc.names("non_escaping_patterns")),
+        non_escaping_any=re.compile("|".join(f"(?:{p})" for p in rc.names("non_escaping_patterns")) or r"(?!x)x"),
+        borrow_re=borrow_pattern(frozenset(rc.names("borrow_calls"))),
     )
 
     t2 = top.sub("tier2")

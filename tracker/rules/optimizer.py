@@ -36,11 +36,11 @@ def knowledge(uop: Uop, model: Model, rules: Rules) -> list[str]:
             if guard:
                 known.append(f"in {inst_name}, {part.text} before it guarantees the type of its "
                              f"{'/'.join(guard.positions)} input")
-    code = uop.body.code
+    idents = uop.body.identifiers
     for ref, value in _CONSTANTS.items():
-        if re.search(rf"\b{ref}\b", code):
+        if ref in idents:
             known.append(f"an output can be the constant {value}")
-    if re.search(r"\bPyStackRef_(True|False)\b", code) and not re.search(r"\bPyStackRef_None\b", code):
+    if ({"PyStackRef_True", "PyStackRef_False"} & idents) and "PyStackRef_None" not in idents:
         known.append("the result is a bool: sym_new_type(ctx, &PyBool_Type)")
     seen = []
     for k in known:

@@ -51,7 +51,7 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
     inputs = [i for i in uop.inputs if not i.is_unused]
     names = {i.name for i in inputs}
     if names:
-        borrowed = borrowed_locals(uop.body, rc.borrow_calls)
+        borrowed = borrowed_locals(uop.body, rc.borrow_re)
         for call in calls(uop.body):
             _classify(call, names, [i.name for i in inputs], borrowed, rules, finding)
     if not finding.released:
@@ -102,7 +102,7 @@ def _escapes(name: str, rules: Rules) -> bool:
     """Whether a call may run arbitrary code (memoised: the same names recur everywhere)."""
     key = (id(rules), name)
     if key not in _ESCAPES:
-        _ESCAPES[key] = not any(p.search(name) for p in rules.refcount.non_escaping)
+        _ESCAPES[key] = rules.refcount.non_escaping_any.search(name) is None
     return _ESCAPES[key]
 
 

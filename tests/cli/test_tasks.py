@@ -1,0 +1,80 @@
+"""`tasks`, `instructions` and `graph` commands on the toy instruction set."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from tracker.cli import main
+
+EX = ["--bytecodes", "data/examples/bytecodes.c", "--optimizer", "data/examples/optimizer_bytecodes.c"]
+
+
+def run_json(capsys, *args):
+    assert main([*args, *EX, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_tasks_json_shape_and_filters(capsys):
+    data = run_json(capsys, "tasks")
+    assert data["source"]["origin"] == "files"
+    ids = {t["id"] for t in data["tasks"]}
+    assert {"refcount:_ADD", "refcount:_ADD_INT", "helper:_Toy_Float_FromDouble_ConsumeInputs",
+            "split:IS", "tier2:TRACE_HERE", "optimizer:_LOAD_LEN"} <= ids
+    t = next(t for t in data["tasks"] if t["id"] == "refcount:_ADD_STR")
+    for key in ("id", "kind", "title", "uop", "instructions", "status", "difficulty", "reasons",
+                "released_inputs", "recipe", "prerequisites", "file", "line"):
+        assert key in t
+    assert t["recipe"]["macros"][0]["pops"] == ["_POP_TOP_UNICODE", "_POP_TOP_UNICODE"]
+    assert "excerpt" not in t
+
+    only = run_json(capsys, "tasks", "--kind", "refcount", "--status", "open", "--ready")
+    assert {t["id"] for t in only["tasks"]} == {
+        "refcount:_ADD", "refcount:_ADD_STR", "refcount:_CALL_TYPE_1", "refcount:_STORE_ATTR_SLOT"}
+    assert all(t["ready"] for t in only["tasks"])
+    hard = run_json(capsys, "tasks", "--difficulty", "hard")
+    assert [t["id"] for t in hard["tasks"]] == ["refcount:_BUILD_PAIRS"]
+
+
+def test_tasks_yaml_and_table(capsys):
+    assert main(["tasks", *EX, "--format", "yaml", "--kind", "split"]) == 0
+    data = yaml.safe_load(capsys.readouterr().out)
+    assert [t["id"] for t in data["tasks"]] == ["split:IS"]
+    assert main(["tasks", *EX, "--kind", "tier2"]) == 0
+    out = capsys.readouterr().out
+    assert "tier2:TRACE_HERE" in out and "1 of 22 tasks" in out
+
+
+def test_instructions(capsys):
+    data = run_json(capsys, "instructions")
+    facts = {f["name"]: f for f in data["instructions"]}
+    assert facts["ADD_INT"]["uops"] == ["_GUARD_TOS_INT", "_GUARD_NOS_INT", "_ADD_INT", "_POP_TOP_INT", "_POP_TOP_INT"]
+    assert facts["ADD_INT"]["family"] == "ADD" and facts["ADD_INT"]["tier2"] is True
+    assert facts["TRACE_HERE"]["tier2"] is False and facts["TRACE_HERE"]["by_design"] is None
+    assert facts["INSTRUMENTED_NOP"]["by_design"]
+
+
+def test_graph_formats(capsys, tmp_path):
+    assert main(["graph", *EX]) == 0
+    dot = capsys.readouterr().out
+    assert '"split:IS" -> "refcount:_IS";' in dot
+    out = tmp_path / "g.json"
+    assert main(["graph", *EX, "--json", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert {"source": "helper:_Toy_Float_FromDouble_ConsumeInputs", "target": "refcount:_ADD_FLOAT"} in [
+        {"source": e["source"], "target": e["target"]} for e in data["edges"]]
+
+
+def test_scan_reports_task_counts(capsys):
+    assert main(["scan", *EX, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["tasks"]["kind"]["refcount"] == 8
+    assert data["tasks"]["ready"] > 0
+
+
+def test_bad_source_arguments(capsys):
+    assert main(["tasks", "--optimizer", "x.c"]) == 2
+    assert "--optimizer needs --bytecodes" in capsys.readouterr().err
+    assert main(["tasks", "/nonexistent/dir"]) == 2
+    assert "no such directory" in capsys.readouterr().err
