@@ -64,11 +64,13 @@ def test_blocked_and_extra_edges_apply(tmp_path, scan):
     from tests.rules.conftest import wrap
 
     d = copy_data(tmp_path)
-    text = (d / "curated.yaml").read_text()
-    text = text.replace("blocked: {}", "blocked:\n  refcount:_A:\n    reason: slows the interpreter\n"
-                        "    link: https://github.com/python/cpython/pull/1")
-    text = text.replace("extra_edges: {}", "extra_edges:\n  refcount:_B: [refcount:_A]")
-    (d / "curated.yaml").write_text(text)
+    import yaml
+
+    data = yaml.safe_load((d / "curated.yaml").read_text())
+    data["blocked"] = {"refcount:_A": {"reason": "slows the interpreter",
+                                       "link": "https://github.com/python/cpython/pull/1"}}
+    data["extra_edges"] = {"refcount:_B": ["refcount:_A"]}
+    (d / "curated.yaml").write_text(yaml.safe_dump(data))
     rules = load_rules(d)
     src = wrap("""
 op(_A, (x -- y)) { y = F(x); PyStackRef_CLOSE(x); }
