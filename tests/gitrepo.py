@@ -77,3 +77,25 @@ class Repo:
         self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
         self.count += 1
         return self.git("rev-parse", "HEAD").strip()
+
+
+def real_bytecodes(ops: dict[str, bool], broken: bool = False) -> str:
+    """Versions the real rules read: an unconverted op releases its input itself; a
+    converted one hands it on as an output, popped by POP_TOP in its macro."""
+    parts = [HEADER, "        inst(POP_TOP, (value --)) {\n            PyStackRef_CLOSE(value);\n        }\n\n"]
+    for name, converted in ops.items():
+        inst = name.lstrip("_")
+        if converted:
+            parts.append(f"        op({name}, (x -- res, x_out)) {{\n"
+                         f"            res = PyStackRef_FromPyObjectNew(Toy_Make(x));\n"
+                         f"            x_out = x;\n            DEAD(x);\n        }}\n\n"
+                         f"        macro({inst}) = {name} + POP_TOP;\n\n")
+        else:
+            parts.append(f"        op({name}, (x -- res)) {{\n"
+                         f"            res = PyStackRef_FromPyObjectNew(Toy_Make(x));\n"
+                         f"            DECREF_INPUTS();\n        }}\n\n"
+                         f"        macro({inst}) = {name};\n\n")
+    if broken:
+        parts.append("        op(_BROKEN, (x -- ) {\n        }\n")
+    parts.append(FOOTER)
+    return "".join(parts)

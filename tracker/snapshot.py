@@ -46,19 +46,14 @@ def to_data(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> dict[
             source[key] = _relative(source[key], root)
     if root and os.path.isdir(str(root)):
         source["origin"] = Path(str(root)).name  # no local paths in a shipped file
-    tasks = []
-    for t in taskset.tasks:
-        d = t.to_json(with_excerpt=False)
-        if d.get("file"):
-            d["file"] = _relative(d["file"], root)
-        tasks.append(d)
+    tasks = [_scrub(t.to_json(with_excerpt=False), root) for t in taskset.tasks]
     return {
         "format": FORMAT,
         "version": VERSION,
         "source": source,
         "counts": taskset.counts(),
         "tasks": tasks,
-        "instructions": list(taskset.instructions),
+        "instructions": _scrub(list(taskset.instructions), root),
     }
 
 
@@ -155,6 +150,20 @@ def provenance_of(directory: str | os.PathLike[str]) -> dict[str, Any]:
     if url and "://" in url and "@" not in url.split("://", 1)[1].split("/", 1)[0]:
         info["repository"] = url  # only public-looking URLs, never credentials
     return info
+
+
+def _scrub(value: Any, root: Any) -> Any:
+    """``value`` with every path inside the checkout made relative to it (no local paths)."""
+    if not root or not os.path.isdir(str(root)):
+        return value
+    prefix = str(root).rstrip("/") + "/"
+    if isinstance(value, str):
+        return value[len(prefix):] if value.startswith(prefix) else value
+    if isinstance(value, list):
+        return [_scrub(v, root) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v, root) for k, v in value.items()}
+    return value
 
 
 def _relative(path: str, root: Any) -> str:

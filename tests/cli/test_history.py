@@ -1,0 +1,87 @@
+"""history and contributors from the command line, with the real rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tracker.cli.main import main
+from tracker.store import Store
+
+from ..gitrepo import Repo, optimizer, real_bytecodes
+
+BC, OPT = "Python/bytecodes.c", "Python/optimizer_bytecodes.c"
+
+
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIT_TRACKER_STATE", str(tmp_path / "state.yaml"))
+    r = Repo(tmp_path / "cpython")
+    r.commit({BC: real_bytecodes({"_A": False, "_B": False}), OPT: optimizer(["_A"])},
+             "Start", "Ada Lovelace", "2025-01-01T10:00:00+00:00")
+    r.commit({BC: real_bytecodes({"_A": True, "_B": False})},
+             "gh-134584: Convert _A (#1001)", "Bob Smith", "2025-02-01T10:00:00+00:00")
+    r.commit({BC: real_bytecodes({"_A": True, "_B": False}, broken=True)},
+             "oops", "Cy Young", "2025-03-01T10:00:00+00:00")
+    r.commit({BC: real_bytecodes({"_A": True, "_B": True}), OPT: optimizer(["_A", "_B"])},
+             "gh-134584: Convert _B and add its case (#1002)", "Bob Smith", "2025-04-01T10:00:00+00:00")
+    return r
+
+
+def test_history_json_and_contributors(repo, tmp_path, capsys):
+    assert main(["history", str(repo.path), "--json"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
+    revs = data["revisions"]
+    assert len(revs) == 4 and data["repository"] == str(repo.path)
+    assert [r["flipped"] for r in revs] == [
+        [], ["refcount:_A"], [], ["optimizer:_B", "refcount:_B"]]
+    assert revs[0]["counts"]["refcount"]["open"] == 2 and revs[3]["counts"]["refcount"]["done"] == 2
+    assert revs[2]["error"] and revs[2]["error"].startswith(f"{BC}@")
+    assert "scanned 4, 0 from cache, 1 did not parse" in err
+    assert main(["contributors", "--json"]) == 0
+    people = json.loads(capsys.readouterr().out)["contributors"]
+    assert [(p["name"], len(p["tasks"])) for p in people] == [("Bob Smith", 3)]
+    assert {t["pr"] for t in people[0]["tasks"]} == {"#1001", "#1002"}
+    assert people[0]["first"].startswith("2025-02-01") and people[0]["latest"].startswith("2025-04-01")
+    # rerun: nothing rescanned
+    assert main(["history", str(repo.path), "--json"]) == 0
+    assert "scanned 0, 4 from cache" in capsys.readouterr().err
+
+
+def test_history_csv_table_and_stored(repo, capsys):
+    assert main(["history", str(repo.path), "--csv", "--since", "2025-01-15"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["pr"] for r in rows] == ["#1001", "", "#1002"]
+    assert rows[0]["refcount_done"] == "1" and rows[1]["error"] and rows[1]["refcount_open"] == ""
+    assert main(["history", str(repo.path)]) == 0
+    out = capsys.readouterr().out
+    assert "Bob Smith" in out and "refcount:_A" in out and "error" in out
+    # without CPYTHON_DIR: what was recorded, filtered like git would
+    assert main(["history", "--json", "--until", "2025-02-15"]) == 0
+    assert [r["pr"] for r in json.loads(capsys.readouterr().out)["revisions"]] == [None, "#1001"]
+
+
+def test_history_errors_are_clear(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("JIT_TRACKER_STATE", str(tmp_path / "state.yaml"))
+    (tmp_path / "plain").mkdir()
+    assert main(["history", str(tmp_path / "plain")]) == 2
+    assert "not a git repository" in capsys.readouterr().err
+    assert main(["history", str(tmp_path / "plain"), "--since", "yesterday"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+
+
+def test_history_without_anything_uses_bundled_snapshot(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("JIT_TRACKER_STATE", str(tmp_path / "state.yaml"))
+    assert main(["history", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "bundled snapshot" in err and err.count("\n") == 1
+    revs = json.loads(out)["revisions"]
+    assert len(revs) == 1 and revs[0]["counts"]["refcount"]["open"] > 0
+    assert main(["contributors"]) == 0
+    assert "no history recorded" in capsys.readouterr().out
+    assert Store(tmp_path / "state.yaml").history() == []

@@ -1,0 +1,208 @@
+"""``jit-tracker history`` and ``contributors``: the campaign's progress over git history."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from .. import history as hist
+from ..tasks import KINDS
+from .claims import open_store
+from .common import emit, print_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "history", help="count open and done tasks at every revision of a CPython clone",
+        description="Walk the revisions that changed Python/bytecodes.c or "
+        "Python/optimizer_bytecodes.c, scan each (results are cached by blob id, so a rerun "
+        "only scans what is new), record per revision the open and done tasks of each kind, "
+        "and credit each task that went from open to done to that revision's author. "
+        "Without CPYTHON_DIR, shows what was recorded last.",
+    )
+    p.add_argument("cpython_dir", nargs="?", metavar="CPYTHON_DIR", help="a CPython git clone")
+    p.add_argument("--since", metavar="DATE", help="only revisions committed on or after DATE (2025-01-31)")
+    p.add_argument("--until", metavar="DATE", help="only revisions committed before DATE")
+    p.add_argument("--jobs", type=int, metavar="N", help="scan in N processes (default: one per core)")
+    _format_args(p, with_csv=True)
+    _state_arg(p)
+    p.set_defaults(func=run_history)
+
+    p = sub.add_parser(
+        "contributors", help="who finished which tasks, from the recorded history",
+        description="List the authors of revisions where tasks went from open to done, with "
+        "the tasks, the PR or issue named in the commit, and their first and latest date. "
+        "Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
+    )
+    _format_args(p, with_csv=False)
+    _state_arg(p)
+    p.set_defaults(func=run_contributors)
+
+
+def _format_args(p: argparse.ArgumentParser, with_csv: bool) -> None:
+    choices = ["table", "json", "yaml"] + (["csv"] if with_csv else [])
+    p.add_argument("--format", choices=choices, default="table", help="output format (default: table)")
+    p.add_argument("--json", dest="format", action="store_const", const="json",
+                   help="shorthand for --format json")
+    if with_csv:
+        p.add_argument("--csv", dest="format", action="store_const", const="csv",
+                       help="shorthand for --format csv")
+
+
+def _state_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--state", metavar="PATH",
+                   help="state file (default: $JIT_TRACKER_STATE, else the user data directory)")
+
+
+class _Bar:
+    """A rich progress bar on stderr, started only when there is something to scan."""
+
+    def __init__(self) -> None:
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total == 0:
+            return
+        if self.progress is None:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                       TimeElapsedColumn, TimeRemainingColumn)
+
+            self.progress = Progress(TextColumn("scanning revisions"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), TimeRemainingColumn(),
+                                     console=Console(stderr=True), transient=True)
+            self.progress.start()
+            self.task = self.progress.add_task("scan", total=total)
+        self.progress.update(self.task, completed=done)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def run_history(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    if args.jobs is not None and args.jobs < 1:
+        from ..errors import UsageError
+
+        raise UsageError("--jobs must be 1 or more")
+    if args.cpython_dir:
+        bar = _Bar()
+        try:
+            result = hist.record(store, args.cpython_dir, since=args.since, until=args.until,
+                                 jobs=args.jobs, progress=bar)
+        finally:
+            bar.stop()
+        for note in result.notes:
+            print(f"jit-tracker: {note}", file=sys.stderr)
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.path}; "
+              f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
+              file=sys.stderr)
+        revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
+        repository = result.repository
+    else:
+        revisions = [r for r in store.history() if _within(r, args.since, args.until)]
+        repository = store.history_info().get("repository")
+        if not revisions and not store.history_info():
+            revisions, repository = _bundled_point()
+    _print_history(revisions, repository, args.format)
+    return 0
+
+
+def _within(r: dict, since: str | None, until: str | None) -> bool:
+    """The same bounds git applies to commit dates, for revisions read from the store."""
+    when = _aware(r["date"])
+    if since and when < _aware(hist.check_date(since, "--since")):
+        return False
+    if until and when >= _aware(hist.check_date(until, "--until")):
+        return False
+    return True
+
+
+def _aware(text: str | None) -> datetime:
+    value = hist._when(text or "")
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _bundled_point() -> tuple[list[dict], str | None]:
+    """With no clone and nothing recorded, the bundled snapshot is a history of one."""
+    from .. import snapshot
+
+    ts = snapshot.load_bundled()
+    print(snapshot.bundled_notice(ts) + "; no history recorded yet", file=sys.stderr)
+    summary = hist.summarize(ts)
+    src = ts.source
+    return [{"revision": src.get("revision") or "?", "date": src.get("date") or "", "author": "",
+             "subject": "bundled snapshot", "pr": None, "error": None, "counts": summary["counts"],
+             "flipped": []}], src.get("repository") or src.get("origin")
+
+
+def _kinds(revisions: list[dict]) -> list[str]:
+    seen = {k for r in revisions for k, c in (r.get("counts") or {}).items() if any(c.values())}
+    return [k for k in KINDS if k in seen] + sorted(seen - set(KINDS))
+
+
+def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> None:
+    kinds = _kinds(revisions)
+    if fmt == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["revision", "date", "author", "pr", "error"]
+                     + [f"{k}_{s}" for k in kinds for s in ("open", "done")] + ["done_here"])
+        for r in revisions:
+            counts = r.get("counts") or {}
+            out.writerow([r["revision"], r["date"], r.get("author", ""), r.get("pr") or "", r.get("error") or ""]
+                         + [(counts.get(k) or {}).get(s, 0) if not r.get("error") else ""
+                            for k in kinds for s in ("open", "done")]
+                         + [" ".join(r.get("flipped") or [])])
+        return
+
+    def table() -> None:
+        if not revisions:
+            print("no revisions recorded; run: jit-tracker history CPYTHON_DIR")
+            return
+        rows = []
+        for r in revisions:
+            counts = r.get("counts") or {}
+            if r.get("error"):
+                cells = ["" for _ in kinds]
+                tail = "error: " + r["error"]
+            else:
+                cells = [f"{(counts.get(k) or {}).get('open', 0) + (counts.get(k) or {}).get('blocked', 0)}"
+                         f"/{(counts.get(k) or {}).get('done', 0)}" for k in kinds]
+                flipped = r.get("flipped") or []
+                tail = (f"{len(flipped)} done: " + ", ".join(flipped[:3]) + (" ..." if len(flipped) > 3 else "")
+                        if flipped else "")
+            rows.append([r["date"][:10], r["revision"][:10], r.get("author", ""), r.get("pr") or "",
+                         *cells, tail])
+        print_table(["date", "revision", "author", "pr", *[f"{k} open/done" for k in kinds], "finished here"],
+                    rows, title=f"history of {repository}" if repository else "history")
+
+    emit({"repository": repository, "revisions": revisions}, fmt, table)
+
+
+def run_contributors(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    people = store.contributors()
+    info = store.history_info()
+
+    def table() -> None:
+        if not info:
+            print("no history recorded; run: jit-tracker history CPYTHON_DIR")
+            return
+        if not people:
+            print(f"no task went from open to done in the recorded history of {info.get('repository')}")
+            return
+        rows = []
+        for p in people:
+            ids = [t["id"] + (f" ({t['pr']})" if t.get("pr") else "") for t in p["tasks"]]
+            rows.append([p["name"], p.get("email") or "", len(p["tasks"]), p["first"][:10], p["latest"][:10],
+                         ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")])
+        print_table(["name", "email", "tasks", "first", "latest", "finished"], rows,
+                    title=f"contributors in {info.get('repository')}")
+
+    emit({"repository": info.get("repository"), "contributors": people}, args.format, table)
+    return 0

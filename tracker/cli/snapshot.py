@@ -1,0 +1,64 @@
+"""``jit-tracker snapshot``: save the facts of a scan, for offline use and shipping."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import snapshot
+from .common import add_source_args, require_sources
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "snapshot", help="write the facts of a scan (tasks, statuses, locations) as YAML",
+        description="Scan CPYTHON_DIR and write its tasks, statuses, locations, instruction "
+        "facts and provenance (repository, file paths, revision, date) to FILE. No CPython "
+        "source text is written. data/snapshots/cpython-main.yaml, the snapshot every "
+        "command falls back to, is made this way (scripts/make-snapshot).",
+    )
+    add_source_args(p, required=False)
+    p.add_argument("--out", metavar="FILE", required=True, help="where to write the snapshot ('-' for stdout)")
+    p.add_argument("--repository", metavar="URL", help="record this public URL as the source repository")
+    p.add_argument("--note", metavar="TEXT", help="a provenance note (what tree this is)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import rules
+
+    srcs = require_sources(args)
+    ts = rules.scan(srcs)
+    provenance = snapshot.provenance_of(srcs.origin) if args.cpython_dir else {}
+    if srcs.revision:
+        provenance.setdefault("revision", srcs.revision)
+        provenance.setdefault("date", srcs.date)
+    version = _python_version(args.cpython_dir) if args.cpython_dir else None
+    if version:
+        provenance["python_version"] = version
+    if args.repository:
+        provenance["repository"] = args.repository
+    if args.note:
+        provenance["note"] = args.note
+    if args.out == "-":
+        sys.stdout.write(snapshot.dump(ts, provenance))
+        return 0
+    out = snapshot.write(ts, args.out, provenance)
+    counts = ts.counts()
+    print(f"wrote {out}: {len(ts.tasks)} tasks ({counts['status'].get('open', 0)} open, "
+          f"{counts['status'].get('done', 0)} done), {len(ts.instructions)} instructions")
+    return 0
+
+
+def _python_version(directory: str) -> str | None:
+    """PY_VERSION from Include/patchlevel.h, a fact that dates the tree."""
+    path = Path(directory) / "Include" / "patchlevel.h"
+    try:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "#define" and parts[1] == "PY_VERSION":
+                return parts[2].strip('"')
+    except OSError:
+        pass
+    return None
