@@ -94,6 +94,27 @@ def dump_reference(gen_dir: str, filename: str) -> None:
     json.dump(out, sys.stdout)
 
 
+def dump_analysis(gen_dir: str, filename: str) -> None:
+    """Child mode: the reference analyzer's instructions, uops, families, pseudos, labels."""
+    sys.path.insert(0, gen_dir)
+    import analyzer  # noqa: E402
+
+    a = analyzer.analyze_files([filename])
+
+    def part(p) -> str:
+        size = getattr(p, "size", None)
+        return f"cache/{size}" if type(p).__name__ == "Skip" else p.name
+
+    json.dump({
+        "instructions": {i.name: [part(p) for p in i.parts] for i in a.instructions.values()},
+        "uops": sorted({u.name for u in a.uops.values()}),
+        "families": {f.name: [m.name for m in f.members] for f in a.families.values()},
+        "pseudos": {p.name: {"targets": [t.name for t in p.targets], "flags": list(p.flags)}
+                    for p in a.pseudos.values()},
+        "labels": {lb.name: bool(lb.spilled) for lb in a.labels.values()},
+    }, sys.stdout)
+
+
 def _block_tokens(node, tokens) -> list:
     """The tokens of a definition (its header holds no special call, so no need to cut)."""
     return tokens[node.context.begin:node.context.end]
@@ -128,10 +149,10 @@ def _ref_specials(tokens, lines: list[str]) -> list:
     return out
 
 
-def run_reference(gen_dir: Path, filename: Path) -> list[dict] | str:
-    """The reference's definitions of ``filename``, or its error message."""
+def run_reference(gen_dir: Path, filename: Path, mode: str = "--dump-reference"):
+    """The reference's definitions of ``filename`` (or its analysis), or its error message."""
     proc = subprocess.run(
-        [sys.executable, __file__, "--dump-reference", str(gen_dir), str(Path(filename).resolve())],
+        [sys.executable, __file__, mode, str(gen_dir), str(Path(filename).resolve())],
         capture_output=True, text=True, cwd=gen_dir,
     )
     if proc.returncode != 0:
@@ -189,6 +210,57 @@ def run_ours(filename: Path, release: str | None) -> list[dict]:
     return out
 
 
+def model_ours(filename: Path) -> dict:
+    """Our model of ``filename``, in the shape of :func:`dump_analysis`."""
+    sys.path.insert(0, str(ROOT))
+    from tracker import model
+    from tracker.dsl import parse_text
+
+    m = model.build(parse_text(filename.read_text(encoding="utf-8"), str(filename)))
+    # the reference also lists the uops that replicate(N) stamps out, _NAME_0 .. _NAME_<N-1>
+    uops = set(m.uops)
+    for u in m.uops.values():
+        for a in u.annotations:
+            if a.startswith("replicate("):
+                lo, _, hi = a[10:-1].rpartition(":")
+                uops.update(f"{u.name}_{i}" for i in range(int(lo or 0), int(hi)))
+    return {
+        "instructions": {i.name: [f"cache/{p.cache.size}" if p.cache else p.name for p in i.parts]
+                         for i in m.instructions.values()},
+        "uops": sorted(uops),
+        "families": {f.head: list(f.members) for f in m.families.values()},
+        "pseudos": {p.name: {"targets": list(p.targets), "flags": list(p.flags)}
+                    for p in m.pseudos.values()},
+        "labels": {lb.name: lb.spilled for lb in m.labels.values()},
+    }
+
+
+def compare_model(label: str, gen_dir: Path, filename: Path, verbose: bool) -> bool:
+    ref = run_reference(gen_dir, filename, "--dump-analysis")
+    if isinstance(ref, str):
+        print(f"FAIL  {label}: the reference analyzer failed: {ref}")
+        return False
+    ours = model_ours(filename)
+    diffs = []
+    for key in ("instructions", "families", "pseudos", "labels"):
+        for name in sorted(set(ours[key]) | set(ref[key])):
+            a, b = ours[key].get(name), ref[key].get(name)
+            if a != b:
+                diffs.append(f"{key} {name}: ours={a!r} ref={b!r}")
+    if ours["uops"] != ref["uops"]:
+        diffs.append(f"uops only here: {sorted(set(ours['uops']) - set(ref['uops']))}; "
+                     f"only in the reference: {sorted(set(ref['uops']) - set(ours['uops']))}")
+    if diffs:
+        print(f"FAIL  {label}: {len(diffs)} difference(s)")
+        for line in diffs[: None if verbose else 10]:
+            print(f"        {line}")
+        return False
+    print(f"ok    {label}: identical ({len(ours['instructions'])} instructions with their parts, "
+          f"{len(ours['uops'])} uops, {len(ours['families'])} families, "
+          f"{len(ours['pseudos'])} pseudos, {len(ours['labels'])} labels)")
+    return True
+
+
 # -- comparison -----------------------------------------------------------------------
 
 def compare(label: str, gen_dir: Path, filename: Path, release: str | None, verbose: bool) -> bool:
@@ -223,6 +295,9 @@ def main(argv: list[str]) -> int:
     if len(argv) >= 3 and argv[0] == "--dump-reference":
         dump_reference(argv[1], argv[2])
         return 0
+    if len(argv) >= 3 and argv[0] == "--dump-analysis":
+        dump_analysis(argv[1], argv[2])
+        return 0
     verbose = "-v" in argv
     ok = True
     ran = 0
@@ -230,6 +305,8 @@ def main(argv: list[str]) -> int:
         for name in ("bytecodes.c", "optimizer_bytecodes.c"):
             ok &= compare(f"2025-05 Python/{name}", REF_2025, SRC_2025 / "Python" / name, None, verbose)
             ran += 1
+        ok &= compare_model("2025-05 model of Python/bytecodes.c (reference analyzer)", REF_2025,
+                            SRC_2025 / "Python" / "bytecodes.c", verbose)
     else:
         print(f"skip  2025-05: reference not found ({REF_2025}, {SRC_2025})")
     for release in RELEASES:

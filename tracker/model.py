@@ -113,6 +113,9 @@ class Label:
 
 Definition = Union[InstDef, MacroDef, FamilyDef, PseudoDef, LabelDef]
 
+# (family head, instruction) that CPython's analyzer adds to a family by name.
+INPLACE_MEMBER = ("BINARY_OP", "BINARY_OP_INPLACE_ADD_UNICODE")
+
 
 @dataclass(eq=False)
 class Model:
@@ -165,7 +168,7 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
             seen[d.name] = d.loc
             uop = Uop("_" + d.name, d, implicit=True)
             inst_uops[d.name] = uop
-            instructions[d.name] = Instruction(d.name, "inst", d, [Part(d.name, uop)])
+            instructions[d.name] = Instruction(d.name, "inst", d, _inst_parts(d, uop))
         elif isinstance(d, LabelDef):
             labels[d.name] = Label(d.name, d.spilled, d.loc, d.body)
 
@@ -214,6 +217,15 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
                     raise _unknown(src, UopRef(target, loc), f"pseudo {d.name}", "instruction")
             pseudos[d.name] = Pseudo(d.name, d.targets, d.flags, d.loc)
 
+    # CPython's analyzer makes BINARY_OP_INPLACE_ADD_UNICODE a member of BINARY_OP's
+    # family although the family definition does not list it (its size differs).
+    extra = instructions.get(INPLACE_MEMBER[1])
+    if extra is not None and INPLACE_MEMBER[0] in families and extra.family is None:
+        fam = families[INPLACE_MEMBER[0]]
+        families[fam.head] = Family(fam.head, fam.size, fam.members + (extra.name,), fam.loc)
+        extra.family = fam.head
+        extra.specialized = True
+
     uops: dict[str, Uop] = {}
     for u in list(ops.values()) + list(inst_uops.values()):
         uops.setdefault(u.name, u)
@@ -232,6 +244,26 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
 
     files = [bytecodes] + ([optimizer] if optimizer is not None else [])
     return Model(instructions, uops, families, pseudos, labels, cases, files, sources)
+
+
+def _inst_parts(d: InstDef, uop: Uop) -> list[Part]:
+    """An inst's parts as CPython's analyzer sees them.
+
+    Its ``unused/N`` cache entries are words the instruction skips, not inputs of its
+    uop: each becomes a part of its own, in place, and the uop stands where its first
+    real input is (or last, when there is none).
+    """
+    parts: list[Part] = []
+    placed = False
+    for item in d.inputs:
+        if isinstance(item, CacheItem) and item.name == "unused":
+            parts.append(Part(str(item), None, item))
+        elif not placed:
+            parts.append(Part(d.name, uop))
+            placed = True
+    if not placed:
+        parts.append(Part(d.name, uop))
+    return parts
 
 
 def _unknown(src, ref: UopRef, where: str, what: str) -> DSLError:
