@@ -1,5 +1,5 @@
 # Two entry points that work on a fresh machine with only Python and git:
-#   make demo   sets up .venv and runs the main job
+#   make demo   sets up .venv and opens the TUI on the bundled snapshot
 #   make test   sets up .venv and runs the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/jit-tracker scan --bytecodes data/examples/bytecodes.c --optimizer data/examples/optimizer_bytecodes.c
+	$(BIN)/jit-tracker tui
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
