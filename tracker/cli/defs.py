@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ..dsl import parse_text
 from ..sources import read_file
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
                 detail = ""
             if "targets" in d:
                 detail += " = " + ", ".join(d["targets"])
-            rows.append((f"{d['file']}:{d['line']}", d["kind"], " ".join(d["annotations"]), d["name"], detail))
+            where = f"{Path(d['file']).name}:{d['line']}"  # full paths are in --json
+            rows.append((where, d["kind"], " ".join(d["annotations"]), d["name"], detail))
         print_table(["where", "kind", "annotations", "name", "detail"], rows)
 
     emit({"definitions": definitions}, args.format, table)
