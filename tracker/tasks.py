@@ -25,6 +25,9 @@ class ReleasedInput:
     line: int
     call: str  # DECREF_INPUTS, PyStackRef_CLOSE, a stealing helper's name, ...
     conditional: bool = False  # released only on some paths (inside an if/else)
+    # "input" for a stack input; "overwritten" for the old value of a frame slot that
+    # the uop overwrites with one of its inputs (STORE_FAST's pattern)
+    what: str = "input"
 
 
 @dataclass

@@ -287,3 +287,43 @@ macro(TWO) = _TWO;
     assert [(r.name, r.line, r.call) for r in f.released] == [
         ("a", 5, "PyStackRef_CLOSE"), ("b", 6, "PyStackRef_XCLOSE")]
     assert f.escaping == ["Combine"]
+
+
+SLOT_BEFORE = """
+inst(POP_TOP, (value --)) {
+    PyStackRef_CLOSE(value);
+}
+inst(PUT_LOCAL, (value --)) {
+    _PyStackRef old = GETLOCAL(oparg);
+    GETLOCAL(oparg) = value;
+    DEAD(value);
+    PyStackRef_XCLOSE(old);
+}
+"""
+
+SLOT_AFTER = """
+inst(POP_TOP, (value --)) {
+    PyStackRef_CLOSE(value);
+}
+op(_PUT_LOCAL, (value -- prev)) {
+    prev = GETLOCAL(oparg);
+    GETLOCAL(oparg) = value;
+    DEAD(value);
+}
+macro(PUT_LOCAL) = _PUT_LOCAL + POP_TOP;
+"""
+
+
+def test_overwritten_frame_slot_before(scan):
+    t = scan(SLOT_BEFORE).get("refcount:_PUT_LOCAL")
+    assert t.status == "open"
+    assert [(r.name, r.call, r.what) for r in t.released_inputs] == [("old", "PyStackRef_XCLOSE", "overwritten")]
+    assert t.recipe["stack_effect_before"] == "(value --)"
+    assert t.recipe["stack_effect_after"] == "(value -- old_out)"
+    assert t.recipe["macros"][0]["after"] == "macro(PUT_LOCAL) = _PUT_LOCAL + POP_TOP;"
+
+
+def test_overwritten_frame_slot_after(scan):
+    ts = scan(SLOT_AFTER)
+    assert ts.get("refcount:_PUT_LOCAL").status == "done"
+    assert all(t.status != "open" for t in ts.tasks if t.kind == "refcount")

@@ -32,6 +32,7 @@ class RefcountRules:
     release_all_calls: frozenset[str]
     decref_calls: frozenset[str]
     borrow_calls: frozenset[str]
+    slot_reads: frozenset[str]
     consuming: re.Pattern[str]
     transfer_calls: frozenset[str]
     pop_uops: frozenset[str]
@@ -160,6 +161,7 @@ def load_rules(data_dir: Path | None = None) -> Rules:
         release_all_calls=frozenset(rc.names("release_all_calls")),
         decref_calls=frozenset(rc.names("decref_calls")),
         borrow_calls=frozenset(rc.names("borrow_calls")),
+        slot_reads=frozenset(rc.names("slot_reads", [])),
         consuming=rc.regex(rc.get("consuming_pattern", str), "consuming_pattern"),
         transfer_calls=frozenset(rc.names("transfer_calls")),
         pop_uops=frozenset(rc.names("pop_uops")),

@@ -52,12 +52,18 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
     names = {i.name for i in inputs}
     if names:
         borrowed = borrowed_locals(uop.body, rc.borrow_re)
+        slots = _overwritten_slots(uop, names, rules)
         for call in calls(uop.body):
             _classify(call, names, [i.name for i in inputs], borrowed, rules, finding)
+            if call.name in rc.close_calls and call.arg_ident(0) in slots:
+                finding.released.append(ReleasedInput(
+                    call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
     if not finding.released:
         for inst_name in finding.instructions:
             pops = pops_after(model.instructions[inst_name], uop, rules)
             if pops and _returns_inputs(uop):
+                finding.converted_in.append(inst_name)
+            elif pops and _returns_slot(uop, rules):
                 finding.converted_in.append(inst_name)
                 finding.pops_seen = pops
     return finding
@@ -106,6 +112,34 @@ def _escapes(name: str, rules: Rules) -> bool:
     return _ESCAPES[key]
 
 
+def _overwritten_slots(uop: Uop, inputs: set[str], rules: Rules) -> set[str]:
+    """Locals holding a frame slot's old value, when the uop stores an input in the slot."""
+    reads = rules.refcount.slot_reads
+    if not reads or not (reads & uop.body.identifiers):
+        return set()
+    code = uop.body.code
+    names = "|".join(re.escape(r) for r in sorted(reads))
+    stores_input = any(
+        m.group(1) in inputs
+        for m in re.finditer(rf"\b(?:{names})\s*\([^;]*?\)\s*=\s*([A-Za-z_]\w*)\s*;", code)
+    )
+    if not stores_input:
+        return set()
+    return {m.group(1) for m in re.finditer(rf"\b([A-Za-z_]\w*)\s*=\s*(?:{names})\s*\(", code)}
+
+
+def _returns_slot(uop: Uop, rules: Rules) -> bool:
+    """Converted shape of the frame-slot pattern: an output takes the slot's old value."""
+    reads = rules.refcount.slot_reads
+    if not reads or not (reads & uop.body.identifiers):
+        return False
+    names = "|".join(re.escape(r) for r in sorted(reads))
+    return any(
+        re.search(rf"\b{re.escape(o.name)}\s*=\s*(?:{names})\s*\(", uop.body.code)
+        for o in uop.outputs
+    )
+
+
 def _returns_inputs(uop: Uop) -> bool:
     """Converted shape: more outputs than the uop's own results, fed from inputs."""
     inputs = [i for i in uop.inputs if not i.is_unused]
@@ -143,8 +177,9 @@ def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rule
     """The pop uop that fits input ``inp``: from type guards before the uop, or its dealloc."""
     rc = rules.refcount
     stack = [i.name for i in uop.inputs]
-    from_top = len(stack) - 1 - stack.index(inp)
-    position = {0: "tos", 1: "nos", 2: "third"}.get(from_top)
+    position = None
+    if inp in stack:  # not for the old value of an overwritten slot
+        position = {0: "tos", 1: "nos", 2: "third"}.get(len(stack) - 1 - stack.index(inp))
     if inst is not None and position:
         for part in inst.parts:
             if part.uop is uop:
@@ -161,7 +196,10 @@ def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rule
 
 
 def effect_text(inputs: list[str], outputs: list[str]) -> str:
-    return f"({', '.join(inputs)} -- {', '.join(outputs)})"
+    """A stack effect as CPython writes it: ``(a, b -- c)``, ``(a --)``, ``(-- c)``."""
+    left = ", ".join(inputs) + " " if inputs else ""
+    right = " " + ", ".join(outputs) if outputs else ""
+    return f"({left}--{right})"
 
 
 def item_text(item: StackItem) -> str:
@@ -176,8 +214,12 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         if r.name not in released:
             released.append(r.name)
     by_name = {i.name: i for i in uop.inputs}
-    arrays = [n for n in released if by_name[n].is_array]
+    arrays = [n for n in released if n in by_name and by_name[n].is_array]
     movable = [n for n in uop.inputs if n.name in released and not n.is_array]
+    for r in finding.released:  # old values of overwritten frame slots, once per release
+        if r.what == "overwritten":
+            movable.append(StackItem(r.name if r.name not in [m.name for m in movable]
+                                     else f"{r.name}{len(movable) + 1}"))
     all_inputs = [item_text(i) for i in uop.definition.inputs]
     outputs = [item_text(o) for o in uop.outputs]
     new_outputs = outputs + [f"{i.name}_out" for i in movable]
@@ -223,10 +265,14 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         case_names = [i.name for i in case.stack_inputs]
         extra = []
         assigns = []
+        input_names = [x.name for x in uop.inputs]
         for i in movable:
-            idx = [x.name for x in uop.inputs].index(i.name)
-            src_name = case_names[idx] if idx < len(case_names) else i.name
             extra.append(f"{i.name}_out")
+            if i.name not in input_names:
+                assigns.append(f"{i.name}_out = sym_new_unknown(ctx);  /* old value of the slot */")
+                continue
+            idx = input_names.index(i.name)
+            src_name = case_names[idx] if idx < len(case_names) else i.name
             if src_name == "unused":
                 assigns.append(f"name the input {i.name} instead of unused, then {i.name}_out = {i.name};")
             else:
@@ -266,9 +312,14 @@ def _body_change(finding: Finding, movable: list[StackItem]) -> list[str]:
             steps.append(f"call a variant of {call} that does not consume {', '.join(names)}")
         else:
             steps.append(f"remove {call}(...) of {', '.join(names)}")
-    assigns = " ".join(f"{i.name}_out = {i.name};" for i in movable)
+    released_inputs = {r.name for r in finding.released if r.what == "input"}
+    assigns = " ".join(f"{i.name}_out = {i.name};" for i in movable if i.name in released_inputs)
     if assigns:
         steps.append(f"at the end, hand the inputs on: {assigns} and mark them dead with INPUTS_DEAD() or DEAD()")
+    slots = [i.name for i in movable if i.name not in released_inputs]
+    if slots:
+        steps.append("instead of releasing a frame slot's old value, hand it on as an output: "
+                     + ", ".join(f"{n}_out" for n in slots) + " (one per release)")
     if any(r.conditional for r in finding.released):
         steps.append("the release happens on some paths only: make every path (errors included) "
                      "leave the inputs alive for the pops, e.g. with ERROR_IF before any release")
