@@ -61,9 +61,7 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
     if not finding.released:
         for inst_name in finding.instructions:
             pops = pops_after(model.instructions[inst_name], uop, rules)
-            if pops and _returns_inputs(uop):
-                finding.converted_in.append(inst_name)
-            elif pops and _returns_slot(uop, rules):
+            if pops and (_returns_inputs(uop) or _returns_slot(uop, rules)):
                 finding.converted_in.append(inst_name)
                 finding.pops_seen = pops
     return finding
