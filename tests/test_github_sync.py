@@ -274,8 +274,8 @@ def test_plan_on_an_empty_repository_files_ready_and_easy_first(renderer):
     p = gs.plan(ts, [], renderer, max_new=4)
     creates = [a.id for a in p.actions if a.op == "create"]
     assert creates[0] == "umbrella"
-    # ready easy tasks first, then ready medium; D waits for the helper so comes later
-    assert creates[1:] == ["refcount:_A", "refcount:_B", "helper:_Make_Thing", "refcount:_C"]
+    # ready easy tasks first, then ready medium (refcount before helper); D waits for the helper
+    assert creates[1:] == ["refcount:_A", "refcount:_B", "refcount:_C", "helper:_Make_Thing"]
     later = [a.id for a in p.actions if a.op == "later"]
     assert set(later) == {"refcount:_D", "split:F", "optimizer:_E"}
     assert "refcount:_G" not in {a.id for a in p.actions}  # done, never filed

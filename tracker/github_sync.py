@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from .errors import TrackerError
-from .tasks import DIFFICULTIES, Task, TaskSet
+from .tasks import DIFFICULTIES, KINDS, Task, TaskSet
 from .tickets import UMBRELLA_ID, Links, Renderer, Ticket, parse_marker, ready_ids
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -127,12 +127,14 @@ def claimers(kept: dict[str, RemoteIssue]) -> dict[str, str]:
 
 
 def creation_order(tasks: list[Task], ready: set[str], max_new: int) -> tuple[list[Task], list[Task]]:
-    """Pick at most ``max_new`` tasks to file (ready and easy first), prerequisites first.
+    """Pick at most ``max_new`` tasks to file (ready, then easy, then by kind), prerequisites first.
 
     Returns (to create now, in creation order; to create in a later run).
     """
     rank = {d: i for i, d in enumerate(DIFFICULTIES)}
-    ordered = sorted(tasks, key=lambda t: (t.id not in ready, rank.get(t.difficulty, 9), t.id))
+    kind_rank = {k: i for i, k in enumerate(KINDS)}  # refcount work first, as in gh-134584
+    ordered = sorted(tasks, key=lambda t: (t.id not in ready, rank.get(t.difficulty, 9),
+                                           kind_rank.get(t.kind, 9), t.id))
     chosen, later = ordered[:max(0, max_new)], ordered[max(0, max_new):]
     chosen_ids = {t.id for t in chosen}
     placed: list[Task] = []

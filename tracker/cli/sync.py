@@ -81,8 +81,9 @@ def print_plan(plan: github_sync.Plan, args: argparse.Namespace) -> None:
     common.print_table(["action", "task", "issue", "why", "title"], rows, title=f"sync plan for {args.repo}")
     later = [a.id for a in plan.actions if a.op == "later"]
     if later:
-        print(f"later ({len(later)} open tasks over --max-new {args.max_new}, filed in later runs): "
-              + ", ".join(later))
+        shown = ", ".join(later[:12]) + (f", … ({len(later) - 12} more; --json lists all)" if len(later) > 12 else "")
+        print(f"later: {len(later)} open task(s) over --max-new {args.max_new}, filed by later runs "
+              f"in this order: {shown}")
     c = plan.counts()
     print(f"plan: {c['create']} create, {c['update']} update, {c['close']} close, {c['unchanged']} unchanged, "
           f"{c['skip']} skip, {c['later']} later" + ("" if args.apply else "; nothing changed (use --apply)"))
