@@ -414,3 +414,74 @@ def test_error_renders_like_a_compiler():
         "    op(_A, (a b -- c)) { }",
         "              ^",
     ]
+
+
+# -- robustness ----------------------------------------------------------------------------
+
+def test_preprocessor_and_c_outside_the_markers_are_ignored():
+    text = textwrap.dedent("""\
+        #if defined(X) && \\
+            defined(Y)
+        #  define OPEN { \\
+              (
+        #else
+        #  define CLOSE }
+        #endif
+        static const char *s = "{";
+        // BEGIN BYTECODES //
+        inst(A, (--)) { }
+        // END BYTECODES //
+        #define AFTER \\
+            "unterminated
+        """)
+    assert [d.name for d in parse_text(text, "p.c").definitions] == ["A"]
+
+
+def test_crlf_line_endings_parse_like_lf():
+    lf = HEADER + "pure inst(A, (x -- y)) {\n    f(); // c\n}\nmacro(M) = A;\n" + FOOTER
+    crlf = lf.replace("\n", "\r\n")
+    a, b = parse_text(lf, "f.c").definitions, parse_text(crlf, "f.c").definitions
+    assert [(d.kind, d.name, d.loc.line, d.loc.end_line) for d in a] == \
+           [(d.kind, d.name, d.loc.line, d.loc.end_line) for d in b]
+    assert a[0].inputs == b[0].inputs and a[0].annotations == b[0].annotations
+
+
+def _dsl_region(text: str) -> tuple[str, str, str]:
+    begin = text.index("// BEGIN BYTECODES //\n") + len("// BEGIN BYTECODES //\n")
+    end = text.index("// END BYTECODES //")
+    return text[:begin], text[begin:end], text[end:]
+
+
+def _parse_or_dsl_error(text: str) -> None:
+    try:
+        parsed = parse_text(text, "cut.c")
+    except DSLError as e:
+        assert e.line >= 1 and e.col >= 1
+        str(e)
+        return
+    for d in parsed.definitions:
+        body = getattr(d, "body", None)
+        if body is not None:
+            try:
+                body.tokens
+            except DSLError:
+                pass
+
+
+def test_every_truncation_of_the_definitions_fails_cleanly():
+    """Cut the definitions anywhere: a DSLError with a location or a parse, never a crash."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "fixtures" / "dsl" / "syntax_3_14.c").read_text()
+    head, dsl, tail = _dsl_region(text)
+    for cut in range(0, len(dsl), 3):
+        _parse_or_dsl_error(head + dsl[:cut] + "\n" + tail)
+
+
+def test_deleting_any_character_fails_cleanly():
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "fixtures" / "dsl" / "syntax_3_15.c").read_text()
+    head, dsl, tail = _dsl_region(text)
+    for i in range(len(dsl)):
+        _parse_or_dsl_error(head + dsl[:i] + dsl[i + 1:] + tail)
