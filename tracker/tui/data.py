@@ -44,7 +44,9 @@ def fuzzy_score(query: str, text: str) -> int | None:
     """Score ``text`` for a subsequence match of ``query`` (case-insensitive), None if none.
 
     Consecutive letters and letters at word starts (after ``_ : -`` or a space) score
-    higher, so ``addint`` ranks ``_ADD_INT`` above ``_ADD_FLOAT_INT...``.
+    higher, so ``addint`` ranks ``_ADD_INT`` above ``_ADD_FLOAT_INT...``. Letters spread
+    over more than three times the query's length do not count as a match: scattered
+    hits across a long title are noise.
     """
     q = query.lower()
     t = text.lower()
@@ -53,39 +55,41 @@ def fuzzy_score(query: str, text: str) -> int | None:
     pos = t.find(q)
     if pos >= 0:  # a plain substring beats any scattered match
         return 1000 - pos - len(t) // 10
-    score = 0
-    last = -2
-    i = 0
-    for ch in q:
-        j = t.find(ch, i)
-        if j < 0:
-            return None
-        if j == last + 1:
-            score += 5
-        if j == 0 or t[j - 1] in "_:- .":
-            score += 3
-        score -= min(j - i, 5)
-        last = j
-        i = j + 1
-    return score
+    best: int | None = None
+    start = t.find(q[0])
+    while start >= 0:  # try each place the first letter occurs; keep the best compact match
+        score = 3 if start == 0 or t[start - 1] in "_:- ." else 0
+        last = start
+        for ch in q[1:]:
+            j = t.find(ch, last + 1)
+            if j < 0:
+                return best
+            score += 5 if j == last + 1 else -min(j - last - 1, 5)
+            if t[j - 1] in "_:- .":
+                score += 3
+            last = j
+        if last - start < 3 * len(q) and (best is None or score > best):
+            best = score
+        start = t.find(q[0], start + 1)
+    return best
 
 
-def search_text(task: Task) -> str:
-    return " ".join([task.id, task.uop or "", " ".join(task.instructions), task.title])
+def search_fields(task: Task) -> list[str]:
+    return [task.id, task.uop or "", *task.instructions, task.title]
 
 
 def match(query: str, task: Task) -> int | None:
-    """Every space-separated word of the query must match; scores add up."""
+    """Every space-separated word must match some field (id, uop, an instruction, title)."""
     words = query.split()
     if not words:
         return 0
-    text = search_text(task)
+    fields = search_fields(task)
     total = 0
     for w in words:
-        s = fuzzy_score(w, text)
-        if s is None:
+        scores = [s for s in (fuzzy_score(w, f) for f in fields) if s is not None]
+        if not scores:
             return None
-        total += s
+        total += max(scores)
     return total
 
 

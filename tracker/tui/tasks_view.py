@@ -152,7 +152,8 @@ class TasksView(Vertical):
 
             empty.update(no_match_text(escape(self.filters.describe())))
         empty.display = not self.shown
-        table.display = bool(self.shown)
+        # the table stays (header only) so that it keeps the focus and the filter keys work
+        table.set_class(not self.shown, "-empty")
 
     def _sync_controls(self) -> None:
         """Reflect the filters in the widgets without re-triggering their change events."""
