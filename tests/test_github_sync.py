@@ -235,7 +235,8 @@ def toy_tasks(**changes) -> TaskSet:
 
 
 @pytest.fixture
-def fake(httpserver):
+def fake(httpserver, monkeypatch):
+    monkeypatch.setattr(gs, "WRITE_INTERVAL", None)  # no 1 s pause between writes in tests
     return FakeGitHub(httpserver)
 
 
@@ -513,6 +514,12 @@ def test_close_stopped_between_comment_and_close_comments_once(fake, renderer):
     p, result = sync(fake, ts, renderer)
     assert result.stopped is None
     assert fake.issues[number]["state"] == "closed" and len(fake.comments[number]) == 1
+
+
+def test_writes_are_paced_by_default(fake):
+    gs.WRITE_INTERVAL = 1.0  # restored by the fixture's monkeypatch
+    gh = gs.GitHub(f"{OWNER}/{REPO}", "t", base_url=fake.base_url)
+    assert gh.gh.requester._Requester__seconds_between_writes == 1.0
 
 
 def test_unknown_repository_is_a_clear_error(fake, renderer):

@@ -26,6 +26,8 @@ from .tasks import DIFFICULTIES, KINDS, Task, TaskSet
 from .tickets import UMBRELLA_ID, Links, Renderer, Ticket, parse_marker, ready_ids
 
 DEFAULT_BASE_URL = "https://api.github.com"
+# Seconds between two writes: GitHub asks integrations for one, against secondary rate limits.
+WRITE_INTERVAL: float | None = 1.0
 CLOSE_MARKER = "<!-- jit-tracker: closed id={id} -->"
 
 
@@ -243,11 +245,14 @@ class GitHub:
 
     def __init__(self, repo: str, token: str | None = None, *, base_url: str | None = None,
                  per_page: int = 100, timeout: int = 30, max_retries: int = 4, backoff: float = 2.0,
-                 max_wait: float = 300.0, sleep: Callable[[float], None] = time.sleep,
+                 max_wait: float = 300.0, write_interval: float | None | str = "default",
+                 sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.time):
         import github
 
         self.repo_name = repo
+        if write_interval == "default":
+            write_interval = WRITE_INTERVAL
         self.sleep, self.clock = sleep, clock
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self.requests = 0
@@ -255,7 +260,7 @@ class GitHub:
             auth=github.Auth.Token(token) if token else None,
             base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
             per_page=per_page, timeout=timeout, retry=None,
-            seconds_between_requests=None, seconds_between_writes=None, lazy=True,
+            seconds_between_requests=None, seconds_between_writes=write_interval, lazy=True,
         )
         self.repo = self.gh.get_repo(repo)
 
@@ -548,6 +553,9 @@ class Executor:
                                if tid != UMBRELLA_ID and i.state == "open" and i.assignees)
         if self.store is None:
             return
+        known = self.store.issues()
         for tid, issue in sorted(kept.items()):
-            self.store.set_issue(tid, issue.number, issue.url, issue.state)
+            now = {"number": issue.number, "url": issue.url, "state": issue.state}
+            if known.get(tid) != now:  # each set_issue is a locked write of the state file
+                self.store.set_issue(tid, issue.number, issue.url, issue.state)
         self.store.merge_github_claims(result.claims)
