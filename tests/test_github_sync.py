@@ -33,7 +33,7 @@ PREFIX = "/api/v3"
 class Fault:
     method: str
     path: str  # regex on the path after the API prefix
-    kind: str  # "500" | "ratelimit" | "drop" | "drop_after"
+    kind: str  # "500" | "ratelimit" | "secondary" | "drop" | "drop_after"
     skip: int = 0  # let this many matching requests through first
     times: int = 1
     reset_in: int = 3600
@@ -157,6 +157,8 @@ class FakeGitHub:
         if fault and fault.kind == "ratelimit":
             return self._json({"message": "API rate limit exceeded for installation ID 1."}, 403, {
                 "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + fault.reset_in)})
+        if fault and fault.kind == "secondary":
+            return self._json({"message": "You have exceeded a secondary rate limit."}, 403, {"Retry-After": "7"})
         if fault and fault.kind == "drop":
             return self._drop(request)
         response = self.route(request, path)
@@ -465,6 +467,15 @@ def test_rate_limit_near_its_reset_waits_and_goes_on(fake, renderer):
     p, result = sync(fake, toy_tasks(), renderer, sleeps=sleeps)
     assert result.stopped is None
     assert len(sleeps) == 1 and 19 <= sleeps[0] <= 22
+    assert len(fake.ours()) == 8
+
+
+def test_secondary_rate_limit_waits_as_told(fake, renderer):
+    fake.faults.append(Fault("POST", rf"{fake.repo_path}/issues", "secondary", skip=1))
+    sleeps = Sleeps()
+    p, result = sync(fake, toy_tasks(), renderer, sleeps=sleeps)
+    assert result.stopped is None and sleeps == [7.0]
+    assert_no_duplicates(fake)
     assert len(fake.ours()) == 8
 
 
