@@ -58,8 +58,8 @@ def store_links(state: str | None) -> tickets.Links:
 
 
 def run(args: argparse.Namespace) -> int:
+    renderer = tickets.Renderer(args.template_dir)  # a bad template dir fails before the scan
     taskset = load_tasks(args)
-    renderer = tickets.Renderer(args.template_dir)
     written = tickets.write_tickets(taskset, args.out, renderer, store_links(args.state))
     print(f"wrote {len(written) - 1} task tickets and {written[-1].name} to {args.out}")
     return 0
