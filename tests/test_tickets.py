@@ -257,3 +257,16 @@ def test_tickets_command_with_own_templates_and_bad_ones(tmp_path, capsys):
     assert main(args) == 1
     err = capsys.readouterr().err
     assert "task.md.j2:1: template syntax error" in err and "Traceback" not in err
+
+
+def test_ticket_reads_the_same_wherever_the_checkout_was():
+    """A scan of /home/a/cpython and one of ./cpython must not flip every issue on GitHub."""
+    def render(root: str) -> tickets.Ticket:
+        t = Task(id="refcount:_TOY", kind="refcount", title="t", uop="_TOY", instructions=["TOY"],
+                 file=f"{root}/Python/bytecodes.c", line=3,
+                 recipe={"optimizer_change": {"file": f"{root}/Python/optimizer_bytecodes.c", "line": 9}})
+        return Renderer().task(t, TaskSet({}, [t]))
+    a, b = render("/home/ann/src/cpython"), render("cpython")
+    assert a.body == b.body and a.hash == b.hash
+    assert "/home/ann" not in a.body and "`Python/bytecodes.c`, line 3" in a.body
+    assert "Python/optimizer_bytecodes.c" in a.body

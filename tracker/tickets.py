@@ -220,9 +220,18 @@ def _humanise(key: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+# A checkout's own path in front of a CPython file: dropped, so a ticket reads the same
+# (and hashes the same) wherever the scan ran.
+_CHECKOUT_PATH = re.compile(r"(?<![\w/.-])[^\s'\"`()]*/(?=(?:Python|Include|Lib|Tools)/[\w./-]+)")
+
+
+def relative_paths(text: str) -> str:
+    return _CHECKOUT_PATH.sub("", text)
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
-        return value.rstrip("\n")
+        return relative_paths(value.rstrip("\n"))
     if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
         texts = [str(v) for v in value]
         return "\n".join(texts) if any("\n" in t or len(t) > 40 for t in texts) else ", ".join(texts)
@@ -348,6 +357,7 @@ class Renderer:
             "recipe": recipe_items(task.recipe or {}),
             "files": _files(task),
             "excerpt": task.excerpt.rstrip("\n") if task.excerpt else None,
+            "file": _display_file(task.file) or "Python/bytecodes.c",
             "labels": labels,
         }
         title, body = self._render(TASK_TEMPLATE, context)
@@ -394,10 +404,7 @@ def _display_file(file: str | None) -> str | None:
     """A CPython path relative to the checkout, whatever path the scan was given."""
     if not file:
         return None
-    for known in ("Python/bytecodes.c", "Python/optimizer_bytecodes.c"):
-        if file.replace("\\", "/").endswith(known):
-            return known
-    return file
+    return relative_paths(file.replace("\\", "/"))
 
 
 def _template_line(template: jinja2.Template) -> str:
