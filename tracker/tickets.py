@@ -231,13 +231,15 @@ def relative_paths(text: str) -> str:
 
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
-        return relative_paths(value.rstrip("\n"))
-    if isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
+        text = value.rstrip("\n")
+    elif isinstance(value, (list, tuple)) and all(isinstance(v, (str, int, float)) for v in value):
         texts = [str(v) for v in value]
-        return "\n".join(texts) if any("\n" in t or len(t) > 40 for t in texts) else ", ".join(texts)
-    if isinstance(value, (dict, list, tuple)):
-        return yaml.safe_dump(value, sort_keys=False, default_flow_style=False).rstrip("\n")
-    return str(value)
+        text = "\n".join(texts) if any("\n" in t or len(t) > 40 for t in texts) else ", ".join(texts)
+    elif isinstance(value, (dict, list, tuple)):
+        text = yaml.safe_dump(value, sort_keys=False, default_flow_style=False, width=1000).rstrip("\n")
+    else:
+        text = str(value)
+    return relative_paths(text)
 
 
 def content_hash(title: str, labels: list[str], body: str) -> str:
