@@ -151,6 +151,8 @@ class FakeGitHub:
         self.requests.append((request.method, path))
         if "Authorization" in request.headers:
             self.authorization.add(request.headers["Authorization"])
+        if "bad-token" in request.headers.get("Authorization", ""):
+            return self._json({"message": "Bad credentials"}, 401)
         fault = self._fault(request, path)
         if fault and fault.kind == "500":
             return self._json({"message": "Server Error"}, 500)
@@ -571,7 +573,18 @@ def test_sync_command_apply_needs_a_token(fake, tmp_path, capsys, monkeypatch):
     assert fake.requests == []
 
 
-def test_sync_command_rejects_a_bad_repo_name(tmp_path, capsys):
+def test_sync_command_rejects_a_bad_repo_name_or_url(tmp_path, capsys):
     assert main(["sync", *write_toy_sources(tmp_path), "--repo", "not a repo"]) == 2
     assert "OWNER/NAME" in capsys.readouterr().err
+    assert main(["sync", *write_toy_sources(tmp_path), "--repo", "o/r", "--base-url", "github.example.com"]) == 2
+    assert "--base-url must be an http(s) URL" in capsys.readouterr().err
+
+
+def test_sync_command_bad_token_is_a_clear_error(fake, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "bad-token-42")
+    code = main(["sync", *write_toy_sources(tmp_path), "--repo", f"{OWNER}/{REPO}",
+                 "--base-url", fake.base_url, "--state", str(tmp_path / "s.yaml")])
+    err = capsys.readouterr().err
+    assert code == 1 and "GitHub rejected the token" in err
+    assert "bad-token-42" not in err and "Traceback" not in err
 

@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if not REPO_RE.fullmatch(args.repo or ""):
         raise UsageError(f"--repo must be OWNER/NAME, got {args.repo!r}")
+    if not re.match(r"https?://[^/\s]+", args.base_url or ""):
+        raise UsageError(f"--base-url must be an http(s) URL, got {args.base_url!r}",
+                         hint="for GitHub Enterprise: https://HOST/api/v3")
     if args.max_new < 0:
         raise UsageError("--max-new must be 0 or more")
     token = os.environ.get(args.token_env) or None
