@@ -45,8 +45,11 @@ def test_read_file_refuses_oversized_files_before_reading(tmp_path, monkeypatch)
     monkeypatch.setattr(sources, "MAX_INPUT_BYTES", 50)
     with pytest.raises(DSLError) as info:
         sources.read_file(f)
-    assert "over the 0 MiB limit" in info.value.message
+    assert "MB, over the" in info.value.message
     assert info.value.line_text == "first line"
+    with pytest.raises(DSLError) as info:
+        sources.decode(b"blob line\n" + b"y" * 100, "git:abc:Python/bytecodes.c")
+    assert (info.value.file, info.value.line_text) == ("git:abc:Python/bytecodes.c", "blob line")
 
 
 def test_read_file_names_the_text(tmp_path):
