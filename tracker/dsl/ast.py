@@ -136,7 +136,7 @@ class InstDef(Node):
     def kind(self) -> str:  # type: ignore[override]
         return self.keyword
 
-    @property
+    @cached_property
     def stack_inputs(self) -> tuple[StackItem, ...]:
         return tuple(i for i in self.inputs if isinstance(i, StackItem))
 

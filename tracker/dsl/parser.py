@@ -19,6 +19,8 @@ The grammar accepted is the union of what CPython 3.12 through current main use:
 
 from __future__ import annotations
 
+import re
+
 from .ast import (
     Body,
     CacheItem,
@@ -178,6 +180,9 @@ class _Parser:
     def inst(self) -> InstDef:
         scan = self.scan
         first = scan.peek()
+        fast = self._fast_inst(first)
+        if fast is not None:
+            return fast
         annotations = self.annotations()
         kw = scan.peek()
         if kw[1] not in ("inst", "op"):
@@ -198,6 +203,29 @@ class _Parser:
             name[1], self.span(first, body.end), kw[1], tuple(annotations),
             tuple(inputs), tuple(outputs), body,
         )
+
+    def _fast_inst(self, first: Tok) -> InstDef | None:
+        """The common header shapes with one regex; None sends the header to the full parser.
+
+        Anything unusual (comments, conditional items, bad input) falls back, so errors
+        and rare forms are always handled by the token-level parser.
+        """
+        m = _FAST_INST.match(self.src.text, first[2], self.end)
+        if m is None:
+            return None
+        inputs = _fast_items(m.group("ins"), allow_cache=True)
+        outputs = _fast_items(m.group("outs"), allow_cache=False)
+        if inputs is None or outputs is None:
+            return None
+        annotations = [
+            f"replicate({a}:{b})" if b else f"replicate({a})" if a else word
+            for a, b, word in _ANNOTATION_WORDS.findall(m.group("annos"))
+        ]
+        self.scan.reset(m.end())
+        kw, name = m.group("kw"), m.group("name")
+        body = self.body(f"{kw} {name}")
+        return InstDef(name, self.span(first, body.end), kw, tuple(annotations),
+                       tuple(inputs), tuple(outputs), body)  # type: ignore[arg-type]
 
     def body(self, what: str) -> Body:
         tok = self.scan.peek()
@@ -449,6 +477,59 @@ class _Parser:
         scan.expect(")", f"after the label name {name[1]!r}")
         body = self.body(f"label {name[1]}")
         return LabelDef(name[1], self.span(first, body.end), spilled, body)
+
+
+_KNOWN = "|".join(sorted(a for a in ANNOTATIONS if a != "replicate"))
+_FAST_INST = re.compile(
+    rf"""
+    (?P<annos>(?:(?:{_KNOWN})\s+|replicate[ \t]*\([ \t]*\d+(?:[ \t]*:[ \t]*\d+)?[ \t]*\)\s+)*)
+    (?P<kw>inst|op)[ \t]*\([ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*,\s*
+    \((?P<ins>[^()\[\]{{}};]*(?:\[[^\[\]{{}};,]*\][^()\[\]{{}};]*)*)
+    --(?P<outs>[^()\[\]{{}};]*(?:\[[^\[\]{{}};,]*\][^()\[\]{{}};]*)*)\)\s*\)\s*(?=\{{)
+    """,
+    re.X,
+)
+_ANNOTATION_WORDS = re.compile(r"replicate\s*\(\s*(\d+)(?:\s*:\s*(\d+))?\s*\)|([A-Za-z_]\w*)")
+_FAST_ITEM = re.compile(
+    r"\s*([A-Za-z_]\w*)\s*(?:/\s*([0-9]+)|:\s*([A-Za-z_]\w*)\s*(\*)?|\[([^\]]*)\])?\s*",
+)
+
+
+def _fast_items(text: str, allow_cache: bool) -> list | None:
+    """Items of one side of a simple stack effect, or None when the text is not simple."""
+    if "/*" in text or "//" in text:
+        return None
+    if not text.strip():
+        return []
+    out: list = []
+    for part in text.split(","):
+        m = _FAST_ITEM.fullmatch(part)
+        if m is None:
+            return None
+        name, cache, type_, star, size = m.groups()
+        if cache is not None:
+            if not allow_cache:
+                return None
+            out.append(CacheItem(name, int(cache)))
+        elif size is not None:
+            if not size.strip() or not _balanced(size):
+                return None
+            out.append(StackItem(name, None, size.strip()))
+        else:
+            out.append(StackItem(name, type_ + " *" if star else type_))
+    return out
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for c in text:
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _to_int(text: str) -> int:

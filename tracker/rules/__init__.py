@@ -8,6 +8,7 @@ plus the ``helper`` and ``split`` tasks those depend on.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..model import Model, Uop, load
@@ -17,6 +18,8 @@ from . import optimizer as opt_rule
 from . import refcount as rc_rule
 from . import tier2 as t2_rule
 from .config import Rules, load_rules
+
+_INDENT = re.compile(r"(?m)^[ \t]*(?=\S)")
 
 __all__ = ["Rules", "find_tasks", "load_rules", "scan", "default_rules"]
 
@@ -221,9 +224,9 @@ def _excerpt(model: Model, defs: list) -> str | None:
         src = by_file.get(d.loc.file)
         if src is None:
             continue
-        lines = src.lines_text(d.loc.line, d.loc.end_line).split("\n")
-        indent = min((len(l) - len(l.lstrip()) for l in lines if l.strip()), default=0)
-        chunks.append("\n".join(l[indent:] for l in lines))
+        text = src.lines_text(d.loc.line, d.loc.end_line)
+        indent = min((len(m) for m in _INDENT.findall(text)), default=0)
+        chunks.append(re.sub(rf"(?m)^[ \t]{{0,{indent}}}", "", text) if indent else text)
     return "\n\n".join(chunks) if chunks else None
 
 

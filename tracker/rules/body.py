@@ -10,7 +10,7 @@ import re
 
 from ..dsl import Body
 
-_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+_CALL = re.compile(r"\b([A-Za-z_]\w*+)\s*+\(")  # possessive: no backtracking into names
 _LEADING_IDENT = re.compile(r"\s*(?:\(\s*[A-Za-z_]\w*\s*\**\s*\)\s*)?[&*]?\s*([A-Za-z_]\w*)")
 _CONTROL = frozenset({"if", "while", "for", "switch", "return", "sizeof"})
 
