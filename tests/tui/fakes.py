@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,16 @@ def toy_tasks() -> TaskSet:
     """Tasks of the repository's own toy instruction set (data/examples), from a live scan."""
     from tracker import rules, sources
 
-    return rules.scan(sources.from_files(str(EXAMPLES / "bytecodes.c"),
-                                         str(EXAMPLES / "optimizer_bytecodes.c")))
+    ts = rules.scan(sources.from_files(str(EXAMPLES / "bytecodes.c"),
+                                       str(EXAMPLES / "optimizer_bytecodes.c")))
+    # paths relative to the repository, so that snapshots do not depend on where it is
+    for t in ts.tasks:
+        if t.file:
+            t.file = os.path.relpath(t.file, ROOT)
+    for key in ("bytecodes", "optimizer"):
+        if ts.source.get(key):
+            ts.source[key] = os.path.relpath(ts.source[key], ROOT)
+    return ts
 
 
 def snapshot_like(ts: TaskSet) -> TaskSet:

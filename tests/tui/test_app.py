@@ -242,9 +242,7 @@ def test_ticket_preview_is_the_rendered_ticket(tasks, store):
     async def scenario(pilot):
         app.open_task("refcount:_ADD")
         await pilot.pause()
-        from textual.widgets import Markdown
-
-        ticket = app.screen.query_one("#ticket", Markdown)
+        ticket = app.screen.query_one("#ticket")
         assert "_ADD" in ticket.source and "jit-tracker:" not in ticket.source
 
     drive(app, scenario)

@@ -86,7 +86,9 @@ def match(query: str, task: Task) -> int | None:
     fields = search_fields(task)
     total = 0
     for w in words:
-        scores = [s for s in (fuzzy_score(w, f) for f in fields) if s is not None]
+        # a hit in the id or the uop counts a little more than one in an instruction or title
+        scores = [s + (2 if i < 2 else 0) for i, s in enumerate(fuzzy_score(w, f) for f in fields)
+                  if s is not None]
         if not scores:
             return None
         total += max(scores)

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, OptionList, Static
+from rich.markdown import Markdown as RichMarkdown
+from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..tasks import Task
@@ -99,6 +100,15 @@ def reasons_markdown(task: Task) -> str:
     return "\n\n".join(parts) or "_No reasons recorded._"
 
 
+class MarkdownBlock(Static):
+    """Markdown drawn by rich in one widget: a Textual Markdown widget per block made the
+    detail screen take over a second to open."""
+
+    def __init__(self, source: str, *, id: str | None = None) -> None:
+        super().__init__(RichMarkdown(source, code_theme="ansi_dark", hyperlinks=True), id=id)
+        self.source = source
+
+
 class TaskLinks(OptionList):
     """Prerequisites or dependents; selecting one opens its detail."""
 
@@ -144,9 +154,9 @@ class DetailScreen(Screen):
             yield Label("Source", classes="section")
             yield Static(source_renderable(task), id="source")
             yield Label("Why, and how hard", classes="section")
-            yield Markdown(reasons_markdown(task), id="reasons")
+            yield MarkdownBlock(reasons_markdown(task), id="reasons")
             yield Label("Recipe", classes="section")
-            yield Markdown(recipe_markdown(task), id="recipe")
+            yield MarkdownBlock(recipe_markdown(task), id="recipe")
             prereqs = self.data.prerequisites.get(task.id, [])
             deps = self.data.dependents.get(task.id, [])
             yield Label(f"Prerequisites ({len(prereqs)})" + ("" if prereqs else ": none"),
@@ -155,7 +165,7 @@ class DetailScreen(Screen):
             yield Label(f"Dependents ({len(deps)})" + ("" if deps else ": none"), classes="section")
             yield TaskLinks(id="dependents")
             yield Label("Ticket preview", classes="section")
-            yield Markdown(ticket_markdown(task, self.data.taskset, self.data), id="ticket")
+            yield MarkdownBlock(ticket_markdown(task, self.data.taskset, self.data), id="ticket")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,78 @@
+"""Snapshot tests of the main screens at 80x24 (pytest-textual-snapshot).
+
+The data is fixed (the toy instruction set, an in-memory store with fixed dates), so
+a changed snapshot means a changed screen. Update with ``pytest --snapshot-update``
+after looking at the new SVGs.
+"""
+
+from __future__ import annotations
+
+from tracker.errors import DSLError
+from tracker.tui import TrackerApp
+
+from .fakes import snapshot_like
+
+
+async def loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def opened(task_id: str):
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        pilot.app.open_task(task_id)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_tasks_view(snap_compare, tasks, store):
+    assert snap_compare(TrackerApp(tasks, store=store), run_before=loaded)
+
+
+def test_tasks_view_filtered_and_searched(snap_compare, tasks, store):
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("k", "slash", *"add", "enter")
+
+    assert snap_compare(TrackerApp(tasks, store=store), run_before=run_before)
+
+
+def test_detail_view_with_source(snap_compare, tasks, store):
+    assert snap_compare(TrackerApp(tasks, store=store), run_before=opened("refcount:_ADD"))
+
+
+def test_detail_view_from_snapshot(snap_compare, tasks, store):
+    assert snap_compare(TrackerApp(snapshot_like(tasks), store=store),
+                        run_before=opened("refcount:_CALL_TYPE_1"))
+
+
+def test_claim_dialog(snap_compare, tasks, store):
+    store.settings["user.name"] = "ada"
+
+    async def run_before(pilot) -> None:
+        await opened("refcount:_ADD")(pilot)
+        await pilot.press("c")
+
+    assert snap_compare(TrackerApp(tasks, store=store), run_before=run_before)
+
+
+def test_progress_view(snap_compare, tasks, store):
+    assert snap_compare(TrackerApp(tasks, store=store), press=["2"], run_before=loaded)
+
+
+def test_contributors_view(snap_compare, tasks, store):
+    assert snap_compare(TrackerApp(tasks, store=store), press=["3"], run_before=loaded)
+
+
+def test_help(snap_compare, tasks, store):
+    assert snap_compare(TrackerApp(tasks, store=store), press=["question_mark"], run_before=loaded)
+
+
+def test_parse_error_state(snap_compare, store):
+    def loader(report):
+        raise DSLError("expected ')' after the stack effect", "Python/bytecodes.c", 120, 17,
+                       "        op(_X, (a -- b) {")
+
+    assert snap_compare(TrackerApp(loader=loader, store=store), run_before=loaded)
