@@ -232,3 +232,16 @@ def test_kill_during_write_leaves_previous_file(tmp_path):
     # the lock died with the process: the next writer is not blocked
     Store(path).claim("t:C", "cy")
     assert set(Store(path).claims()) == {"t:A", "t:C"}
+
+
+def test_history_sidecar_roundtrip_and_errors(st):
+    revs = [{"revision": "abc", "date": "2025-01-01T00:00:00+00:00", "author": "ada", "subject": "s",
+             "error": None, "counts": {"refcount": {"open": 1, "done": 2}}, "flipped": []}]
+    assert st.record_history("/repo", revs, [], since=None) is True
+    assert st.record_history("/repo", revs, [], since=None) is False  # unchanged: not rewritten
+    assert Store(st.path).history() == revs and st.history_info()["repository"] == "/repo"
+    assert not st.path.exists()  # claims' file untouched by history
+    st.history_path.write_text('{"revisions": [\n  {"revision": "abc",}\n]}\n')
+    with pytest.raises(DataError) as exc:
+        st.history()
+    assert str(exc.value).startswith(f"{st.history_path}:2:")

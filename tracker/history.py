@@ -352,8 +352,6 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
             "error": error,
             "counts": (entry or {}).get("counts", {}) if error is None else {},
             "flipped": sorted(flipped),
-            "parents": r.parents,
-            "blobs": list(pairs.get(r.revision, (None, None))),
         })
     result.contributors = contributors(result.revisions)
     return result
@@ -484,10 +482,10 @@ def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> Walk
     """Walk, then merge the result into ``store`` (a tracker.store.Store)."""
     kwargs.setdefault("cache_path", cache_path_for(store.path))
     result = walk(directory, **kwargs)
-    info = store.history_info()
+    old = store.load_history()
     revisions = result.revisions
-    if info.get("repository") == result.repository:
-        revisions = merge(store.history(), revisions)
+    if old.get("repository") == result.repository:
+        revisions = merge(old["revisions"], revisions)
     result.revisions = revisions
     result.contributors = contributors(revisions)
     store.record_history(result.repository, revisions, result.contributors,

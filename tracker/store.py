@@ -1,15 +1,18 @@
-"""The user's state: claims, GitHub issue links, settings, history and contributors.
+"""The user's state: claims, GitHub issue links, settings; history and contributors.
 
 One YAML file (``$JIT_TRACKER_STATE``, ``--state PATH``, or the platform's user data
 directory). Several processes may use it at once (two terminals claiming, a sync in the
 background), so every change is read-modify-write under a file lock and lands with an
 atomic rename; a copy of the previous file is kept as ``<name>.bak``. A file that does
 not parse or has the wrong shape is reported with its location and never rewritten.
+The history walk's results sit beside it (``<name>.history.json``, see below), with the
+scan cache (``<name>.scan-cache.json``, tracker.history).
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import shutil
 import tempfile
@@ -25,6 +28,7 @@ from filelock import FileLock, Timeout
 from .errors import DataError, TrackerError
 
 VERSION = 1
+HISTORY_VERSION = 1
 ENV_VAR = "JIT_TRACKER_STATE"
 DEFAULT_STALE_DAYS = 30
 LOCK_TIMEOUT = 30.0
@@ -272,34 +276,78 @@ class Store:
             data["issues"][task_id] = {"number": int(number), "url": url, "state": state}
 
     # ----------------------------------------------------------------- history
+    # History and contributors are derived from a walk of git history and can run to
+    # thousands of revisions, so they live beside the state in JSON (fast to read and a
+    # subset of YAML): claims stay quick to load however long the history grows.
+
+    def load_history(self) -> dict[str, Any]:
+        """The recorded walk: repository, bounds, ``revisions`` and ``contributors``."""
+        p = self.history_path
+        if not p.exists():
+            return {"revisions": [], "contributors": []}
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{p}:{exc.lineno}:{exc.colno}: broken history file: {exc.msg}",
+                            hint=f"it is rebuilt by 'jit-tracker history CPYTHON_DIR' once you delete it") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataError(f"{p}: cannot read history: {exc}") from None
+        if (not isinstance(data, dict) or not isinstance(data.get("revisions", []), list)
+                or not isinstance(data.get("contributors", []), list)):
+            raise DataError(f"{p}: not a jit-tracker history file",
+                            hint="delete it and rerun 'jit-tracker history CPYTHON_DIR'")
+        if data.get("version", 1) > HISTORY_VERSION:
+            raise DataError(f"{p}: written by a newer jit-tracker; upgrade jit-tracker")
+        data.setdefault("revisions", [])
+        data.setdefault("contributors", [])
+        return data
 
     def history(self) -> list[dict]:
-        return list(self.load()["history"].get("revisions", []))
+        return self.load_history()["revisions"]
 
     def history_info(self) -> dict[str, Any]:
         """Where the recorded history came from (repository, bounds, when)."""
-        return {k: v for k, v in self.load()["history"].items() if k != "revisions"}
+        return {k: v for k, v in self.load_history().items() if k not in ("revisions", "contributors")}
 
     def contributors(self) -> list[dict]:
-        return list(self.load()["contributors"])
+        return self.load_history()["contributors"]
 
     def record_history(self, repository: str, revisions: list[dict], contributors: list[dict],
-                       **info: Any) -> None:
-        """Replace the recorded walk (the caller merges with what it wants to keep)."""
-        with self.transaction() as data:
-            data["history"] = {"repository": repository, **info, "updated": now_iso(),
-                               "revisions": revisions}
-            data["contributors"] = contributors
+                       **info: Any) -> bool:
+        """Replace the recorded walk (the caller merges); False when nothing changed."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise TrackerError(f"{self.path}: another jit-tracker holds the lock",
+                               hint=f"wait for it to finish; if none is running, delete {self.lock_path}") from None
+        try:
+            old = self.load_history()
+            if (old.get("repository") == repository and old["revisions"] == revisions
+                    and old["contributors"] == contributors):
+                return False
+            data = {"version": HISTORY_VERSION, "repository": repository, **info, "updated": now_iso(),
+                    "revisions": revisions, "contributors": contributors}
+            if self.history_path.exists():
+                _atomic_copy(self.history_path, self.history_path.with_name(self.history_path.name + ".bak"))
+            atomic_write(self.history_path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+            return True
+        finally:
+            lock.release()
+
+    @property
+    def history_path(self) -> Path:
+        return self.path.with_name(self.path.stem + ".history.json")
 
 
 # --------------------------------------------------------------------- helpers
 
-SECTIONS = ("settings", "claims", "issues", "history", "contributors")
+SECTIONS = ("settings", "claims", "issues")
 
 
 def _empty() -> dict[str, Any]:
-    return {"version": VERSION, "settings": {}, "claims": {}, "issues": {}, "history": {},
-            "contributors": []}
+    return {"version": VERSION, "settings": {}, "claims": {}, "issues": {}}
 
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:
@@ -315,7 +363,7 @@ def _migrate(data: dict[str, Any], error: Callable[[list[Any], str], DataError])
     """Bring a state of any known version to the current shape, checking it on the way.
 
     Version 0 (no ``version`` key) kept claims as a list of ``{task, by, date}`` and had
-    no issues, history or contributors sections.
+    no issues section.
     """
     version = data.get("version", 0)
     if not isinstance(version, int) or isinstance(version, bool):
@@ -340,11 +388,9 @@ def _migrate(data: dict[str, Any], error: Callable[[list[Any], str], DataError])
     for key in SECTIONS:
         if data.get(key) is None:
             data[key] = _empty()[key]
-    for key in ("settings", "claims", "issues", "history"):
+    for key in SECTIONS:
         if not isinstance(data[key], dict):
             raise error([key], f"'{key}' must be a mapping")
-    if not isinstance(data["contributors"], list):
-        raise error(["contributors"], "'contributors' must be a list")
     for task_id, value in data["claims"].items():
         if not isinstance(value, dict) or not isinstance(value.get("by"), str) or "since" not in value:
             raise error(["claims", task_id], f"claim of {task_id!r} needs 'by' (a name) and 'since' (a date)")
@@ -353,9 +399,6 @@ def _migrate(data: dict[str, Any], error: Callable[[list[Any], str], DataError])
     for task_id, value in data["issues"].items():
         if not isinstance(value, dict) or not isinstance(value.get("number"), int) or "url" not in value:
             raise error(["issues", task_id], f"issue of {task_id!r} needs 'number' and 'url'")
-    revisions = data["history"].get("revisions", [])
-    if not isinstance(revisions, list) or not all(isinstance(r, dict) and "revision" in r for r in revisions):
-        raise error(["history", "revisions"], "history revisions must be a list of mappings with 'revision'")
     return data
 
 

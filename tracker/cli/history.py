@@ -99,7 +99,7 @@ def run_history(args: argparse.Namespace) -> int:
             bar.stop()
         for note in result.notes:
             print(f"jit-tracker: {note}", file=sys.stderr)
-        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.path}; "
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_path}; "
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
@@ -151,12 +151,12 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
     if fmt == "csv":
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["revision", "date", "author", "pr", "error"]
-                     + [f"{k}_{s}" for k in kinds for s in ("open", "done")] + ["done_here"])
+                     + [f"{k}_{s}" for k in kinds for s in ("open", "blocked", "done")] + ["done_here"])
         for r in revisions:
             counts = r.get("counts") or {}
             out.writerow([r["revision"], r["date"], r.get("author", ""), r.get("pr") or "", r.get("error") or ""]
                          + [(counts.get(k) or {}).get(s, 0) if not r.get("error") else ""
-                            for k in kinds for s in ("open", "done")]
+                            for k in kinds for s in ("open", "blocked", "done")]
                          + [" ".join(r.get("flipped") or [])])
         return
 
@@ -178,7 +178,7 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
                         if flipped else "")
             rows.append([r["date"][:10], r["revision"][:10], r.get("author", ""), r.get("pr") or "",
                          *cells, tail])
-        print_table(["date", "revision", "author", "pr", *[f"{k} open/done" for k in kinds], "finished here"],
+        print_table(["date", "revision", "author", "pr", *[f"{k} to do/done" for k in kinds], "finished here"],
                     rows, title=f"history of {repository}" if repository else "history")
 
     emit({"repository": repository, "revisions": revisions}, fmt, table)
