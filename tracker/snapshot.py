@@ -24,7 +24,7 @@ VERSION = 1
 
 # The checkout's data/ directory, next to the package: works from a clone and an
 # editable install, which is how jit-tracker is used.
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from .paths import DATA_DIR  # noqa: E402
 BUNDLED = DATA_DIR / "snapshots" / "cpython-main.yaml"
 
 try:

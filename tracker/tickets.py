@@ -27,9 +27,8 @@ import yaml
 from .errors import DataError, TrackerError, UsageError
 from .tasks import DIFFICULTIES, KINDS, Task, TaskSet
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_TEMPLATE_DIR = PACKAGE_ROOT / "templates"
-DEFAULT_LABELS_FILE = PACKAGE_ROOT / "data" / "labels.yaml"
+from .paths import DATA_DIR, TEMPLATES_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
+DEFAULT_LABELS_FILE = DATA_DIR / "labels.yaml"
 TASK_TEMPLATE = "task.md.j2"
 UMBRELLA_TEMPLATE = "umbrella.md.j2"
 UMBRELLA_ID = "umbrella"

@@ -17,7 +17,7 @@ import yaml
 from ..errors import DataError
 from .body import borrow_pattern
 
-DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+from ..paths import DATA_DIR  # noqa: E402  (re-exported for callers)
 
 
 @dataclass(frozen=True)

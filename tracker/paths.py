@@ -1,0 +1,23 @@
+"""Where the shipped data and templates are, in a checkout and when installed.
+
+In a checkout they are the top-level ``data/`` and ``templates/`` folders; a wheel
+carries the same folders inside the package as ``tracker/_data`` and
+``tracker/_templates`` (see ``[tool.setuptools.package-dir]`` in pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _find(name: str) -> Path:
+    for candidate in (_PACKAGE.parent / name, _PACKAGE / f"_{name}"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE.parent / name  # reported as missing by whoever reads it
+
+
+DATA_DIR = _find("data")
+TEMPLATES_DIR = _find("templates")
