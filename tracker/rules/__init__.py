@@ -100,8 +100,26 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
         source = {"origin": s.origin, "bytecodes": s.bytecodes.name,
                   "optimizer": s.optimizer.name if s.optimizer else None,
                   "revision": s.revision, "date": s.date}
+    if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith("git:"):
+        _relative_paths(tasks, facts, model.sources.origin)
     tasks.sort(key=lambda t: (("refcount", "helper", "split", "optimizer", "tier2").index(t.kind), t.id))
     return TaskSet(source, tasks, facts)
+
+
+def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:
+    """Show files of a checkout as ``Python/bytecodes.c``: the same wherever it was scanned."""
+    prefix = root.rstrip("/\\") + "/"
+
+    def rel(path):
+        return path[len(prefix):] if isinstance(path, str) and path.startswith(prefix) else path
+
+    for t in tasks:
+        t.file = rel(t.file)
+        change = t.recipe.get("optimizer_change")
+        if isinstance(change, dict):
+            change["file"] = rel(change.get("file"))
+    for f in facts:
+        f["file"] = rel(f.get("file"))
 
 
 def _refcount_task(finding: rc_rule.Finding, model: Model, rules: Rules) -> Task:
