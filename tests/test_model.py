@@ -170,7 +170,7 @@ def test_toy_example_set():
     assert m.sources is not None and m.sources.origin == "files"
 
 
-@pytest.mark.parametrize("release", ["3_13", "3_14", "3_15"])
+@pytest.mark.parametrize("release", ["3_12", "3_13", "3_14", "3_15"])
 def test_release_syntax_fixtures_resolve(release):
     text = (FIXTURES / f"syntax_{release}.c").read_text()
     m = model.build(parse_text(text, f"syntax_{release}.c"))
@@ -191,3 +191,15 @@ def test_inplace_add_unicode_joins_binary_op_family_like_cpython():
     # without the family the instruction stays on its own
     m = build("inst(BINARY_OP_INPLACE_ADD_UNICODE, (--)) { }\n")
     assert m.instructions["BINARY_OP_INPLACE_ADD_UNICODE"].family is None
+
+
+def test_312_fixture_resolves_supers_families_and_pseudos():
+    m = model.build(parse_text((FIXTURES / "syntax_3_12.c").read_text(), "syntax_3_12.c"))
+    sup = m.instructions["TOY_STORE__TOY_LOAD"]
+    assert sup.kind == "macro" and sup.definition.kind == "super"
+    assert [u.name for u in sup.uops] == ["_TOY_STORE", "_TOY_LOAD"]
+    assert m.families["TOY_ADD"].members == ("TOY_ADD_INT",)
+    assert m.instructions["TOY_ADD_INT"].specialized and not m.instructions["TOY_ADD"].specialized
+    assert [p.text for p in m.instructions["TOY_ADD"].parts] == ["unused/1", "TOY_ADD"]
+    assert m.pseudos["TOY_JUMP"].targets == ("TOY_OLD",)
+    assert m.instructions["TOY_OLD"].uops[0].inputs == ()
