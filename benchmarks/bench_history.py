@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.gitrepo import optimizer, real_bytecodes  # noqa: E402
-from tracker import rules  # noqa: E402
+from tracker import history, rules  # noqa: E402
+from tracker.tasks import TaskSet  # noqa: E402
 from tracker.sources import SourceSet, SourceText  # noqa: E402
 
 AUTHORS = ["Ada Lovelace", "Bob Smith", "Cy Young", "Dee Dee", "Eve Ng", "Fay Wu", "Gus Roe"]
@@ -71,6 +72,11 @@ def build(path: Path, revisions: int, ops: int) -> None:
     subprocess.run(["git", "-C", str(path), "fast-import", "--quiet"], input=b"".join(chunks), check=True)
 
 
+def null_scan(srcs: SourceSet) -> TaskSet:
+    """No rules at all: what the walk itself (git, blobs, processes, cache) costs."""
+    return TaskSet({}, [])
+
+
 def run_history(repo: Path, state: Path, jobs: int | None) -> tuple[float, str]:
     cmd = [sys.executable, "-m", "tracker", "history", str(repo), "--state", str(state), "--json"]
     if jobs:
@@ -106,9 +112,15 @@ def main() -> None:
         one = (time.perf_counter() - t) / 5
         ideal = one * args.revisions / cores
 
+        t = time.perf_counter()
+        history.walk(repo, scanner=null_scan, fingerprint="null", jobs=args.jobs)
+        plumbing = time.perf_counter() - t
+
         cold, cold_summary = run_history(repo, state, args.jobs)
         warm, warm_summary = run_history(repo, state, args.jobs)
-        print(f"one scan: {one * 1000:.1f} ms; ideal parallel walk on {cores} core(s): {ideal:.1f} s")
+        print(f"one scan: {one * 1000:.1f} ms; ideal parallel walk on {cores} core(s): {ideal:.1f} s; "
+              f"the walk with a no-op scanner: {plumbing:.1f} s")
+        print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} core(s)")
         print(f"cold: {cold:6.2f} s  target {COLD_TARGET:.0f} s  ratio {cold / COLD_TARGET:.2f}  "
               f"vs ideal {cold / ideal:.2f}x   [{cold_summary}]")
         print(f"warm: {warm:6.2f} s  target {WARM_TARGET:.0f} s  ratio {warm / WARM_TARGET:.2f}  "

@@ -330,16 +330,12 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
         error = (entry or {}).get("error") if key else f"no {BYTECODES} at this revision"
         flipped: list[str] = []
         if error is None and entry is not None:
-            now = statuses.of(r.revision) or {}
-            before = [statuses.of(p) for p in r.parents]
-            before = [b for b in before if b is not None]
-            for task_id, status in now.items():
-                if status != "done" or not before:
-                    continue
-                if any(b.get(task_id) == "done" for b in before):
-                    continue
-                if any(b.get(task_id) in ("open", "blocked") for b in before):
-                    flipped.append(task_id)
+            now = statuses.of(r.revision)
+            before = [b for b in (statuses.of(p) for p in r.parents) if b is not None]
+            if now is not None and before:
+                done_before = frozenset().union(*(b[1] for b in before))
+                todo_before = frozenset().union(*(b[0] for b in before))
+                flipped = list((now[1] - done_before) & todo_before)
         else:
             result.errors += 1
         result.revisions.append({
@@ -357,17 +353,21 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     return result
 
 
+_Sets = tuple[frozenset, frozenset]
+
+
 class _Statuses:
     """Task statuses at a revision; one that did not parse inherits its first parent's."""
 
     def __init__(self, cache: ScanCache, keys: dict[str, str | None], parents: dict[str, list[str]]):
         self._cache, self._keys, self._parents = cache, keys, parents
-        self._memo: dict[str, dict[str, str] | None] = {}
-        self._by_key: dict[str, dict[str, str]] = {}
+        self._memo: dict[str, _Sets | None] = {}
+        self._by_key: dict[str, _Sets] = {}
 
-    def of(self, rev: str) -> dict[str, str] | None:
+    def of(self, rev: str) -> "_Sets | None":
+        """(ids not done: open or blocked, ids done), or None when unknown."""
         chain: list[str] = []
-        found: dict[str, str] | None = None
+        found: _Sets | None = None
         while True:
             if rev in self._memo:
                 found = self._memo[rev]
@@ -377,7 +377,8 @@ class _Statuses:
             if key and entry is not None and entry.get("error") is None:
                 found = self._by_key.get(key)
                 if found is None:
-                    found = {i: s for s in ("open", "blocked", "done") for i in entry.get(s, [])}
+                    found = (frozenset(entry.get("open", [])) | frozenset(entry.get("blocked", [])),
+                             frozenset(entry.get("done", [])))
                     self._by_key[key] = found
                 self._memo[rev] = found
                 break
