@@ -93,6 +93,9 @@ def test_settings_and_issues(st):
     assert st.get_setting("missing", 5) == 5
     st.set_issue("t:A", 12, "https://example.org/i/12", "open")
     assert st.issues() == {"t:A": {"number": 12, "url": "https://example.org/i/12", "state": "open"}}
+    st.set_issues({"t:B": {"number": 13, "url": "u13", "state": "closed"},
+                   "t:A": {"number": 12, "url": "https://example.org/i/12", "state": "closed"}})
+    assert {k: v["state"] for k, v in st.issues().items()} == {"t:A": "closed", "t:B": "closed"}
 
 
 def test_merge_github_claims(st):

@@ -275,6 +275,12 @@ class Store:
         with self.transaction() as data:
             data["issues"][task_id] = {"number": int(number), "url": url, "state": state}
 
+    def set_issues(self, issues: dict[str, dict[str, Any]]) -> None:
+        """Many ``task_id -> {number, url, state}`` in one locked write (a sync's worth)."""
+        with self.transaction() as data:
+            for task_id, i in issues.items():
+                data["issues"][task_id] = {"number": int(i["number"]), "url": i["url"], "state": i["state"]}
+
     # ----------------------------------------------------------------- history
     # History and contributors are derived from a walk of git history and can run to
     # thousands of revisions, so they live beside the state in JSON (fast to read and a
