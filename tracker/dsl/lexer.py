@@ -227,7 +227,8 @@ class SourceFile:
             if kind == "badcomment":
                 raise self.error("comment is never closed ('/*' without '*/')", pos)
             if kind == "badstring":
-                raise self.error("literal is never closed on its line", pos)
+                what = "string" if text[pos] == '"' else "character"
+                raise self.error(f"{what} literal is never closed on its line", pos)
             if kind == "bad":
                 raise self.error(f"unexpected character {m.group()!r}", pos)
             value = m.group()
@@ -266,7 +267,8 @@ class HeaderScanner:
             if kind == "badcomment":
                 raise self.src.error("comment is never closed ('/*' without '*/')", pos)
             if kind == "badstring":
-                raise self.src.error("literal is never closed on its line", pos)
+                what = "string" if self.text[pos] == '"' else "character"
+                raise self.src.error(f"{what} literal is never closed on its line", pos)
             if kind == "bad":
                 raise self.src.error(f"unexpected character {m.group(kind)!r}", pos)  # type: ignore[union-attr]
             self.pos = pos
