@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from ..errors import DSLError
 
@@ -38,10 +38,12 @@ ANNOTATIONS = frozenset(
     }
 )
 
-_TOKEN = re.compile(
+# A token of a C body (or any span), with the blanks before it folded into the match
+# so that blanks cost no loop turn of their own.
+_BODY_TOKEN = re.compile(
     r"""
-     (?P<ws>[ \t\r\f\v\n]+)
-    |(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
+    [ \t\r\f\v\n]*
+    (?:(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
     |(?P<badcomment>/\*)
     |(?P<pp>\#(?:[^\n\\]|\\[\s\S])*)
     |(?P<ident>[A-Za-z_][A-Za-z_0-9]*)
@@ -50,7 +52,7 @@ _TOKEN = re.compile(
     |(?P<char>'(?:[^'\\\n]|\\.)*')
     |(?P<badstring>["'])
     |(?P<op>\.\.\.|<<=|>>=|->|\+\+|--|&&|\|\||<<|>>|[-+*/%&|^!=<>]=|[-+*/%&|^!=<>~?:;,.(){}\[\]\\])
-    |(?P<bad>\S)
+    |(?P<bad>\S))
     """,
     re.X,
 )
@@ -116,8 +118,9 @@ def mask_code(text: str) -> str:
     return _MASKABLE.sub(_blank, text)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token of a body; a named tuple because bodies hold tens of thousands."""
+
     kind: str  # ident, special, number, string, char, op, pp, comment
     text: str
     line: int
@@ -218,24 +221,30 @@ class SourceFile:
         """Tokenize ``text[start:end]`` (a C body or any other span)."""
         out: list[Token] = []
         text = self.text
-        line_col = self.line_col
-        for m in _TOKEN.finditer(text, start, end):
+        starts = self._line_starts
+        find = bisect.bisect_right
+        line = find(starts, start)  # line of the current token, and where it starts
+        line_start, next_start = starts[line - 1], starts[line] if line < len(starts) else len(text) + 1
+        for m in _BODY_TOKEN.finditer(text, start, end):
             kind = m.lastgroup
-            if kind == "ws" or (kind == "comment" and not keep_comments):
-                continue
-            pos = m.start()
+            if kind is None or (kind == "comment" and not keep_comments):
+                continue  # trailing blanks, or a comment not asked for
+            pos = m.start(kind)
+            if pos >= next_start:
+                line = find(starts, pos, line)
+                line_start = starts[line - 1]
+                next_start = starts[line] if line < len(starts) else len(text) + 1
             if kind == "badcomment":
                 raise self.error("comment is never closed ('/*' without '*/')", pos)
             if kind == "badstring":
                 what = "string" if text[pos] == '"' else "character"
                 raise self.error(f"{what} literal is never closed on its line", pos)
             if kind == "bad":
-                raise self.error(f"unexpected character {m.group()!r}", pos)
-            value = m.group()
+                raise self.error(f"unexpected character {m.group(kind)!r}", pos)
+            value = m.group(kind)
             if kind == "ident" and value in DSL_SPECIALS:
                 kind = "special"
-            line, col = line_col(pos)
-            out.append(Token(kind, value, line, col, pos))
+            out.append(Token(kind, value, line, pos - line_start + 1, pos))
         return out
 
 
