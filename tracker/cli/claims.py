@@ -118,6 +118,10 @@ def run_claim(args: argparse.Namespace) -> int:
         print(f"took over {args.task_id} from {before.by} ({why}); claimed by {claim.by}")
     else:
         print(f"{args.task_id} claimed by {claim.by} since {claim.since}")
+    task = ts.get(args.task_id)
+    if task is not None and task.status == "blocked":
+        print(f"jit-tracker: note: {args.task_id} is blocked"
+              + (f": {task.blocked_reason}" if task.blocked_reason else ""), file=sys.stderr)
     return 0
 
 
