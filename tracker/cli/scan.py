@@ -48,8 +48,10 @@ def run(args: argparse.Namespace) -> int:
     }
 
     def table() -> None:
-        print_table(["what", "count"], list(data["counts"].items()),
-                    title=f"{srcs.bytecodes.name}")
+        rev = f" at {srcs.revision[:12]}" if srcs.revision else ""
+        print(f"definitions in {srcs.bytecodes.name}{rev}"
+              + (f" and {srcs.optimizer.name}" if srcs.optimizer else ""))
+        print_table(["what", "count"], list(data["counts"].items()))
         tc = data["tasks"]
         rows = [(f"{group}: {k}", v) for group in ("kind", "status", "difficulty")
                 for k, v in sorted(tc[group].items())]
