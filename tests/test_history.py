@@ -142,3 +142,23 @@ def test_pr_of():
     assert history.pr_of("GH-1234: fix") == "gh-1234"
     assert history.pr_of("bpo-42: old") == "bpo-42"
     assert history.pr_of("no reference here, #5 alone") is None
+
+
+def test_merged_branch_credits_the_branch_author_once(tmp_path):
+    r = Repo(tmp_path / "cpython")
+    r.commit({BC: bytecodes({"_A": False, "_B": False}), OPT: optimizer([])}, "Start", "Ada Lovelace",
+             "2025-01-01T10:00:00+00:00")
+    r.git("checkout", "-q", "-b", "side")
+    side = r.commit({BC: bytecodes({"_A": True, "_B": False})}, "Convert _A (#7)", "Bob Smith",
+                    "2025-01-02T10:00:00+00:00")
+    r.git("checkout", "-q", "main")
+    r.commit({OPT: optimizer(["_B"])}, "Case for _B (#8)", "Cy Young", "2025-01-03T10:00:00+00:00")
+    env = {"GIT_AUTHOR_NAME": "Dee", "GIT_AUTHOR_EMAIL": "dee@example.org", "GIT_COMMITTER_NAME": "Dee",
+           "GIT_COMMITTER_EMAIL": "dee@example.org", "GIT_AUTHOR_DATE": "2025-01-04T10:00:00+00:00",
+           "GIT_COMMITTER_DATE": "2025-01-04T10:00:00+00:00"}
+    r.git("merge", "-q", "--no-ff", "-m", "Merge side", "side", env=env)
+    res = run(r, tmp_path)
+    credit = {(t["id"], p["name"]) for p in res.contributors for t in p["tasks"]}
+    assert credit == {("refcount:_A", "Bob Smith"), ("optimizer:_B", "Cy Young")}
+    by_rev = {x["revision"]: x for x in res.revisions}
+    assert by_rev[side]["flipped"] == ["refcount:_A"]
