@@ -162,3 +162,11 @@ def test_merged_branch_credits_the_branch_author_once(tmp_path):
     assert credit == {("refcount:_A", "Bob Smith"), ("optimizer:_B", "Cy Young")}
     by_rev = {x["revision"]: x for x in res.revisions}
     assert by_rev[side]["flipped"] == ["refcount:_A"]
+
+
+def test_bare_clone_works(repo, tmp_path):
+    bare = tmp_path / "mirror.git"
+    repo.git("clone", "-q", "--bare", str(repo.path), str(bare))
+    res = history.walk(bare, cache_path=None, scanner=standin_scan, fingerprint="x", jobs=1)
+    assert res.repository == str(bare.resolve())
+    assert [r["flipped"] for r in res.revisions] == [r["flipped"] for r in run(repo, tmp_path).revisions]

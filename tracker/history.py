@@ -92,15 +92,19 @@ def _git(repo: str, *args: str, input: str | None = None) -> str:
 
 
 def repository_root(directory: str | os.PathLike[str]) -> str:
+    """The work tree's top directory, or the git directory of a bare clone (a mirror)."""
     d = Path(directory)
     if not d.is_dir():
         raise UsageError(f"{directory}: no such directory")
-    out = subprocess.run(["git", "-C", str(d), "rev-parse", "--show-toplevel"],
+    out = subprocess.run(["git", "-C", str(d), "rev-parse", "--is-bare-repository", "--show-toplevel"],
                          capture_output=True, text=True)
-    if out.returncode != 0:
+    lines = out.stdout.split("\n")
+    if lines[0] == "true":  # git answers the first question, then refuses the second
+        return str(d.resolve())
+    if out.returncode != 0 or len(lines) < 2 or not lines[1]:
         raise UsageError(f"{directory}: not a git repository",
                          hint="history reads the revisions of a CPython clone (git clone, not a tarball)")
-    return out.stdout.strip()
+    return lines[1].strip()
 
 
 def check_date(text: str | None, what: str) -> str | None:
