@@ -135,6 +135,9 @@ def test_record_merges_walks_of_one_repository(repo, tmp_path):
     assert {p["name"] for p in st.contributors()} == {"Ada Lovelace", "Bob Smith"}  # b's flip unseen
     # the cache sits beside the state file
     assert json.loads(history.cache_path_for(st.path).read_text())["fingerprint"] == "s"
+    # other rules: the earlier counts are not mixed in
+    history.record(st, repo.path, since="2025-03-15", scanner=standin_scan, fingerprint="s2", jobs=1)
+    assert [r["revision"] for r in st.history()] == [repo.revs[k] for k in ("b", "c")]
 
 
 def test_pr_of():

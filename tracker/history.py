@@ -63,6 +63,7 @@ class WalkResult:
     scanned: int = 0  # blob pairs scanned in this run
     cached: int = 0  # blob pairs found in the cache
     errors: int = 0  # revisions whose definitions did not parse
+    fingerprint: str = ""  # of the rules that made these results
     notes: list[str] = field(default_factory=list)
 
 
@@ -300,7 +301,7 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
         scanner = default_scanner()
         fingerprint = fingerprint or rules_fingerprint()
     cache = ScanCache(cache_path, fingerprint or getattr(scanner, "__qualname__", "custom"))
-    result = WalkResult(repo, [], [])
+    result = WalkResult(repo, [], [], fingerprint=cache.fingerprint)
     if cache.dropped:
         result.notes.append(f"scan cache {cache_path} not used: {cache.dropped}; rescanning")
     if _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true":
@@ -489,10 +490,10 @@ def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> Walk
     result = walk(directory, **kwargs)
     old = store.load_history()
     revisions = result.revisions
-    if old.get("repository") == result.repository:
-        revisions = merge(old["revisions"], revisions)
+    if old.get("repository") == result.repository and old.get("rules") == result.fingerprint:
+        revisions = merge(old["revisions"], revisions)  # else older counts came from other rules
     result.revisions = revisions
     result.contributors = contributors(revisions)
     store.record_history(result.repository, revisions, result.contributors,
-                         since=kwargs.get("since"), until=kwargs.get("until"))
+                         since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
     return result
