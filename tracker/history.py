@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .errors import TrackerError, UsageError
+from .paths import DATA_DIR
 from .sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
 from .tasks import KINDS, TaskSet
 
@@ -211,7 +212,7 @@ def rules_fingerprint() -> str:
     root = Path(__file__).resolve().parent
     files = sorted(
         [*root.glob("dsl/*.py"), *root.glob("rules/**/*.py"), root / "model.py", root / "tasks.py",
-         root / "sources.py", *(root.parent / "data").glob("*.yaml")]
+         root / "sources.py", DATA_DIR / "rules.yaml", DATA_DIR / "curated.yaml"]
     )
     h = hashlib.sha256()
     for f in files:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError, UsageError
+from .paths import DATA_DIR
 from .tasks import TaskSet
 
 FORMAT = "jit-tracker-snapshot"
