@@ -9,7 +9,7 @@ from typing import Any, Literal, Union
 
 from .lexer import SourceFile, Token, mask_code
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*+")
 
 
 @dataclass(frozen=True, slots=True)

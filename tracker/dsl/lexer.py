@@ -106,7 +106,9 @@ def _blank(match: re.Match[str]) -> str:
     text = match.group(0)
     if text[0] in "\"'":
         return text[0] + " " * (len(text) - 2) + text[-1]
-    return re.sub(r"[^\n]", " ", text)
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def mask_code(text: str) -> str:

@@ -171,9 +171,10 @@ class _Parser:
         return nxt
 
     def _number(self, what: str) -> str:
+        """A whole-number literal (counts and cache sizes), as written."""
         tok = self.scan.peek()
-        if tok[0] != "number":
-            raise self.error(f"expected {what} (a number), found {describe(tok)}", tok)
+        if tok[0] != "number" or _INT_LITERAL.fullmatch(tok[1]) is None:
+            raise self.error(f"expected {what} (a whole number), found {describe(tok)}", tok)
         self.scan.next()
         return tok[1]
 
@@ -337,6 +338,20 @@ class _Parser:
 
     def macro(self) -> MacroDef:
         scan = self.scan
+        first = scan.peek()
+        if first[1] == "macro":
+            m = _FAST_MACRO.match(self.src.text, first[2], self.end)
+            if m is not None and _MACRO_PARTS.fullmatch(m.group(2)):
+                base = m.start(2)
+                parts: list[MacroPart] = []
+                for p in _MACRO_PART.finditer(m.group(2)):
+                    if p.group(2) is not None:
+                        parts.append(CacheItem(p.group(1), int(p.group(2))))
+                    else:
+                        line, col = self.src.line_col(base + p.start(1))
+                        parts.append(UopRef(p.group(1), Location(self.src.filename, line, col, line)))
+                scan.reset(m.end())
+                return MacroDef(m.group(1), self.span(first, m.end()), tuple(parts), "macro")  # type: ignore[arg-type]
         first = scan.next()
         scan.expect("(", f"after {first[1]!r}")
         name = scan.expect_ident(f"the name of the {first[1]}")
@@ -489,6 +504,9 @@ _FAST_INST = re.compile(
     """,
     re.X,
 )
+_FAST_MACRO = re.compile(r"macro[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*\)\s*=([\w\s/+]*);")
+_MACRO_PARTS = re.compile(r"\s*[A-Za-z_]\w*(?:\s*/\s*\d+)?(?:\s*\+\s*[A-Za-z_]\w*(?:\s*/\s*\d+)?)*\s*")
+_MACRO_PART = re.compile(r"([A-Za-z_]\w*)(?:\s*/\s*(\d+))?")
 _ANNOTATION_WORDS = re.compile(r"replicate\s*\(\s*(\d+)(?:\s*:\s*(\d+))?\s*\)|([A-Za-z_]\w*)")
 _FAST_ITEM = re.compile(
     r"\s*([A-Za-z_]\w*)\s*(?:/\s*([0-9]+)|:\s*([A-Za-z_]\w*)\s*(\*)?|\[([^\]]*)\])?\s*",
@@ -530,6 +548,9 @@ def _balanced(text: str) -> bool:
             if depth < 0:
                 return False
     return depth == 0
+
+
+_INT_LITERAL = re.compile(r"(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*")
 
 
 def _to_int(text: str) -> int:

@@ -98,12 +98,16 @@ def _split_args(code: str, start: int) -> tuple[str, ...]:
 def borrow_pattern(borrow_calls: frozenset[str]) -> re.Pattern[str]:
     """Matches ``local = BORROW(item`` for any of the borrowing calls."""
     names = "|".join(re.escape(n) for n in sorted(borrow_calls)) or r"(?!x)x"
-    return re.compile(rf"\b([A-Za-z_]\w*)\s*=\s*(?:{names})\s*\(\s*([A-Za-z_]\w*)")
+    # possessive repeats: a name that is not followed by '=' fails at once
+    return re.compile(rf"\b([A-Za-z_]\w*+)\s*+=\s*+(?:{names})\s*+\(\s*+([A-Za-z_]\w*+)")
 
 
 def borrowed_locals(body: Body, pattern: re.Pattern[str]) -> dict[str, str]:
     """Locals holding an object borrowed from a stack item: ``{'left_o': 'left'}``."""
-    return {m.group(1): m.group(2) for m in pattern.finditer(body.code)}
+    code = body.code
+    if "=" not in code:
+        return {}
+    return {m.group(1): m.group(2) for m in pattern.finditer(code)}
 
 
 def assigned(body: Body, name: str) -> bool:
