@@ -8,6 +8,7 @@ function opening one) for claims, issues, history and contributors.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from textual import on, work
@@ -61,7 +62,7 @@ class TrackerApp(App):
     """jit-tracker's TUI. Give it ``tasks`` or a ``loader``; ``store`` may be a Store or a factory."""
 
     TITLE = "jit-tracker"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses live elsewhere
     COMMANDS = App.COMMANDS | {TaskCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
@@ -150,6 +151,7 @@ class TrackerApp(App):
         self.query_one("#switcher", ContentSwitcher).current = "error"
 
     def _loaded(self, data: TrackerData) -> None:
+        self.query_one("#loading-bar", ProgressBar).update(total=1, progress=1)  # stop its animation
         self.data = data
         self.load_error = None
         self.sub_title = _source_label(data.taskset.source)
@@ -283,7 +285,7 @@ class TrackerApp(App):
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
         self.notify(success)
-        self.query_one(TasksView).apply(self.query_one(TasksView).filters)
+        self.query_one(TasksView).claims_changed()
         self.query_one(ProgressView).set_data(self.data)
         for screen in self.screen_stack:
             if isinstance(screen, DetailScreen):
