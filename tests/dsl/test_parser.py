@@ -485,3 +485,53 @@ def test_deleting_any_character_fails_cleanly():
     head, dsl, tail = _dsl_region(text)
     for i in range(len(dsl)):
         _parse_or_dsl_error(head + dsl[:i] + dsl[i + 1:] + tail)
+
+
+@pytest.mark.parametrize("dsl", [
+    "op(_A, (c/1f --)) { }\n",
+    "macro(M) = c/2.5 + _A;\n",
+    "replicate(1e3) op(_A, (--)) { }\n",
+])
+def test_counts_and_cache_sizes_must_be_whole_numbers(dsl):
+    e = error(dsl)
+    assert "(a whole number)" in e.message
+
+
+def _outcome(text: str, fast: bool, monkeypatch) -> object:
+    from tracker.dsl import parser
+
+    if not fast:
+        monkeypatch.setattr(parser._Parser, "_fast_inst", lambda self, first: None)
+    try:
+        defs = parse_text(text, "x.c").definitions
+    except DSLError as e:
+        return str(e)
+    finally:
+        monkeypatch.undo()
+    return [(d.kind, d.name, d.loc, getattr(d, "annotations", None), getattr(d, "inputs", None),
+             getattr(d, "outputs", None)) for d in defs]
+
+
+@pytest.mark.parametrize("size", ['opa"rg', "opar'g", "oparg--2", "#x", "a @ b"])
+def test_fast_header_path_never_accepts_what_the_full_parser_rejects(size, monkeypatch):
+    text = HEADER + f"op(_A, (a, b[{size}] -- c)) {{ }}\n" + FOOTER
+    assert _outcome(text, True, monkeypatch) == _outcome(text, False, monkeypatch)
+
+
+@pytest.mark.parametrize("release", ["3_12", "3_13", "3_14", "3_15"])
+def test_fast_header_path_agrees_with_the_full_parser_on_mutations(release, monkeypatch):
+    """Insert, delete or repeat a few characters anywhere: both paths give the same."""
+    import random
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "fixtures" / "dsl" / f"syntax_{release}.c").read_text()
+    rnd = random.Random(release)
+    for _ in range(300):
+        i = rnd.randrange(len(text))
+        j = min(len(text), i + rnd.randrange(1, 4))
+        mutated = rnd.choice([
+            text[:i] + text[j:],
+            text[:j] + text[i:j] + text[j:],
+            text[:i] + rnd.choice("{}()[]\"'/*#,-:;|+= \nab1") + text[i:],
+        ])
+        assert _outcome(mutated, True, monkeypatch) == _outcome(mutated, False, monkeypatch), (i, j)

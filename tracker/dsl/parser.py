@@ -530,12 +530,17 @@ def _fast_items(text: str, allow_cache: bool) -> list | None:
                 return None
             out.append(CacheItem(name, int(cache)))
         elif size is not None:
-            if not size.strip() or not _balanced(size):
+            if not size.strip() or not _balanced(size) or _FAST_SIZE.fullmatch(size) is None:
                 return None
             out.append(StackItem(name, None, size.strip()))
         else:
             out.append(StackItem(name, type_ + " *" if star else type_))
     return out
+
+
+# Array sizes the fast path takes: plain C operators and names, no literals, no '--'
+# (the full parser reads '--' as the end of the inputs and reports a missing ']').
+_FAST_SIZE = re.compile(r"(?:[\w\s+*/%&|^~!<>=?:.()]|-(?!-))*")
 
 
 def _balanced(text: str) -> bool:
