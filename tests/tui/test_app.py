@@ -20,9 +20,9 @@ from tracker.tui.help import HelpScreen
 from .fakes import FakeStore, make_task, snapshot_like
 
 
-def drive(app: TrackerApp, scenario, size=(80, 24)) -> None:
+def drive(app: TrackerApp, scenario, size=(80, 24), notifications: bool = False) -> None:
     async def main() -> None:
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=notifications) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
             await scenario(pilot)
@@ -530,3 +530,17 @@ def test_works_with_many_tasks_on_a_small_screen(store):
         assert isinstance(app.screen, DetailScreen)
 
     drive(app, scenario, size=(80, 24))
+
+
+def test_bundled_snapshot_says_so(tasks, store):
+    ts = snapshot_like(tasks)
+    ts.source.update(snapshot="bundled", revision="5859cc74b0be2df19f0fcbb9e90f3d6c15aefe7f",
+                     date="2025-05-30T17:20:19+08:00")
+    app = TrackerApp(ts, store=store)
+
+    async def scenario(pilot):
+        messages = [n.message for n in app._notifications]
+        assert any("bundled snapshot of CPython 5859cc74b0 of 2025-05-30" in m
+                   and "jit-tracker tui /path/to/cpython" in m for m in messages)
+
+    drive(app, scenario, notifications=True)

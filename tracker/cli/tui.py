@@ -44,7 +44,7 @@ def make_loader(args: argparse.Namespace):
         report("Loading the bundled snapshot…", None)
         task_set = getattr(common, "task_set", None)
         if task_set is not None:
-            return task_set(args)
+            return task_set(args, quiet=True)  # the app says it itself: stderr is the screen
         from .. import snapshot
 
         return snapshot.load_bundled()

@@ -160,6 +160,13 @@ class TrackerApp(App):
         self.query_one(ProgressView).set_data(data)
         self.query_one(ContributorsView).set_data(data)
         self.query_one("#tasks-table").focus()
+        source = data.taskset.source or {}
+        if source.get("snapshot") == "bundled":
+            what = " of ".join(x for x in ((source.get("revision") or "")[:10],
+                                           (source.get("date") or "")[:10]) if x)
+            self.notify(f"Showing the bundled snapshot of CPython {what}. For live results and the "
+                        "source text: jit-tracker tui /path/to/cpython", title="Bundled snapshot",
+                        timeout=8)
         if data.store_error:
             self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
                         title="State file problem", severity="error", timeout=10)

@@ -19,6 +19,7 @@ STATUS_FILTERS = (ALL, *STATUSES, "claimed", "unclaimed")
 SORT_KEYS = ("recommended", "id", "kind", "uop", "instructions", "difficulty", "status", "claimed")
 _DIFFICULTY_RANK = {d: i for i, d in enumerate(DIFFICULTIES)}
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+_KIND_RANK = {k: i for i, k in enumerate(KINDS)}
 
 Report = Callable[[str, "float | None"], None]
 """Progress callback given to loaders: a message and a fraction done (None: unknown)."""
@@ -235,7 +236,8 @@ class TrackerData:
     def _sort_key(self, key: str) -> Callable[[Task], Any]:
         if key == "recommended":
             return lambda t: (not self.is_starter(t), t.id not in self.ready,
-                              _STATUS_RANK.get(t.status, 9), _DIFFICULTY_RANK.get(t.difficulty, 9), t.id)
+                              _STATUS_RANK.get(t.status, 9), _DIFFICULTY_RANK.get(t.difficulty, 9),
+                              _KIND_RANK.get(t.kind, 9), t.id)
         if key == "difficulty":
             return lambda t: (_DIFFICULTY_RANK.get(t.difficulty, 9), t.id)
         if key == "status":
