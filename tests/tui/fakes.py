@@ -27,13 +27,18 @@ class FakeClaim:
 class FakeStore:
     """The Store API in memory, with fixed dates so that snapshots never change."""
 
-    def __init__(self, claims=None, issues=None, history=None, contributors=None, settings=None):
+    def __init__(self, claims=None, issues=None, history=None, contributors=None, settings=None,
+                 stale=()):
         self._claims: dict[str, FakeClaim] = dict(claims or {})
         self._issues = dict(issues or {})
         self._history = list(history or [])
         self._contributors = list(contributors or [])
         self.settings: dict[str, Any] = dict(settings or {})
         self.broken: str | None = None
+        self.stale = set(stale)  # task ids whose claim counts as stale
+
+    def is_stale(self, claim) -> bool:
+        return claim.task_id in self.stale
 
     def _check(self) -> None:
         if self.broken:
@@ -51,7 +56,7 @@ class FakeStore:
         if done is not None and task_id in set(done):
             raise TrackerError(f"task {task_id!r} is already done; nothing to claim")
         held = self._claims.get(task_id)
-        if held is not None and held.by != by and not force:
+        if held is not None and held.by != by and not force and not self.is_stale(held):
             raise TrackerError(f"{task_id} is claimed by {held.by}")
         c = FakeClaim(task_id, by, "2026-01-02T03:04:05Z", note)
         self._claims[task_id] = c

@@ -17,7 +17,7 @@ from tracker.tui.claim_dialog import ClaimDialog, ConfirmDialog
 from tracker.tui.detail import DetailScreen
 from tracker.tui.help import HelpScreen
 
-from .fakes import FakeStore, make_task, snapshot_like
+from .fakes import FakeClaim, FakeStore, make_task, snapshot_like
 
 
 def drive(app: TrackerApp, scenario, size=(80, 24), notifications: bool = False) -> None:
@@ -340,6 +340,31 @@ def test_claim_and_release_with_the_real_store(tasks, tmp_path: Path):
         await pilot.press("r")
         await pilot.pause()
         assert Store(state).claims() == {}
+
+    drive(app, scenario)
+
+
+def test_claims_held_by_others_are_refused_unless_stale(tasks):
+    store = FakeStore(claims={"refcount:_ADD": FakeClaim("refcount:_ADD", "grace", "2025-01-01T00:00:00Z"),
+                              "refcount:_ADD_STR": FakeClaim("refcount:_ADD_STR", "lin", "2026-01-01T00:00:00Z")},
+                      stale={"refcount:_ADD"})
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        row = app.query_one("#tasks-table", DataTable).get_row("refcount:_ADD")
+        assert "stale" in str(row[5])
+        assert app.data.is_starter(app.data.tasks["refcount:_ADD"])  # a stale claim frees it
+        app.open_task("refcount:_ADD_STR")
+        await pilot.pause()
+        await pilot.press("c")
+        assert not isinstance(app.screen, ClaimDialog)  # lin holds it
+        await pilot.press("escape")
+        app.open_task("refcount:_ADD")
+        await pilot.pause()
+        assert "stale" in static_text(app, "#summary")
+        await pilot.press("c", *"ada", "enter", "enter")
+        await pilot.pause()
+        assert store.claims()["refcount:_ADD"].by == "ada"
 
     drive(app, scenario)
 

@@ -238,15 +238,19 @@ class TrackerApp(App):
             self.notify(f"{task_id} is {task.status}; only open tasks can be claimed.",
                         severity="warning")
             return
-        existing = self.data.claims.get(task_id)
-        if existing is not None:
-            self.notify(f"Already claimed by {existing.by}. Release it first (r).", severity="warning")
-            return
         assert self.store is not None
         try:
             remembered = self.store.get_setting("user.name", "") or ""
         except TrackerError:
             remembered = ""
+        existing = self.data.claims.get(task_id)
+        if existing is not None and task_id not in self.data.stale:
+            if existing.by == remembered:
+                self.notify(f"You already claim {task_id}.")
+            else:
+                self.notify(f"{task_id} is claimed by {existing.by}. Ask them, or wait until the "
+                            "claim goes stale.", severity="warning")
+            return
 
         def done(request: ClaimRequest | None) -> None:
             if request is None:

@@ -138,6 +138,14 @@ def _ready(taskset: TaskSet, prereqs: dict[str, list[str]]) -> set[str]:
     }
 
 
+def _stale(store: Any, claims: dict[str, Any]) -> set[str]:
+    """Claims the store considers abandoned (anyone may take them over)."""
+    is_stale = getattr(store, "is_stale", None)
+    if is_stale is None:
+        return set()
+    return {task_id for task_id, claim in claims.items() if is_stale(claim)}
+
+
 # --------------------------------------------------------------------------- filters
 
 @dataclass(frozen=True)
@@ -191,6 +199,7 @@ class TrackerData:
     history: list[dict] = field(default_factory=list)
     contributors: list[dict] = field(default_factory=list)
     store_error: str | None = None  # the state file could not be read: claims disabled
+    stale: set[str] = field(default_factory=set)  # claims older than the store's stale limit
 
     def __post_init__(self) -> None:
         self.tasks: dict[str, Task] = self.taskset.by_id()
@@ -203,23 +212,30 @@ class TrackerData:
         if store is None:
             return cls(taskset, store_error="no state file: claims are disabled")
         try:
-            return cls(taskset, dict(store.claims()), dict(store.issues()),
+            data = cls(taskset, dict(store.claims()), dict(store.issues()),
                        list(store.history()), list(store.contributors()))
+            data.stale = _stale(store, data.claims)
+            return data
         except TrackerError as exc:
             return cls(taskset, store_error=str(exc))
 
     def refresh_store(self, store: StoreLike) -> None:
         self.claims = dict(store.claims())
         self.issues = dict(store.issues())
+        self.stale = _stale(store, self.claims)
 
     # -- per task
     def claimed_by(self, task_id: str) -> str:
         c = self.claims.get(task_id)
         return getattr(c, "by", "") if c is not None else ""
 
+    def is_free(self, task_id: str) -> bool:
+        """Nobody holds it: never claimed, or the claim went stale."""
+        return task_id not in self.claims or task_id in self.stale
+
     def is_starter(self, task: Task) -> bool:
-        """Ready, easy and unclaimed: what a newcomer should pick first."""
-        return task.id in self.ready and task.difficulty == "easy" and task.id not in self.claims
+        """Ready, easy and free: what a newcomer should pick first."""
+        return task.id in self.ready and task.difficulty == "easy" and self.is_free(task.id)
 
     def issue_url(self, task_id: str) -> str | None:
         issue = self.issues.get(task_id)
@@ -264,7 +280,7 @@ class TrackerData:
                 if t.id not in self.claims:
                     continue
             elif f.status == "unclaimed":
-                if t.id in self.claims or t.status != "open":
+                if not self.is_free(t.id) or t.status != "open":
                     continue
             elif f.status != ALL and t.status != f.status:
                 continue

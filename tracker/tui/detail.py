@@ -32,6 +32,8 @@ def _claim_line(data: TrackerData, task: Task) -> str:
     text = f"[cyan]{escape(claim.by)}[/cyan] since {since}"
     if src == "github":
         text += " (from GitHub)"
+    if task.id in data.stale:
+        text += " [yellow](stale: anyone may take it over with c)[/yellow]"
     if note:
         text += f" — {escape(note)}"
     return text + "  ([b]r[/b] releases)"

@@ -24,7 +24,7 @@ COLUMNS = (
     ("kind", "kind", "kind", 9),
     ("difficulty", "diff", "difficulty", 6),
     ("status", "status", "status", 7),
-    ("claimed", "claimed by", "claimed", 12),
+    ("claimed", "claimed by", "claimed", 14),
     ("uop", "uop", "uop", 28),
     ("instructions", "instructions", "instructions", 40),
 )
@@ -54,7 +54,8 @@ def task_row(data: TrackerData, task: Task) -> list[Text | str]:
         Text(task.kind, style=base),
         Text(task.difficulty, style=DIFFICULTY_STYLE.get(task.difficulty, "")),
         Text(task.status, style=STATUS_STYLE.get(task.status, "")),
-        Text(_cut(claimed, 12), style="cyan" if claimed else ""),
+        Text(_cut(("stale: " if task.id in data.stale else "") + claimed, 14),
+             style=("dim" if task.id in data.stale else "cyan") if claimed else ""),
         Text(_cut(task.uop or "", 28), style=base),
         Text(_cut(_instructions(task), 40), style=base),
     ]
