@@ -9,7 +9,7 @@ from typing import Any, Literal, Union
 
 from .lexer import SourceFile, Token, mask_code
 
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z_0-9]*+")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*+\s*+\(?+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +102,19 @@ class Body:
         return self.source.line_col(self.start + index)
 
     @cached_property
+    def _words(self) -> list[str]:
+        # identifiers, each with the blanks and '(' that follow it when it is called
+        return _WORD.findall(self.code)
+
+    @cached_property
     def identifiers(self) -> frozenset[str]:
         """Every identifier in the code (not in comments or strings)."""
-        return frozenset(_IDENT.findall(self.code))
+        return frozenset([w.rstrip(" \t\r\n\f\v(") for w in self._words])
+
+    @cached_property
+    def called(self) -> tuple[str, ...]:
+        """Names the code calls (``name(``), first occurrence first."""
+        return tuple(dict.fromkeys([w[:-1].rstrip() for w in self._words if w[-1] == "("]))
 
     def uses(self, name: str) -> bool:
         """Whether identifier ``name`` occurs in the code (not in comments or strings)."""

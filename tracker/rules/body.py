@@ -64,6 +64,27 @@ def calls(body: Body) -> list[Call]:
     return cached
 
 
+def call_names(body: Body) -> list[str]:
+    """Names of the functions and macros the body calls, first occurrence first."""
+    cached = body.__dict__.get("_call_names")
+    if cached is None:
+        cached = body.__dict__["_call_names"] = [n for n in body.called if n not in _CONTROL]
+    return cached
+
+
+_NAMED: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def calls_named(body: Body, names: list[str]) -> list[Call]:
+    """The calls of the given names only, in order (cheaper than every call)."""
+    key = tuple(sorted(names))
+    pattern = _NAMED.get(key)
+    if pattern is None:
+        alternatives = "|".join(re.escape(n) for n in key)
+        pattern = _NAMED[key] = re.compile(rf"\b({alternatives})\s*+\(")
+    return [Call(m.group(1), body, m.start()) for m in pattern.finditer(body.code)]
+
+
 def _find_calls(body: Body) -> list[Call]:
     return [
         Call(m.group(1), body, m.start())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..dsl import StackItem
 from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
-from .body import Call, borrowed_locals, calls
+from .body import Call, borrowed_locals, call_names, calls, calls_named
 from .config import Rules
 
 
@@ -51,13 +51,19 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
     inputs = [i for i in uop.inputs if not i.is_unused]
     names = {i.name for i in inputs}
     if names:
-        borrowed = borrowed_locals(uop.body, rc.borrow_re)
-        slots = _overwritten_slots(uop, names, rules)
-        for call in calls(uop.body):
-            _classify(call, names, [i.name for i in inputs], borrowed, rules, finding)
-            if call.name in rc.close_calls and call.arg_ident(0) in slots:
-                finding.released.append(ReleasedInput(
-                    call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
+        called = call_names(uop.body)
+        relevant = [n for n in called if _relevant(n, rules)]
+        finding.escaping = [n for n in called if n not in relevant and _escapes(n, rules)]
+        if relevant:
+            borrowed = (borrowed_locals(uop.body, rc.borrow_re)
+                        if any(n in rc.decref_calls for n in relevant) else {})
+            slots = _overwritten_slots(uop, names, rules)
+            ordered = [i.name for i in inputs]
+            for call in calls_named(uop.body, relevant):
+                _classify(call, names, ordered, borrowed, rules, finding)
+                if call.name in rc.close_calls and call.arg_ident(0) in slots:
+                    finding.released.append(ReleasedInput(
+                        call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
     if not finding.released:
         for inst_name in finding.instructions:
             pops = pops_after(model.instructions[inst_name], uop, rules)
@@ -70,10 +76,9 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
 def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[str, str],
               rules: Rules, finding: Finding) -> None:
     rc = rules.refcount
-    conditional = call.depth > 1
 
     def release(name: str) -> None:
-        finding.released.append(ReleasedInput(name, call.line, call.name, conditional))
+        finding.released.append(ReleasedInput(name, call.line, call.name, call.depth > 1))
 
     if call.name in rc.release_all_calls:
         for n in ordered:
@@ -95,8 +100,21 @@ def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[st
                 hit = True
         if hit and call.name not in finding.helpers:
             finding.helpers.append(call.name)
-    elif call.name not in finding.escaping and _escapes(call.name, rules):
-        finding.escaping.append(call.name)
+
+
+_RELEVANT: dict[tuple[int, str], bool] = {}
+
+
+def _relevant(name: str, rules: Rules) -> bool:
+    """Whether a call can release an input: a release call or a consuming helper."""
+    key = (id(rules), name)
+    if key not in _RELEVANT:
+        rc = rules.refcount
+        _RELEVANT[key] = (
+            name in rc.release_all_calls or name in rc.close_calls or name in rc.decref_calls
+            or (name not in rc.transfer_calls and rc.consuming.search(name) is not None)
+        )
+    return _RELEVANT[key]
 
 
 _ESCAPES: dict[tuple[int, str], bool] = {}
@@ -185,8 +203,10 @@ def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rule
             guard = rc.guards.get(part.name) or rc.guards.get(part.text)
             if guard and position in guard.positions:
                 return guard.pop
-    for call in calls(uop.body):
-        if call.name == "PyStackRef_CLOSE_SPECIALIZED" and call.arg_ident(0) == inp:
+    special = "PyStackRef_CLOSE_SPECIALIZED"
+    specialized = calls_named(uop.body, [special]) if special in call_names(uop.body) else []
+    for call in specialized:
+        if call.arg_ident(0) == inp:
             dealloc = call.arg_ident(1)
             if dealloc in rc.specialized_deallocs:
                 return rc.specialized_deallocs[dealloc]
