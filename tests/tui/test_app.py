@@ -397,9 +397,17 @@ def test_switch_views(tasks, store):
         await pilot.press("3")
         assert tabs.active == "contributors"
         assert app.query_one("#people", DataTable).row_count == 2
-        assert "Ada" in str(app.query_one("#person", Static).render())
+        assert "Ada" in str(app.query_one("#person", Label).render())
         await pilot.press("down")
-        assert "Grace" in str(app.query_one("#person", Static).render())
+        assert "Grace" in str(app.query_one("#person", Label).render())
+        person_tasks = app.query_one("#person-tasks", OptionList)
+        assert [o.id for o in person_tasks.options] == ["optimizer:_PUSH_CONST"]
+        person_tasks.focus()
+        person_tasks.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == "optimizer:_PUSH_CONST"
+        await pilot.press("escape")
         await pilot.press("1")
         assert tabs.active == "tasks"
         assert app.query_one("#tasks-table", DataTable).has_focus

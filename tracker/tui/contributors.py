@@ -6,9 +6,11 @@ from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Label, OptionList
+from textual.widgets.option_list import Option
 
 from .data import TrackerData
+from .messages import OpenTask
 
 
 def ranked(contributors: list[dict]) -> list[dict]:
@@ -21,14 +23,17 @@ class ContributorsView(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.people: list[dict] = []
+        self.data: TrackerData | None = None
 
     def compose(self) -> ComposeResult:
         table: DataTable = DataTable(cursor_type="row", id="people")
         table.add_columns("#", "name", "tasks", "first", "latest")
         yield table
-        yield Static("", id="person")
+        yield Label("", id="person")
+        yield OptionList(id="person-tasks")
 
     def set_data(self, data: TrackerData) -> None:
+        self.data = data
         self.people = ranked(data.contributors)
         table = self.query_one("#people", DataTable)
         table.clear()
@@ -36,8 +41,9 @@ class ContributorsView(Vertical):
             table.add_row(str(i), c.get("name", "?"), str(len(c.get("tasks", []))),
                           str(c.get("first", ""))[:10], str(c.get("latest", ""))[:10], key=str(i))
         table.display = bool(self.people)
+        self.query_one("#person-tasks", OptionList).display = bool(self.people)
         if not self.people:
-            self.query_one("#person", Static).update(
+            self.query_one("#person", Label).update(
                 "[b]No contributors recorded yet.[/b]\n\n"
                 "The leaderboard comes from the history: who landed the commit that closed each "
                 "task. Record it with [b]jit-tracker history CPYTHON_DIR[/b].")
@@ -48,12 +54,25 @@ class ContributorsView(Vertical):
         if not 0 <= index < len(self.people):
             return
         c = self.people[index]
-        lines = [f"[b]{escape(str(c.get('name', '?')))}[/b] — {len(c.get('tasks', []))} task(s)"]
+        self.query_one("#person", Label).update(
+            f"[b]{escape(str(c.get('name', '?')))}[/b] — {len(c.get('tasks', []))} task(s)"
+            "  [dim](tab, enter: open a task)[/dim]")
+        tasks = self.query_one("#person-tasks", OptionList)
+        tasks.clear_options()
+        known = self.data.tasks if self.data is not None else {}
         for t in c.get("tasks", []):
             pr = f" PR {t['pr']}" if t.get("pr") else ""
-            lines.append(f"  {escape(str(t.get('id')))}  [dim]{str(t.get('date', ''))[:10]}"
-                         f" {str(t.get('revision', ''))[:10]}{pr}[/dim]")
-        self.query_one("#person", Static).update("\n".join(lines))
+            tid = str(t.get("id"))
+            tasks.add_option(Option(
+                f"{escape(tid)}  [dim]{str(t.get('date', ''))[:10]} {str(t.get('revision', ''))[:10]}{pr}"
+                + ("" if tid in known else " · not in this scan") + "[/dim]",
+                id=tid, disabled=tid not in known))
+
+    @on(OptionList.OptionSelected, "#person-tasks")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(OpenTask(event.option.id))
 
     @on(DataTable.RowHighlighted, "#people")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

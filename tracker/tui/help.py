@@ -27,7 +27,7 @@ KEYS = {
         ("q", "quit"),
     ],
     "Tasks": [
-        ("enter", "open the selected task"),
+        ("enter", "open the selected task (← → scroll to more columns)"),
         ("/", "fuzzy search (esc clears)"),
         ("k d s", "cycle kind / difficulty / status filter"),
         ("r", "ready tasks only"),
@@ -40,6 +40,9 @@ KEYS = {
         ("o", "open its GitHub issue"),
         ("tab enter", "pick a prerequisite or dependent: jump to it"),
         ("esc", "back"),
+    ],
+    "Contributors": [
+        ("tab enter", "open one of the highlighted person's tasks"),
     ],
 }
 
