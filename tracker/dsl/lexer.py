@@ -9,6 +9,8 @@ by a brace matcher rather than tokenized; their tokens are produced on demand.
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate, repeat
+from operator import add
 import re
 from functools import cached_property
 from typing import NamedTuple
@@ -139,8 +141,10 @@ class SourceFile:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        starts.extend(m.end() for m in re.finditer("\n", self.text))
+        # offsets just past each newline, summed in C: no Python loop over lines
+        lengths = map(len, self.text.split("\n"))
+        starts = list(accumulate(map(add, lengths, repeat(1)), initial=0))
+        starts.pop()  # the end of the text is not a line start
         return starts
 
     def line_col(self, offset: int) -> tuple[int, int]:

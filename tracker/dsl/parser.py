@@ -508,6 +508,8 @@ _FAST_MACRO = re.compile(r"macro[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*\)\s*=([\w\s/+
 _MACRO_PARTS = re.compile(r"\s*[A-Za-z_]\w*(?:\s*/\s*\d+)?(?:\s*\+\s*[A-Za-z_]\w*(?:\s*/\s*\d+)?)*\s*")
 _MACRO_PART = re.compile(r"([A-Za-z_]\w*)(?:\s*/\s*(\d+))?")
 _ANNOTATION_WORDS = re.compile(r"replicate\s*\(\s*(\d+)(?:\s*:\s*(\d+))?\s*\)|([A-Za-z_]\w*)")
+_PLAIN_NAMES = re.compile(r"\s*[A-Za-z_]\w*+\s*+(?:,\s*+[A-Za-z_]\w*+\s*+)*+")
+_NAME = re.compile(r"[A-Za-z_]\w*+")
 _FAST_ITEM = re.compile(
     r"\s*([A-Za-z_]\w*)\s*(?:/\s*([0-9]+)|:\s*([A-Za-z_]\w*)\s*(\*)?|\[([^\]]*)\])?\s*",
 )
@@ -519,6 +521,8 @@ def _fast_items(text: str, allow_cache: bool) -> list | None:
         return None
     if not text.strip():
         return []
+    if _PLAIN_NAMES.fullmatch(text):  # the usual case: `left, right`
+        return [StackItem(n) for n in _NAME.findall(text)]
     out: list = []
     for part in text.split(","):
         m = _FAST_ITEM.fullmatch(part)

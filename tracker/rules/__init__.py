@@ -19,8 +19,6 @@ from . import refcount as rc_rule
 from . import tier2 as t2_rule
 from .config import Rules, load_rules
 
-_INDENT = re.compile(r"(?m)^[ \t]*(?=\S)")
-
 __all__ = ["Rules", "find_tasks", "load_rules", "scan", "default_rules"]
 
 
@@ -235,7 +233,7 @@ def _tier2_suggestion(reason: str) -> str:
 
 
 def _excerpt(model: Model, defs: list) -> str | None:
-    """Source text of the given definitions, each preceded by its location."""
+    """Source text of the given definitions, dedented by the first line's indentation."""
     chunks = []
     by_file = {f.filename: f.source for f in model.files}
     for d in defs:
@@ -243,9 +241,17 @@ def _excerpt(model: Model, defs: list) -> str | None:
         if src is None:
             continue
         text = src.lines_text(d.loc.line, d.loc.end_line)
-        indent = min((len(m) for m in _INDENT.findall(text)), default=0)
-        chunks.append(re.sub(rf"(?m)^[ \t]{{0,{indent}}}", "", text) if indent else text)
+        indent = len(text) - len(text.lstrip(" \t"))
+        if indent:
+            pattern = _DEDENT.get(indent)
+            if pattern is None:
+                pattern = _DEDENT[indent] = re.compile(rf"(?m)^[ \t]{{0,{indent}}}")
+            text = pattern.sub("", text)
+        chunks.append(text)
     return "\n\n".join(chunks) if chunks else None
+
+
+_DEDENT: dict[int, re.Pattern[str]] = {}
 
 
 def _apply_curated(tasks: list[Task], rules: Rules) -> None:
