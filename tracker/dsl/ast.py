@@ -118,6 +118,8 @@ class Body:
 
     def uses(self, name: str) -> bool:
         """Whether identifier ``name`` occurs in the code (not in comments or strings)."""
+        if name not in self.source.text[self.start : self.end]:
+            return False  # cheap: most questions are about names the body never mentions
         return name in self.identifiers
 
 

@@ -341,17 +341,21 @@ class _Parser:
         first = scan.peek()
         if first[1] == "macro":
             m = _FAST_MACRO.match(self.src.text, first[2], self.end)
-            if m is not None and _MACRO_PARTS.fullmatch(m.group(2)):
-                base = m.start(2)
-                parts: list[MacroPart] = []
-                for p in _MACRO_PART.finditer(m.group(2)):
-                    if p.group(2) is not None:
-                        parts.append(CacheItem(p.group(1), int(p.group(2))))
-                    else:
-                        line, col = self.src.line_col(base + p.start(1))
-                        parts.append(UopRef(p.group(1), Location(self.src.filename, line, col, line)))
-                scan.reset(m.end())
-                return MacroDef(m.group(1), self.span(first, m.end()), tuple(parts), "macro")  # type: ignore[arg-type]
+            if m is not None:
+                body = m.group(2)
+                if "//" in body:  # blank comments, keeping offsets for part locations
+                    body = _LINE_COMMENT.sub(lambda c: " " * len(c.group()), body)
+                if _MACRO_PARTS.fullmatch(body):
+                    base = m.start(2)
+                    parts: list[MacroPart] = []
+                    for p in _MACRO_PART.finditer(body):
+                        if p.group(2) is not None:
+                            parts.append(CacheItem(p.group(1), int(p.group(2).replace(" ", ""))))
+                        else:
+                            line, col = self.src.line_col(base + p.start(1))
+                            parts.append(UopRef(p.group(1), Location(self.src.filename, line, col, line)))
+                    scan.reset(m.end())
+                    return MacroDef(m.group(1), self.span(first, m.end()), tuple(parts), "macro")  # type: ignore[arg-type]
         first = scan.next()
         scan.expect("(", f"after {first[1]!r}")
         name = scan.expect_ident(f"the name of the {first[1]}")
@@ -504,12 +508,15 @@ _FAST_INST = re.compile(
     """,
     re.X,
 )
-_FAST_MACRO = re.compile(r"macro[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*\)\s*=([\w\s/+]*);")
-_MACRO_PARTS = re.compile(r"\s*[A-Za-z_]\w*(?:\s*/\s*\d+)?(?:\s*\+\s*[A-Za-z_]\w*(?:\s*/\s*\d+)?)*\s*")
-_MACRO_PART = re.compile(r"([A-Za-z_]\w*)(?:\s*/\s*(\d+))?")
+_FAST_MACRO = re.compile(r"macro[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*\)\s*=((?:[\w \t\r\n+-]|//[^\n]*|/(?![/*]))*);")
+_LINE_COMMENT = re.compile(r"//[^\n]*")
+_MACRO_PARTS = re.compile(
+    r"\s*[A-Za-z_]\w*(?:\s*/\s*-?\d+)?(?:\s*\+\s*[A-Za-z_]\w*(?:\s*/\s*-?\d+)?)*\s*")
+_MACRO_PART = re.compile(r"([A-Za-z_]\w*)(?:\s*/\s*(-?\s*\d+))?")
 _ANNOTATION_WORDS = re.compile(r"replicate\s*\(\s*(\d+)(?:\s*:\s*(\d+))?\s*\)|([A-Za-z_]\w*)")
 _PLAIN_NAMES = re.compile(r"\s*[A-Za-z_]\w*+\s*+(?:,\s*+[A-Za-z_]\w*+\s*+)*+")
 _NAME = re.compile(r"[A-Za-z_]\w*+")
+_PLAIN: dict[str, StackItem] = {}  # immutable, so one item per plain name is shared
 _FAST_ITEM = re.compile(
     r"\s*([A-Za-z_]\w*)\s*(?:/\s*([0-9]+)|:\s*([A-Za-z_]\w*)\s*(\*)?|\[([^\]]*)\])?\s*",
 )
@@ -522,7 +529,7 @@ def _fast_items(text: str, allow_cache: bool) -> list | None:
     if not text.strip():
         return []
     if _PLAIN_NAMES.fullmatch(text):  # the usual case: `left, right`
-        return [StackItem(n) for n in _NAME.findall(text)]
+        return [_PLAIN.get(n) or _PLAIN.setdefault(n, StackItem(n)) for n in _NAME.findall(text)]
     out: list = []
     for part in text.split(","):
         m = _FAST_ITEM.fullmatch(part)

@@ -72,17 +72,31 @@ def call_names(body: Body) -> list[str]:
     return cached
 
 
-_NAMED: dict[tuple[str, ...], re.Pattern[str]] = {}
-
-
 def calls_named(body: Body, names: list[str]) -> list[Call]:
-    """The calls of the given names only, in order (cheaper than every call)."""
-    key = tuple(sorted(names))
-    pattern = _NAMED.get(key)
-    if pattern is None:
-        alternatives = "|".join(re.escape(n) for n in key)
-        pattern = _NAMED[key] = re.compile(rf"\b({alternatives})\s*+\(")
-    return [Call(m.group(1), body, m.start()) for m in pattern.finditer(body.code)]
+    """The calls of the given names only, in order.
+
+    Found with plain substring search: far cheaper than a regex alternation, which
+    would be tried at every position of the body.
+    """
+    code = body.code
+    n = len(code)
+    out = []
+    for name in names:
+        start = 0
+        while True:
+            i = code.find(name, start)
+            if i < 0:
+                break
+            start = i + len(name)
+            if i and (code[i - 1].isalnum() or code[i - 1] == "_"):
+                continue  # the end of a longer name
+            j = start
+            while j < n and code[j] in " \t\r\n\f\v":
+                j += 1
+            if j < n and code[j] == "(":
+                out.append(Call(name, body, i))
+    out.sort(key=lambda c: c._at)
+    return out
 
 
 def _find_calls(body: Body) -> list[Call]:
