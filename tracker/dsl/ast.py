@@ -152,7 +152,7 @@ class InstDef(Node):
     def stack_inputs(self) -> tuple[StackItem, ...]:
         return tuple(i for i in self.inputs if isinstance(i, StackItem))
 
-    @property
+    @cached_property
     def caches(self) -> tuple[CacheItem, ...]:
         return tuple(i for i in self.inputs if isinstance(i, CacheItem))
 

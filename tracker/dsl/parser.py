@@ -222,9 +222,11 @@ class _Parser:
             f"replicate({a}:{b})" if b else f"replicate({a})" if a else word
             for a, b, word in _ANNOTATION_WORDS.findall(m.group("annos"))
         ]
-        self.scan.reset(m.end())
         kw, name = m.group("kw"), m.group("name")
-        body = self.body(f"{kw} {name}")
+        open_at = m.end()  # the pattern ends just before the body's '{'
+        end = self.src.skip_body(open_at, self.end)
+        self.scan.reset(end)
+        body = Body(self.src, open_at, end)
         return InstDef(name, self.span(first, body.end), kw, tuple(annotations),
                        tuple(inputs), tuple(outputs), body)  # type: ignore[arg-type]
 

@@ -201,13 +201,12 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
     reasons = [f"{len(outs)} output(s): {', '.join(str(o) for o in outs)}"]
     if arrays:
         reasons.append(f"array output(s): {', '.join(arrays)}")
-    known = opt_rule.knowledge(uop, model, rules)
     return Task(
         id=f"optimizer:{uop.name}", kind="optimizer",
         title=f"Teach the optimizer about {uop.name}",
         uop=uop.name, instructions=[i for i in uop.instructions if i in traceable],
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
-        recipe={"known": known, "case": opt_rule.case_skeleton(uop),
+        recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else
                {"case_at": f"{uop.optimizer_case.loc.file}:{uop.optimizer_case.loc.line}"},
         file=uop.loc.file, line=uop.loc.line, end_line=uop.loc.end_line,
