@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from .cache import cached as cached_property
 from typing import Any, Literal, Union
 
 from .lexer import SourceFile, Token, mask_code

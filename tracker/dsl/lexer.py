@@ -12,7 +12,7 @@ import bisect
 from itertools import accumulate, repeat
 from operator import add
 import re
-from functools import cached_property
+from .cache import cached as cached_property
 from typing import NamedTuple
 
 from ..errors import DSLError

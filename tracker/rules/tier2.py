@@ -50,9 +50,9 @@ def _tier1_reason(uop: Uop, rules: Rules) -> str | None:
     caches = [c for c in uop.caches if c.name != "unused"]
     if len(caches) > t2.max_cache_entries:
         return f"has too many cache entries ({len(caches)} > {t2.max_cache_entries})"
-    with_pop = any(uop.body.uses(n) for n in t2.error_with_pop)
+    # the rarer kind first: most bodies never exit without popping
     without_pop = any(uop.body.uses(n) for n in t2.error_without_pop)
-    if with_pop and without_pop:
+    if without_pop and any(uop.body.uses(n) for n in t2.error_with_pop):
         return "has both popping and non-popping error exits"
     return None
 
