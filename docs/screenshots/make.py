@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -59,9 +60,10 @@ async def shoot(args: argparse.Namespace, name: str, task_id: str | None = None)
 
 def main() -> None:
     bundled = argparse.Namespace(cpython_dir=None, bytecodes=None, optimizer=None, state=None)
+    os.chdir(ROOT)  # relative paths: no local directory in the pictures
     toy = argparse.Namespace(cpython_dir=None, state=None,
-                             bytecodes=str(ROOT / "data/examples/bytecodes.c"),
-                             optimizer=str(ROOT / "data/examples/optimizer_bytecodes.c"))
+                             bytecodes="data/examples/bytecodes.c",
+                             optimizer="data/examples/optimizer_bytecodes.c")
     asyncio.run(shoot(bundled, "tasks.svg"))
     asyncio.run(shoot(toy, "detail.svg", "refcount:_ADD_FLOAT"))
 

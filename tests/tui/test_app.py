@@ -193,8 +193,15 @@ def test_detail_shows_excerpt_with_line_numbers_and_issue_link(tasks, store):
         from rich.syntax import Syntax
 
         source = app.screen.query_one("#source", Static)
-        assert isinstance(source.content, Syntax) and source.content.start_line == task.line
-        assert source.content.line_numbers
+        from rich.console import Group
+
+        content = source.content
+        first = content.renderables[0] if isinstance(content, Group) else content
+        assert isinstance(first, Syntax) and first.start_line == task.line and first.line_numbers
+        # the definition itself, numbered; the macros using it follow unnumbered
+        assert first.code.count("\n") + 1 == task.end_line - task.line + 1
+        if isinstance(content, Group):
+            assert "macro(" in content.renderables[-1].code
         summary = static_text(app, "#summary")
         assert "issues/42" in summary and "unclaimed" in summary
 
@@ -577,3 +584,21 @@ def test_bundled_snapshot_says_so(tasks, store):
                    and "jit-tracker tui /path/to/cpython" in m for m in messages)
 
     drive(app, scenario, notifications=True)
+
+
+def test_table_columns_fit_their_longest_cell(store):
+    """TaskTable measures cells itself (for speed): widths must match what DataTable would."""
+    many = TaskSet({}, [make_task(i, uop="_U" + "X" * (i % 25)) for i in range(60)])
+    app = TrackerApp(many, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("k")  # a refill after a filter, then back
+        await pilot.press("x")
+        await pilot.pause()
+        table = app.query_one("#tasks-table", DataTable)
+        for key in ("id", "uop", "instructions"):
+            column = table.columns[key]
+            cells = [str(table.get_row(row_key)[list(table.columns).index(key)]) for row_key in table.rows]
+            assert column.content_width == max(len(c) for c in cells + [str(column.label)])
+
+    drive(app, scenario, size=(120, 30))

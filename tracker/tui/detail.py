@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.markup import escape
 from rich.syntax import Syntax
 from rich.text import Text
@@ -78,10 +79,22 @@ def location(task: Task) -> str:
 
 
 def source_renderable(task: Task):
-    """The excerpt highlighted with real line numbers, or where to find it and how to see it."""
+    """The excerpt highlighted with real line numbers, or where to find it and how to see it.
+
+    A live scan's excerpt is the definition (lines ``line``..``end_line``) followed by the
+    macros using it, whose lines are not known: those are shown without numbers.
+    """
     if task.excerpt:
-        return Syntax(task.excerpt, "c", line_numbers=True, start_line=task.line or 1,
-                      theme="ansi_dark", word_wrap=False, indent_guides=False)
+        lines = task.excerpt.split("\n")
+        span = (task.end_line - task.line + 1) if task.line and task.end_line else len(lines)
+        head, rest = "\n".join(lines[:span]), "\n".join(lines[span:]).strip("\n")
+        syntax = Syntax(head, "c", line_numbers=True, start_line=task.line or 1,
+                        theme="ansi_dark", word_wrap=False, indent_guides=False)
+        if not rest:
+            return syntax
+        return Group(syntax, Text("used by:", style="dim"),
+                     Syntax(rest, "c", line_numbers=False, theme="ansi_dark", word_wrap=False,
+                            indent_guides=False, padding=(0, 0, 0, 2)))
     return Text.from_markup(
         f"[b]{escape(location(task))}[/b]\n"
         "[dim]The bundled snapshot holds facts about CPython, not its text. To read the code "

@@ -70,6 +70,14 @@ class TaskTable(DataTable):
     """
 
     def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+        new_rows = list(new_rows)
+        try:
+            rest = self._measure(new_rows)
+        except AttributeError:  # DataTable's internals changed: let it measure
+            rest = new_rows
+        super()._update_dimensions(rest)
+
+    def _measure(self, new_rows: list) -> list:
         columns = self.ordered_columns
         rest = []
         for row_key in new_rows:
@@ -85,7 +93,7 @@ class TaskTable(DataTable):
                 width = cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
                 if width > column.content_width:
                     column.content_width = width
-        super()._update_dimensions(rest)
+        return rest
 
 
 def _options(values: tuple[str, ...], label: str) -> list[tuple[str, str]]:
