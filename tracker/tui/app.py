@@ -149,6 +149,7 @@ class TrackerApp(App):
         self.load_error = error
         self.query_one("#error", Static).update(load_error_text(error))
         self.query_one("#switcher", ContentSwitcher).current = "error"
+        self.set_focus(None)  # nothing behind the message takes keys
 
     def _loaded(self, data: TrackerData) -> None:
         self.query_one("#loading-bar", ProgressBar).update(total=1, progress=1)  # stop its animation

@@ -69,6 +69,8 @@ class TaskTable(DataTable):
     added. Widths are computed here instead, then DataTable updates its virtual size.
     """
 
+    BINDINGS = [Binding("enter", "select_cursor", "Open", show=True)]  # shown in the footer
+
     def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
         new_rows = list(new_rows)
         try:
@@ -240,10 +242,12 @@ class TasksView(Vertical):
         field = (event.select.id or "").removeprefix("f-")
         if field in ("kind", "difficulty", "status") and isinstance(event.value, str):
             self.apply(self.filters.with_(**{field: event.value}))
+            self.query_one("#tasks-table", DataTable).focus()  # so the letter keys work again
 
     @on(Checkbox.Changed, "#f-ready")
     def _ready_changed(self, event: Checkbox.Changed) -> None:
         self.apply(self.filters.with_(ready_only=event.value))
+        self.query_one("#tasks-table", DataTable).focus()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
