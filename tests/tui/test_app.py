@@ -503,6 +503,23 @@ def test_parse_failure_shows_where_and_what_to_do(store):
     drive(app, scenario)
 
 
+def test_an_unexpected_error_is_a_message_not_a_traceback(store):
+    def loader(report):
+        raise KeyError("uops")
+
+    app = TrackerApp(loader=loader, store=store)
+
+    async def scenario(pilot):
+        text = str(app.query_one("#error", Static).render())
+        assert "Loading the tasks failed" in text and "KeyError: 'uops'" in text
+        await pilot.press("ctrl+r")  # retry is offered and runs the loader again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one("#switcher").current == "error"
+
+    drive(app, scenario)
+
+
 def test_broken_state_file_keeps_tasks_and_disables_claims(tasks, tmp_path: Path):
     from tracker.store import Store
 
@@ -602,3 +619,16 @@ def test_table_columns_fit_their_longest_cell(store):
             assert column.content_width == max(len(c) for c in cells + [str(column.label)])
 
     drive(app, scenario, size=(120, 30))
+
+
+def test_empty_progress_and_leaderboard_say_how_to_fill_them(tasks):
+    app = TrackerApp(tasks, store=FakeStore())
+
+    async def scenario(pilot):
+        await pilot.press("2")
+        assert "jit-tracker history CPYTHON_DIR" in static_text(app, "#progress-body")
+        await pilot.press("3")
+        text = str(app.query_one("#person", Label).render())
+        assert "No contributors recorded yet" in text and "jit-tracker history CPYTHON_DIR" in text
+
+    drive(app, scenario)

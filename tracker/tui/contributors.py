@@ -42,7 +42,12 @@ class ContributorsView(Vertical):
                           str(c.get("first", ""))[:10], str(c.get("latest", ""))[:10], key=str(i))
         table.display = bool(self.people)
         self.query_one("#person-tasks", OptionList).display = bool(self.people)
-        if not self.people:
+        if not self.people and data.history:
+            self.query_one("#person", Label).update(
+                f"[b]No task finished yet[/b] in the {len(data.history)} recorded revision(s).\n\n"
+                "A contributor appears here when a commit of theirs turns a task from open to "
+                "done. Refresh the history with [b]jit-tracker history CPYTHON_DIR[/b].")
+        elif not self.people:
             self.query_one("#person", Label).update(
                 "[b]No contributors recorded yet.[/b]\n\n"
                 "The leaderboard comes from the history: who landed the commit that closed each "

@@ -58,4 +58,7 @@ def load_error_text(error: BaseException) -> str:
         todo = "Press [b]ctrl+r[/b] to retry, or run [b]jit-tracker tasks[/b] to see the full error."
     from rich.markup import escape
 
-    return f"[b red]{what}[/b red]\n\n{escape(str(error))}\n\n{todo}\n\nPress [b]q[/b] to quit."
+    from ..errors import TrackerError
+
+    detail = str(error) if isinstance(error, TrackerError) else f"{type(error).__name__}: {error}"
+    return f"[b red]{what}[/b red]\n\n{escape(detail)}\n\n{todo}\n\nPress [b]q[/b] to quit."

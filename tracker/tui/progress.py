@@ -25,13 +25,13 @@ def bar(done: int, claimed: int, total: int, width: int) -> Text:
 
 
 def open_series(history: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    """(date, open tasks) per recorded revision that scanned without error, oldest first."""
+    """(date, tasks left: open or blocked) per revision that scanned without error, oldest first."""
     points = []
     for entry in history:
         if entry.get("error"):
             continue
         counts = entry.get("counts") or {}
-        total = sum(int(c.get("open", 0)) for c in counts.values())
+        total = sum(int(c.get("open", 0)) + int(c.get("blocked", 0)) for c in counts.values())
         points.append((str(entry.get("date", ""))[:10], total))
     return points
 
