@@ -632,3 +632,18 @@ def test_empty_progress_and_leaderboard_say_how_to_fill_them(tasks):
         assert "No contributors recorded yet" in text and "jit-tracker history CPYTHON_DIR" in text
 
     drive(app, scenario)
+
+
+def test_palette_good_first_tasks_filter(tasks, store):
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("ctrl+p", *"good first")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        ids = shown_ids(app)
+        assert ids and all(app.data.is_starter(app.data.tasks[i]) for i in ids)
+        assert len(ids) == sum(app.data.is_starter(t) for t in tasks.tasks)
+
+    drive(app, scenario)
