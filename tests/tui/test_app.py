@@ -24,10 +24,16 @@ def drive(app: TrackerApp, scenario, size=(80, 24), notifications: bool = False)
     async def main() -> None:
         async with app.run_test(size=size, notifications=notifications) as pilot:
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             await scenario(pilot)
 
     asyncio.run(main())
+
+
+async def settle(pilot) -> None:
+    """Let workers (loading, store writes) finish and the screen catch up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def shown_ids(app: TrackerApp) -> list[str]:
@@ -80,7 +86,7 @@ def test_filter_keys_and_selects(tasks, store):
         assert ids and all(i.startswith("refcount:") for i in ids)
         assert app.query_one("#f-kind", Select).value == "refcount"
         app.query_one("#f-difficulty", Select).value = "easy"  # as if picked with the mouse
-        await pilot.pause()
+        await settle(pilot)
         assert shown_ids(app) and all(app.data.tasks[i].difficulty == "easy" and i.startswith("refcount:")
                                       for i in shown_ids(app))
         assert "of 22 tasks" in counts_text(app)
@@ -159,7 +165,7 @@ def test_sorting_by_key_and_header(tasks, store):
         await pilot.press("O")
         assert shown_ids(app) == sorted(shown_ids(app), reverse=True)
         await pilot.click("#tasks-table", offset=(54, 0))  # the "status" header
-        await pilot.pause()
+        await settle(pilot)
         assert app.query_one("TasksView").filters.sort == "status"
 
     drive(app, scenario)
@@ -189,7 +195,7 @@ def test_detail_shows_excerpt_with_line_numbers_and_issue_link(tasks, store):
 
     async def scenario(pilot):
         app.open_task(task.id)
-        await pilot.pause()
+        await settle(pilot)
         from rich.syntax import Syntax
 
         source = app.screen.query_one("#source", Static)
@@ -213,7 +219,7 @@ def test_detail_from_a_snapshot_says_how_to_see_the_source(tasks, store):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         text = static_text(app, "#source")
         assert "jit-tracker tui /path/to/cpython" in text
         assert f"{tasks.get('refcount:_ADD').file}:{tasks.get('refcount:_ADD').line}" in text
@@ -226,12 +232,12 @@ def test_jump_to_a_prerequisite_and_back(tasks, store):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD_FLOAT")
-        await pilot.pause()
+        await settle(pilot)
         links = app.screen.query_one("#prerequisites", OptionList)
         links.focus()
         links.highlighted = 0
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.task_id == "helper:_Toy_Float_FromDouble_ConsumeInputs"
         # the helper lists the uop waiting for it among its dependents
@@ -248,7 +254,7 @@ def test_ticket_preview_is_the_rendered_ticket(tasks, store):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         ticket = app.screen.query_one("#ticket")
         assert "_ADD" in ticket.source and "jit-tracker:" not in ticket.source
 
@@ -263,12 +269,12 @@ def test_claim_asks_a_name_remembers_it_and_writes_the_store(tasks):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
         assert isinstance(app.screen, ClaimDialog)
         assert app.screen.query_one("#claim-name", Input).value == ""
         await pilot.press(*"ada", "enter", *"soon", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert store.claims()["refcount:_ADD"].by == "ada"
         assert store.claims()["refcount:_ADD"].note == "soon"
@@ -279,7 +285,7 @@ def test_claim_asks_a_name_remembers_it_and_writes_the_store(tasks):
         assert "ada" in str(row[5])
         # the name is remembered for the next claim
         app.open_task("refcount:_ADD_STR")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
         assert app.screen.query_one("#claim-name", Input).value == "ada"
         await pilot.press("escape")
@@ -294,10 +300,10 @@ def test_claim_needs_a_name(tasks):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
         await pilot.click("#claim-ok")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ClaimDialog)
         assert "name is needed" in str(app.screen.query_one("#claim-error", Label).render())
         assert store.claims() == {}
@@ -312,20 +318,20 @@ def test_release_own_claim_and_confirm_someone_elses(tasks, store):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert "refcount:_ADD" not in store.claims()
         assert "unclaimed" in static_text(app, "#summary")
         await pilot.press("escape")
         app.open_task("refcount:_CALL_TYPE_1")  # grace's
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("r")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")
         assert "refcount:_CALL_TYPE_1" in store.claims()
         await pilot.press("r", "y")
-        await pilot.pause()
+        await settle(pilot)
         assert "refcount:_CALL_TYPE_1" not in store.claims()
 
     drive(app, scenario)
@@ -339,13 +345,13 @@ def test_claim_and_release_with_the_real_store(tasks, tmp_path: Path):
 
     async def scenario(pilot):
         app.open_task("optimizer:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c", *"lin", "enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert Store(state).claims()["optimizer:_ADD"].by == "lin"
         assert Store(state).get_setting("user.name") == "lin"
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert Store(state).claims() == {}
 
     drive(app, scenario)
@@ -362,15 +368,15 @@ def test_claims_held_by_others_are_refused_unless_stale(tasks):
         assert "stale" in str(row[5])
         assert app.data.is_starter(app.data.tasks["refcount:_ADD"])  # a stale claim frees it
         app.open_task("refcount:_ADD_STR")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
         assert not isinstance(app.screen, ClaimDialog)  # lin holds it
         await pilot.press("escape")
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         assert "stale" in static_text(app, "#summary")
         await pilot.press("c", *"ada", "enter", "enter")
-        await pilot.pause()
+        await settle(pilot)
         assert store.claims()["refcount:_ADD"].by == "ada"
 
     drive(app, scenario)
@@ -382,7 +388,7 @@ def test_done_tasks_cannot_be_claimed(tasks):
 
     async def scenario(pilot):
         app.open_task("refcount:_ADD_INT")  # done in the toy set
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
         assert not isinstance(app.screen, ClaimDialog)
         assert store.claims() == {}
@@ -412,7 +418,7 @@ def test_switch_views(tasks, store):
         person_tasks.focus()
         person_tasks.highlighted = 0
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == "optimizer:_PUSH_CONST"
         await pilot.press("escape")
         await pilot.press("1")
@@ -442,7 +448,7 @@ def test_command_palette_opens_a_task(tasks, store):
         await pilot.press(*"TRACE_HERE")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DetailScreen) and app.screen.task_id == "tier2:TRACE_HERE"
 
     drive(app, scenario)
@@ -453,7 +459,7 @@ def test_quit(tasks, store):
 
     async def scenario(pilot):
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)
         assert app._exit
 
     drive(app, scenario)
@@ -481,7 +487,7 @@ def test_loading_shows_progress_then_the_tasks(tasks, store):
             assert "Parsing bytecodes.c" in str(app.query_one("#loading-label", Label).render())
             gate.set()
             await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert app.query_one("#switcher").current == "main"
             assert len(shown_ids(app)) == len(tasks.tasks)
 
@@ -514,7 +520,7 @@ def test_an_unexpected_error_is_a_message_not_a_traceback(store):
         assert "Loading the tasks failed" in text and "KeyError: 'uops'" in text
         await pilot.press("ctrl+r")  # retry is offered and runs the loader again
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.query_one("#switcher").current == "error"
 
     drive(app, scenario)
@@ -532,7 +538,7 @@ def test_broken_state_file_keeps_tasks_and_disables_claims(tasks, tmp_path: Path
         banner = app.query_one("#banner", Static)
         assert banner.display and str(state) in str(banner.render())
         app.open_task("refcount:_ADD")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("c")
         assert not isinstance(app.screen, ClaimDialog)
         assert state.read_text() == "claims: [unclosed\n"  # never overwritten
@@ -565,7 +571,7 @@ def test_reload_rescans(tasks, store):
         assert len(shown_ids(app)) == len(tasks.tasks)
         await pilot.press("ctrl+r")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(shown_ids(app)) == 3
 
     drive(app, scenario)
@@ -611,7 +617,7 @@ def test_table_columns_fit_their_longest_cell(store):
     async def scenario(pilot):
         await pilot.press("k")  # a refill after a filter, then back
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         table = app.query_one("#tasks-table", DataTable)
         for key in ("id", "uop", "instructions"):
             column = table.columns[key]
@@ -641,7 +647,7 @@ def test_palette_good_first_tasks_filter(tasks, store):
         await pilot.press("ctrl+p", *"good first")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         ids = shown_ids(app)
         assert ids and all(app.data.is_starter(app.data.tasks[i]) for i in ids)
         assert len(ids) == sum(app.data.is_starter(t) for t in tasks.tasks)

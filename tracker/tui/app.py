@@ -288,14 +288,26 @@ class TrackerApp(App):
             release()
 
     def _write(self, change: Callable[[], Any], success: str) -> None:
-        """Apply a store change; errors become notifications, then every view refreshes."""
+        """Apply a store change off the UI thread (the state file is locked while another
+        jit-tracker writes it); errors become notifications, then every view refreshes."""
         assert self.store is not None and self.data is not None
+        self.run_worker(partial(self._write_in_thread, change, success), thread=True,
+                        group="store", exit_on_error=False)
+
+    def _write_in_thread(self, change: Callable[[], Any], success: str) -> None:
+        assert self.store is not None
         try:
             change()
-            self.data.refresh_store(self.store)
+            state = TrackerData.read_store(self.store)
         except TrackerError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            self.call_from_thread(self.notify, str(exc), title="Not saved", severity="error",
+                                  timeout=8)
             return
+        self.call_from_thread(self._written, state, success)
+
+    def _written(self, state: tuple, success: str) -> None:
+        assert self.data is not None
+        self.data.apply_store(state)
         self.notify(success)
         self.query_one(TasksView).claims_changed()
         self.query_one(ProgressView).set_data(self.data)

@@ -219,10 +219,17 @@ class TrackerData:
         except TrackerError as exc:
             return cls(taskset, store_error=str(exc))
 
+    @staticmethod
+    def read_store(store: StoreLike) -> tuple[dict, dict, set[str]]:
+        """Claims, issues and stale claims as the store has them now (safe off the UI thread)."""
+        claims = dict(store.claims())
+        return claims, dict(store.issues()), _stale(store, claims)
+
+    def apply_store(self, state: tuple[dict, dict, set[str]]) -> None:
+        self.claims, self.issues, self.stale = state
+
     def refresh_store(self, store: StoreLike) -> None:
-        self.claims = dict(store.claims())
-        self.issues = dict(store.issues())
-        self.stale = _stale(store, self.claims)
+        self.apply_store(self.read_store(store))
 
     # -- per task
     def claimed_by(self, task_id: str) -> str:
