@@ -42,20 +42,25 @@ ANNOTATIONS = frozenset(
 
 # A token of a C body (or any span), with the blanks before it folded into the match
 # so that blanks cost no loop turn of their own.
+# The significant tokens of C and the DSL, shared by both token patterns below.
+_TOKENS = r"""
+      (?P<badcomment>/\*)
+     |(?P<ident>[A-Za-z_][A-Za-z_0-9]*)
+     |(?P<number>(?:0[xX][0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)[uUlLfF]*)
+     |(?P<string>"(?:[^"\\\n]|\\.)*")
+     |(?P<char>'(?:[^'\\\n]|\\.)*')
+     |(?P<badstring>["'])
+     |(?P<op>\.\.\.|<<=|>>=|->|\+\+|--|&&|\|\||<<|>>|[-+*/%&|^!=<>]=|[-+*/%&|^!=<>~?:;,.(){}\[\]\\])
+     |(?P<bad>\S)
+"""
+
+# Any token of a C body, comments and preprocessor lines included.
 _BODY_TOKEN = re.compile(
     r"""
     [ \t\r\f\v\n]*
     (?:(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
-    |(?P<badcomment>/\*)
     |(?P<pp>\#(?:[^\n\\]|\\[\s\S])*)
-    |(?P<ident>[A-Za-z_][A-Za-z_0-9]*)
-    |(?P<number>(?:0[xX][0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)[uUlLfF]*)
-    |(?P<string>"(?:[^"\\\n]|\\.)*")
-    |(?P<char>'(?:[^'\\\n]|\\.)*')
-    |(?P<badstring>["'])
-    |(?P<op>\.\.\.|<<=|>>=|->|\+\+|--|&&|\|\||<<|>>|[-+*/%&|^!=<>]=|[-+*/%&|^!=<>~?:;,.(){}\[\]\\])
-    |(?P<bad>\S))
-    """,
+    |""" + _TOKENS + ")",
     re.X,
 )
 
@@ -64,15 +69,7 @@ _BODY_TOKEN = re.compile(
 _HEADER_TOKEN = re.compile(
     r"""
     (?:[ \t\r\f\v\n]+|//[^\n]*|/\*[\s\S]*?\*/|\#(?:[^\n\\]|\\[\s\S])*)*
-    (?:(?P<badcomment>/\*)
-      |(?P<ident>[A-Za-z_][A-Za-z_0-9]*)
-      |(?P<number>(?:0[xX][0-9a-fA-F]+|[0-9]+\.?[0-9]*(?:[eE][-+]?[0-9]+)?|\.[0-9]+(?:[eE][-+]?[0-9]+)?)[uUlLfF]*)
-      |(?P<string>"(?:[^"\\\n]|\\.)*")
-      |(?P<char>'(?:[^'\\\n]|\\.)*')
-      |(?P<badstring>["'])
-      |(?P<op>\.\.\.|<<=|>>=|->|\+\+|--|&&|\|\||<<|>>|[-+*/%&|^!=<>]=|[-+*/%&|^!=<>~?:;,.(){}\[\]\\])
-      |(?P<bad>\S))?
-    """,
+    (?:""" + _TOKENS + ")?",
     re.X,
 )
 
@@ -81,24 +78,6 @@ _BODY_STOP = re.compile(r"""[{}"'/]|\n[ \t]*\#""")
 _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _CHAR = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _PP_LINE = re.compile(r"\n[ \t]*\#(?:[^\n\\]|\\[\s\S])*")
-
-# Chunks of a C body: everything that cannot hold a brace is swallowed whole.
-_BODY_CHUNK = re.compile(
-    r"""
-     [^{}"'/\n]+
-    |\n[ \t]*\#(?:[^\n\\]|\\[\s\S])*
-    |\n
-    |//[^\n]*
-    |/\*[\s\S]*?\*/
-    |"(?:[^"\\\n]|\\.)*"
-    |'(?:[^'\\\n]|\\.)*'
-    |(?P<brace>[{}])
-    |(?P<badcomment>/\*)
-    |(?P<badstring>["'])
-    |/
-    """,
-    re.X,
-)
 
 # Comments and literals, blanked out of bodies so that rules can search code only.
 _MASKABLE = re.compile(r"""//[^\n]*|/\*[\s\S]*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
