@@ -445,12 +445,29 @@ def _locate(text: str, keys: list[Any]) -> tuple[int, int]:
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
+
+    def fill(tmp: str, fd: int) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
+
+    _replace(path, fill, f"{path}: cannot write", "the previous file is unchanged")
+
+
+def _atomic_copy(src: Path, dst: Path) -> None:
+    def fill(tmp: str, fd: int) -> None:
+        os.close(fd)
+        shutil.copyfile(src, tmp)
+
+    _replace(dst, fill, f"{dst}: cannot write the backup", f"{src} is unchanged")
+
+
+def _replace(path: Path, fill, what: str, hint: str) -> None:
+    """Fill a temporary file beside ``path`` and rename it over ``path``; clean up on failure."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fill(tmp, fd)
         os.replace(tmp, path)
     except BaseException as exc:
         try:
@@ -458,23 +475,5 @@ def atomic_write(path: Path, text: str) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise TrackerError(f"{path}: cannot write: {exc.strerror or exc}",
-                               hint="the previous file is unchanged") from None
-        raise
-
-
-def _atomic_copy(src: Path, dst: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".tmp", dir=dst.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise TrackerError(f"{dst}: cannot write the backup: {exc.strerror or exc}",
-                               hint=f"{src} is unchanged") from None
+            raise TrackerError(f"{what}: {exc.strerror or exc}", hint=hint) from None
         raise
