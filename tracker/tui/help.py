@@ -13,54 +13,66 @@ from textual.widgets import Static
 
 INTRO = (
     "[b]jit-tracker[/b]: pick a task that makes a CPython uop friendlier to the JIT, claim it, "
-    "follow the campaign.\n"
+    "follow the campaign. "
     "[bold green]★[/] marks a good first task: [i]ready[/i] (every prerequisite done), "
     "[i]easy[/i], and unclaimed. [b]·[/b] marks other ready tasks. Best picks are listed first."
 )
 
-KEYS = {
+LEFT = {
     "Everywhere": [
-        ("1 2 3", "Tasks, Progress, Contributors"),
+        ("1 2 3", "tasks, progress, people"),
         ("?", "this help"),
-        ("ctrl+p", "command palette: open any task by name"),
-        ("ctrl+r", "reload tasks and state"),
+        ("ctrl+p", "palette: open any task"),
+        ("ctrl+r", "rescan and reload"),
         ("q", "quit"),
     ],
-    "Tasks": [
-        ("enter", "open the selected task (← → scroll to more columns)"),
-        ("/", "fuzzy search (esc clears)"),
-        ("k d s", "cycle kind / difficulty / status filter"),
-        ("r", "ready tasks only"),
-        ("x", "clear every filter"),
-        ("o O", "sort column / reverse (or click a header)"),
-    ],
     "Task detail": [
-        ("c", "claim it (asks your name once, remembers it)"),
+        ("c", "claim (name remembered)"),
         ("r", "release the claim"),
         ("o", "open its GitHub issue"),
-        ("tab enter", "pick a prerequisite or dependent: jump to it"),
+        ("tab", "to the linked tasks"),
+        ("enter", "jump to the one picked"),
         ("esc", "back"),
     ],
+}
+RIGHT = {
+    "Tasks": [
+        ("enter", "open the task"),
+        ("← →", "more columns"),
+        ("/", "fuzzy search (esc clears)"),
+        ("k d s", "kind, difficulty, status"),
+        ("r", "ready tasks only"),
+        ("x", "clear every filter"),
+        ("o O", "sort by / reverse"),
+    ],
     "Contributors": [
-        ("tab enter", "open one of the highlighted person's tasks"),
+        ("tab enter", "open one of their tasks"),
     ],
 }
 
-OUTRO = ("Claims go to your state file (--state PATH, or $JIT_TRACKER_STATE), shared with "
-         "'jit-tracker claims'.   [dim]esc or ? closes this help[/dim]")
+OUTRO = ("Claims go to your state file (--state PATH or $JIT_TRACKER_STATE), shared with "
+         "'jit-tracker claims'.  [dim]esc closes this help[/dim]")
 
 
-def help_renderable() -> Group:
-    parts: list = [Text.from_markup(INTRO), Text("")]
-    for section, rows in KEYS.items():
+def _sections(sections: dict[str, list[tuple[str, str]]]) -> Group:
+    parts: list = []
+    for section, rows in sections.items():
         table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
-        table.add_column(style="bold yellow", width=10, no_wrap=True)
+        table.add_column(style="bold yellow", width=9, no_wrap=True)
         table.add_column()
         for key, what in rows:
             table.add_row(key, what)
         parts += [Text(section, style="bold underline"), table]
-    parts += [Text(""), Text.from_markup(OUTRO)]
     return Group(*parts)
+
+
+def help_renderable() -> Group:
+    """Two columns of keys, so that all of it fits on an 80x24 screen."""
+    grid = Table.grid(expand=True, padding=(0, 2))
+    grid.add_column(ratio=1)
+    grid.add_column(ratio=1)
+    grid.add_row(_sections(LEFT), _sections(RIGHT))
+    return Group(Text.from_markup(INTRO), Text(""), grid, Text(""), Text.from_markup(OUTRO))
 
 
 class HelpScreen(ModalScreen[None]):
