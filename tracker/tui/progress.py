@@ -102,7 +102,7 @@ def progress_renderable(data: TrackerData):
     parts: list[Any] = [table, legend, Text("")]
     points = open_series(data.history)
     if len(points) >= 2:
-        parts += [Text.assemble(("Open tasks over time (burn-down)", "bold"),
+        parts += [Text.assemble(("Tasks left over time (burn-down)", "bold"),
                                 f": {points[0][1]} → {points[-1][1]} over {len(points)} revisions"),
                   BurnDown(points)]
     elif data.history:
