@@ -16,6 +16,7 @@ from tracker.tui import TrackerApp
 from tracker.tui.claim_dialog import ClaimDialog, ConfirmDialog
 from tracker.tui.detail import DetailScreen
 from tracker.tui.help import HelpScreen
+from tracker.tui.tasks_view import TasksView
 
 from .fakes import FakeClaim, FakeStore, make_task, snapshot_like
 
@@ -651,5 +652,19 @@ def test_palette_good_first_tasks_filter(tasks, store):
         ids = shown_ids(app)
         assert ids and all(app.data.is_starter(app.data.tasks[i]) for i in ids)
         assert len(ids) == sum(app.data.is_starter(t) for t in tasks.tasks)
+
+    drive(app, scenario)
+
+
+def test_preview_line_follows_the_cursor(tasks, store):
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        preview = app.query_one("#preview", Label)
+        assert app.data.tasks[cursor_id(app)].title in str(preview.render())
+        app.query_one(TasksView).select_task("refcount:_ADD_FLOAT")
+        await settle(pilot)
+        text = str(preview.render())
+        assert "_ADD_FLOAT" in text and "waits on 1" in text
 
     drive(app, scenario)

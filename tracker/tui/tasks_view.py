@@ -141,6 +141,7 @@ class TasksView(Vertical):
             table.add_column(header, key=key)
         yield table
         yield Static("", id="empty")
+        yield Label("", id="preview")
 
     # ------------------------------------------------------------------ data in
     def set_data(self, data: TrackerData) -> None:
@@ -176,6 +177,7 @@ class TasksView(Vertical):
             table.move_cursor(row=table.get_row_index(current), animate=False)
         self._update_counts()
         self._sync_controls()
+        self._preview(self.current_task_id())
 
     def claims_changed(self) -> None:
         """Claims moved: redraw every row (the claimed-by column and the ★ markers)."""
@@ -256,6 +258,22 @@ class TasksView(Vertical):
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
         self.query_one("#tasks-table", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#tasks-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._preview(str(event.row_key.value) if event.row_key is not None else None)
+
+    def _preview(self, task_id: str | None) -> None:
+        """One line under the table about the highlighted task: its title and what it waits on."""
+        label = self.query_one("#preview", Label)
+        task = self.data.tasks.get(task_id) if self.data is not None and task_id else None
+        if task is None:
+            label.update("")
+            return
+        waiting = [p for p in self.data.prerequisites.get(task.id, [])
+                   if getattr(self.data.tasks.get(p), "status", "done") != "done"]
+        extra = f" · waits on {len(waiting)}" if waiting else ""
+        label.update(Text.assemble("▸ ", (task.title, "bold"), extra, ("  enter: details", "dim")))
 
     @on(DataTable.RowSelected, "#tasks-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:
