@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from .cache import cached as cached_property
-from typing import Any, Literal, Union
+from typing import Any, Literal, NamedTuple, Union
 
 from .lexer import SourceFile, Token, mask_code
 
@@ -65,8 +65,9 @@ class CacheItem:
 InputItem = Union[StackItem, CacheItem]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
+    """Where a definition or name is: a tuple, as thousands are made per scan."""
+
     file: str
     line: int
     col: int
