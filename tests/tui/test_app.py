@@ -668,3 +668,19 @@ def test_preview_line_follows_the_cursor(tasks, store):
         assert "_ADD_FLOAT" in text and "waits on 1" in text
 
     drive(app, scenario)
+
+
+def test_leaving_a_detail_at_once_is_harmless(tasks, store):
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        for task in tasks.tasks[:6]:  # open and leave before the ticket is rendered
+            app.open_task(task.id)
+            app.pop_screen()
+        await settle(pilot)
+        assert not isinstance(app.screen, DetailScreen)
+        app.open_task("refcount:_ADD")
+        await settle(pilot)
+        assert "_ADD" in app.screen.query_one("#ticket").source
+
+    drive(app, scenario)

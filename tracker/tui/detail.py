@@ -120,20 +120,29 @@ class MarkdownBlock(Static):
     detail screen take over a second to open."""
 
     def __init__(self, source: str, *, id: str | None = None) -> None:
-        super().__init__(RichMarkdown(source, code_theme="ansi_dark", hyperlinks=True), id=id)
+        super().__init__(self.render_source(source), id=id)
         self.source = source
+
+    @staticmethod
+    def render_source(source: str) -> RichMarkdown:
+        return RichMarkdown(source, code_theme="ansi_dark", hyperlinks=True)
+
+    def set_source(self, source: str, rendered: RichMarkdown | None = None) -> None:
+        self.source = source
+        self.update(rendered if rendered is not None else self.render_source(source))
 
 
 class TaskLinks(OptionList):
     """Prerequisites or dependents; selecting one opens its detail."""
 
-    def set_links(self, data: TrackerData, ids: list[str]) -> None:
-        self.clear_options()
+    def __init__(self, data: TrackerData, ids: list[str], *, id: str | None = None) -> None:
+        options = []
         for tid in ids:
             t = data.tasks.get(tid)
             mark = {"done": "✓", "open": "○", "blocked": "✗"}.get(getattr(t, "status", ""), "?")
             label = f"{mark} {tid}" + (f"  [{t.status}, {t.difficulty}]" if t else "  [not in this scan]")
-            self.add_option(Option(label, id=tid, disabled=t is None))
+            options.append(Option(label, id=tid, disabled=t is None))
+        super().__init__(*options, id=id)
         self.display = bool(ids)
 
 
@@ -165,7 +174,7 @@ class DetailScreen(Screen):
         task = self.tracked
         yield Label(f" {task.id}", id="detail-title")
         with VerticalScroll(id="detail-body"):
-            yield Static("", id="summary")
+            yield Static(summary_text(self.data, task), id="summary")
             yield Label("Source", classes="section")
             yield Static(source_renderable(task), id="source")
             yield Label("Why, and how hard", classes="section")
@@ -176,20 +185,26 @@ class DetailScreen(Screen):
             deps = self.data.dependents.get(task.id, [])
             yield Label(f"Prerequisites ({len(prereqs)})" + ("" if prereqs else ": none"),
                         classes="section")
-            yield TaskLinks(id="prerequisites")
+            yield TaskLinks(self.data, prereqs, id="prerequisites")
             yield Label(f"Dependents ({len(deps)})" + ("" if deps else ": none"), classes="section")
-            yield TaskLinks(id="dependents")
+            yield TaskLinks(self.data, deps, id="dependents")
             yield Label("Ticket preview", classes="section")
-            yield MarkdownBlock(ticket_markdown(task, self.data.taskset, self.data), id="ticket")
+            # filled by a worker after the first frame: templating is the slowest part
+            yield MarkdownBlock("_Rendering the ticket…_", id="ticket")
         yield Footer()
 
     def on_mount(self) -> None:
-        task = self.tracked
-        self.query_one("#prerequisites", TaskLinks).set_links(
-            self.data, self.data.prerequisites.get(task.id, []))
-        self.query_one("#dependents", TaskLinks).set_links(
-            self.data, self.data.dependents.get(task.id, []))
-        self.refresh_summary()
+        self.run_worker(self._render_ticket, thread=True, group="ticket", exit_on_error=False)
+
+    def _render_ticket(self) -> None:
+        """The ticket as `jit-tracker tickets` renders it, off the UI thread."""
+        source = ticket_markdown(self.tracked, self.data.taskset, self.data)
+        rendered = MarkdownBlock.render_source(source)
+        self.app.call_from_thread(self._ticket_ready, source, rendered)
+
+    def _ticket_ready(self, source: str, rendered: RichMarkdown) -> None:
+        for block in self.query("#ticket").results(MarkdownBlock):  # none if the screen is gone
+            block.set_source(source, rendered)
 
     def refresh_summary(self) -> None:
         self.query_one("#summary", Static).update(summary_text(self.data, self.tracked))
