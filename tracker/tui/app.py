@@ -53,7 +53,7 @@ class TaskCommands(Provider):
         data = getattr(self.app, "data", None)
         if data is None:
             return
-        for task in [t for t in data.taskset.tasks if data.is_starter(t)][:10]:
+        for task in [t for t in data.visible(Filters()) if data.is_starter(t)][:10]:  # best first
             yield DiscoveryHit(f"Open task {task.id}", partial(self.app.open_task, task.id),
                                help="★ ready, easy and unclaimed")
 
