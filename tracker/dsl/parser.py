@@ -404,8 +404,27 @@ class _Parser:
             elif tok[1] != closer:
                 raise self.error(f"expected ',' or {closer!r} in {what}, found {describe(tok)}", tok)
 
+    def _name_list(self, text: str, base: int) -> tuple[list[str], list[Location]] | None:
+        """Names of ``A, B, C`` (trailing comma allowed) with their locations, or None."""
+        if not _NAME_LIST.fullmatch(text):
+            return None
+        names, locs = [], []
+        for m in _NAME.finditer(text):
+            line, col = self.src.line_col(base + m.start())
+            names.append(m.group())
+            locs.append(Location(self.src.filename, line, col, line))
+        return names, locs
+
     def family(self) -> FamilyDef:
         scan = self.scan
+        first = scan.peek()
+        m = _FAST_FAMILY.match(self.src.text, first[2], self.end)
+        if m is not None:
+            found = self._name_list(m.group(3), m.start(3))
+            if found is not None:
+                scan.reset(m.end())
+                return FamilyDef(m.group(1), self.span(first, m.end()), m.group(2) or "",
+                                 tuple(found[0]), tuple(found[1]))
         first = scan.next()
         scan.expect("(", "after 'family'")
         name = scan.expect_ident("the name of the family's head instruction")
@@ -424,6 +443,10 @@ class _Parser:
 
     def pseudo(self) -> PseudoDef:
         scan = self.scan
+        first = scan.peek()
+        fast = self._fast_pseudo(first)
+        if fast is not None:
+            return fast
         first = scan.next()
         scan.expect("(", "after 'pseudo'")
         name = scan.expect_ident("the name of the pseudo instruction")
@@ -451,6 +474,25 @@ class _Parser:
             name[1], self.span(first, semi[3]), tuple(inputs), tuple(outputs), tuple(flags),
             tuple(targets), opener[1] == "[", tuple(locs),
         )
+
+    def _fast_pseudo(self, first: Tok) -> PseudoDef | None:
+        m = _FAST_PSEUDO.match(self.src.text, first[2], self.end)
+        if m is None:
+            return None
+        inputs = _fast_items(m.group(2), allow_cache=False)
+        outputs = _fast_items(m.group(3), allow_cache=False)
+        flags: list[str] = []
+        if m.group(4) is not None:
+            flags = [f.strip() for f in re.split(r"[,|]", m.group(4))]
+            if not all(_NAME.fullmatch(f) for f in flags):
+                return None
+        group = 5 if m.group(5) is not None else 6
+        found = self._name_list(m.group(group), m.start(group))
+        if inputs is None or outputs is None or found is None:
+            return None
+        self.scan.reset(m.end())
+        return PseudoDef(m.group(1), self.span(first, m.end()), tuple(inputs), tuple(outputs),
+                         tuple(flags), tuple(found[0]), group == 6, tuple(found[1]))
 
     def flags(self) -> list[str]:
         """``(FLAG, FLAG)`` or ``(FLAG | FLAG)``."""
@@ -518,7 +560,14 @@ _MACRO_PART = re.compile(r"([A-Za-z_]\w*)(?:\s*/\s*(-?\s*\d+))?")
 _ANNOTATION_WORDS = re.compile(r"replicate\s*\(\s*(\d+)(?:\s*:\s*(\d+))?\s*\)|([A-Za-z_]\w*)")
 _PLAIN_NAMES = re.compile(r"\s*[A-Za-z_]\w*+\s*+(?:,\s*+[A-Za-z_]\w*+\s*+)*+")
 _NAME = re.compile(r"[A-Za-z_]\w*+")
-_PLAIN: dict[str, StackItem] = {}  # immutable, so one item per plain name is shared
+_PLAIN: dict[str, StackItem] = {}
+_NAME_LIST = re.compile(r"\s*[A-Za-z_]\w*+\s*+(?:,\s*+[A-Za-z_]\w*+\s*+)*+,?\s*")
+_FAST_FAMILY = re.compile(
+    r"family[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*(?:,[ \t]*([A-Za-z_]\w*|\d+)[ \t]*)?\)"
+    r"\s*=\s*\{([\w\s,]*)\}\s*;")
+_FAST_PSEUDO = re.compile(
+    r"pseudo[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*,\s*\(([^()\[\]{};/]*)--([^()\[\]{};/]*)\)"
+    r"\s*(?:,\s*\(([\w\s,|]*)\)\s*)?\)\s*=\s*(?:\{([\w\s,]*)\}|\[([\w\s,]*)\])\s*;")  # immutable, so one item per plain name is shared
 _FAST_ITEM = re.compile(
     r"\s*([A-Za-z_]\w*)\s*(?:/\s*([0-9]+)|:\s*([A-Za-z_]\w*)\s*(\*)?|\[([^\]]*)\])?\s*",
 )
