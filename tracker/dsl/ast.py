@@ -85,7 +85,7 @@ class Body:
     start: int  # offset of '{'
     end: int  # offset just past '}'
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.source.text[self.start : self.end]
 
@@ -119,7 +119,7 @@ class Body:
 
     def uses(self, name: str) -> bool:
         """Whether identifier ``name`` occurs in the code (not in comments or strings)."""
-        if name not in self.source.text[self.start : self.end]:
+        if name not in self.text:
             return False  # cheap: most questions are about names the body never mentions
         return name in self.identifiers
 

@@ -131,7 +131,7 @@ def _escapes(name: str, rules: Rules) -> bool:
 def _overwritten_slots(uop: Uop, inputs: set[str], rules: Rules) -> set[str]:
     """Locals holding a frame slot's old value, when the uop stores an input in the slot."""
     reads = rules.refcount.slot_reads
-    if not reads or not (reads & uop.body.identifiers):
+    if not any(uop.body.uses(r) for r in reads):
         return set()
     code = uop.body.code
     names = "|".join(re.escape(r) for r in sorted(reads))
@@ -147,7 +147,7 @@ def _overwritten_slots(uop: Uop, inputs: set[str], rules: Rules) -> set[str]:
 def _returns_slot(uop: Uop, rules: Rules) -> bool:
     """Converted shape of the frame-slot pattern: an output takes the slot's old value."""
     reads = rules.refcount.slot_reads
-    if not reads or not (reads & uop.body.identifiers):
+    if not any(uop.body.uses(r) for r in reads):
         return False
     names = "|".join(re.escape(r) for r in sorted(reads))
     return any(
