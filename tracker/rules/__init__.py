@@ -8,7 +8,6 @@ plus the ``helper`` and ``split`` tasks those depend on.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from ..model import Model, Uop, load
@@ -240,17 +239,11 @@ def _excerpt(model: Model, defs: list) -> str | None:
         if src is None:
             continue
         text = src.lines_text(d.loc.line, d.loc.end_line)
-        indent = len(text) - len(text.lstrip(" \t"))
-        if indent:
-            pattern = _DEDENT.get(indent)
-            if pattern is None:
-                pattern = _DEDENT[indent] = re.compile(rf"(?m)^[ \t]{{0,{indent}}}")
-            text = pattern.sub("", text)
+        first = text[: len(text) - len(text.lstrip(" \t"))]
+        if first:  # strip the first line's indentation from every line that has it
+            text = text[len(first):].replace("\n" + first, "\n")
         chunks.append(text)
     return "\n\n".join(chunks) if chunks else None
-
-
-_DEDENT: dict[int, re.Pattern[str]] = {}
 
 
 def _apply_curated(tasks: list[Task], rules: Rules) -> None:
