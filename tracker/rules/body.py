@@ -10,7 +10,6 @@ import re
 
 from ..dsl import Body
 
-_CALL = re.compile(r"\b([A-Za-z_]\w*+)\s*+\(")  # possessive: no backtracking into names
 _LEADING_IDENT = re.compile(r"\s*(?:\(\s*[A-Za-z_]\w*\s*\**\s*\)\s*)?[&*]?\s*([A-Za-z_]\w*)")
 _CONTROL = frozenset({"if", "while", "for", "switch", "return", "sizeof"})
 
@@ -56,14 +55,6 @@ class Call:
         return m.group(1) if m else None
 
 
-def calls(body: Body) -> list[Call]:
-    """Every call in the body, in order (computed once per body)."""
-    cached = body.__dict__.get("_calls")
-    if cached is None:
-        cached = body.__dict__["_calls"] = _find_calls(body)
-    return cached
-
-
 def call_names(body: Body) -> list[str]:
     """Names of the functions and macros the body calls, first occurrence first."""
     cached = body.__dict__.get("_call_names")
@@ -97,14 +88,6 @@ def calls_named(body: Body, names: list[str]) -> list[Call]:
                 out.append(Call(name, body, i))
     out.sort(key=lambda c: c._at)
     return out
-
-
-def _find_calls(body: Body) -> list[Call]:
-    return [
-        Call(m.group(1), body, m.start())
-        for m in _CALL.finditer(body.code)
-        if m.group(1) not in _CONTROL
-    ]
 
 
 _ARG_PUNCT = re.compile(r"[()\[\]{},]")
@@ -143,8 +126,3 @@ def borrowed_locals(body: Body, pattern: re.Pattern[str]) -> dict[str, str]:
     if "=" not in code:
         return {}
     return {m.group(1): m.group(2) for m in pattern.finditer(code)}
-
-
-def assigned(body: Body, name: str) -> bool:
-    """Whether ``name`` is assigned (``name = ...``) in the body."""
-    return re.search(rf"\b{re.escape(name)}\s*=[^=]", body.code) is not None

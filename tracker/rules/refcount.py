@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..dsl import StackItem
 from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
-from .body import Call, borrowed_locals, call_names, calls, calls_named
+from .body import Call, borrowed_locals, call_names, calls_named
 from .config import Rules
 
 
@@ -220,10 +220,6 @@ def effect_text(inputs: list[str], outputs: list[str]) -> str:
     return f"({left}--{right})"
 
 
-def item_text(item: StackItem) -> str:
-    return str(item)
-
-
 def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
     """The concrete conversion: stack effect, macros with pops, optimizer case, test."""
     uop = finding.uop
@@ -238,10 +234,9 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         if r.what == "overwritten":
             movable.append(StackItem(r.name if r.name not in [m.name for m in movable]
                                      else f"{r.name}{len(movable) + 1}"))
-    all_inputs = [item_text(i) for i in uop.definition.inputs]
-    outputs = [item_text(o) for o in uop.outputs]
+    all_inputs = [str(i) for i in uop.definition.inputs]
+    outputs = [str(o) for o in uop.outputs]
     new_outputs = outputs + [f"{i.name}_out" for i in movable]
-    keyword = "op" if not uop.implicit else "op"
     out: dict = {
         "stack_effect_before": effect_text(all_inputs, outputs),
         "stack_effect_after": effect_text(all_inputs, new_outputs),
@@ -250,7 +245,7 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
     }
     if uop.implicit:
         out["split"] = (
-            f"turn inst({uop.definition.name}, ...) into {keyword}({uop.name}, ...) and add "
+            f"turn inst({uop.definition.name}, ...) into op({uop.name}, ...) and add "
             f"macro({uop.definition.name}) = {uop.name} + <pops>; move any unused/N cache "
             f"entries of the inst into the macro"
         )
@@ -278,8 +273,8 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         )
     case = uop.optimizer_case
     if case is not None:
-        case_in = [item_text(i) for i in case.inputs]
-        case_out = [item_text(o) for o in case.outputs]
+        case_in = [str(i) for i in case.inputs]
+        case_out = [str(o) for o in case.outputs]
         case_names = [i.name for i in case.stack_inputs]
         extra = []
         assigns = []
