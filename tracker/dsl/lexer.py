@@ -79,6 +79,16 @@ _STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _CHAR = re.compile(r"'(?:[^'\\\n]|\\.)*'")
 _PP_LINE = re.compile(r"\n[ \t]*\#(?:[^\n\\]|\\[\s\S])*")
 
+# A whole body with up to nine levels of nested braces, in one match: the common case.
+# Anything it cannot match (deeper nesting, an unclosed literal or comment) goes to the
+# careful scanner in skip_body, which also reports the errors.
+_BODY_ATOM = r"""(?:[^{}"'/\n]++|\n(?:[ \t]*+\#(?:[^\n\\]|\\[\s\S])*+)?|//[^\n]*+|/\*[\s\S]*?\*/|"(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'|/(?![/*]))"""
+_nested = r"\{(?:" + _BODY_ATOM + r")*+\}"
+for _ in range(8):
+    _nested = r"\{(?:" + _BODY_ATOM + "|" + _nested + r")*+\}"
+_WHOLE_BODY = re.compile(_nested)
+del _nested
+
 # Comments and literals, blanked out of bodies so that rules can search code only.
 _MASKABLE = re.compile(r"""//[^\n]*|/\*[\s\S]*?\*/|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
 
@@ -158,6 +168,9 @@ class SourceFile:
 
     def skip_body(self, open_offset: int, limit: int) -> int:
         """Given the offset of a body's ``{``, return the offset just past its ``}``."""
+        whole = _WHOLE_BODY.match(self.text, open_offset, limit)
+        if whole is not None:
+            return whole.end()
         text = self.text
         depth = 0
         pos = open_offset
