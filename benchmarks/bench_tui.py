@@ -22,27 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tracker.tasks import KINDS, Task, TaskSet  # noqa: E402
 from tracker.tui import TrackerApp  # noqa: E402
-from tracker.tui.data import Filters  # noqa: E402
+from tracker.tui.data import EmptyStore, Filters  # noqa: E402
 
 FIRST_PAINT_TARGET = 1.0
 FILTER_TARGET = 0.050
-
-
-class NullStore:
-    def claims(self):
-        return {}
-
-    def issues(self):
-        return {}
-
-    def history(self):
-        return []
-
-    def contributors(self):
-        return []
-
-    def get_setting(self, key, default=None):
-        return default
 
 
 def synthetic(n: int) -> TaskSet:
@@ -72,7 +55,7 @@ class TimedApp(TrackerApp):
 async def first_paint(taskset: TaskSet) -> tuple[float, float]:
     """Seconds from creating the app to its first frame, and to the table painted with every row."""
     start = time.perf_counter()
-    app = TimedApp(taskset, store=NullStore())
+    app = TimedApp(taskset, store=EmptyStore())
     async with app.run_test(size=(80, 24)) as pilot:
         while app.data is None:
             if time.perf_counter() - start > 60 or app.load_error is not None:
@@ -96,7 +79,7 @@ FILTERS = {
 
 async def filters(taskset: TaskSet, repeat: int) -> dict[str, tuple[float, float, float]]:
     """Per filter: median seconds to compute only, to apply (compute + table), and to repaint."""
-    app = TrackerApp(taskset, store=NullStore())
+    app = TrackerApp(taskset, store=EmptyStore())
     out = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()

@@ -22,31 +22,13 @@ sys.path.insert(0, str(ROOT))
 
 from tracker.cli.tui import make_loader  # noqa: E402
 from tracker.tui import TrackerApp  # noqa: E402
+from tracker.tui.data import EmptyStore  # noqa: E402
 
 SIZE = (100, 30)
 
 
-class NoStore:
-    """No claims in the pictures: nobody's name ends up in the README."""
-
-    def claims(self):
-        return {}
-
-    def issues(self):
-        return {}
-
-    def history(self):
-        return []
-
-    def contributors(self):
-        return []
-
-    def get_setting(self, key, default=None):
-        return default
-
-
 async def shoot(args: argparse.Namespace, name: str, task_id: str | None = None) -> None:
-    app = TrackerApp(loader=make_loader(args), store=NoStore())
+    app = TrackerApp(loader=make_loader(args), store=EmptyStore())
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -39,6 +39,25 @@ class StoreLike(Protocol):
     def contributors(self) -> list[dict]: ...
 
 
+class EmptyStore:
+    """A store with nothing in it and no writes: for benchmarks and screenshots."""
+
+    def claims(self) -> dict[str, Any]:
+        return {}
+
+    def issues(self) -> dict[str, dict]:
+        return {}
+
+    def history(self) -> list[dict]:
+        return []
+
+    def contributors(self) -> list[dict]:
+        return []
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return default
+
+
 # --------------------------------------------------------------------------- fuzzy search
 
 def fuzzy_score(query: str, text: str) -> int | None:
