@@ -6,14 +6,20 @@ not in the task set (a helper task whose helper now exists, say) counts as done.
 
 from __future__ import annotations
 
-from typing import Iterable
-
-import networkx as nx
+from typing import TYPE_CHECKING, Iterable
 
 from .tasks import Task, TaskSet
 
+if TYPE_CHECKING:
+    import networkx as nx
 
-def build_graph(tasks: Iterable[Task]) -> nx.DiGraph:
+# networkx is imported where it is used: it costs more start-up time than the rest of
+# the command line put together, and most commands never build a graph.
+
+
+def build_graph(tasks: Iterable[Task]) -> "nx.DiGraph":
+    import networkx as nx
+
     g = nx.DiGraph()
     tasks = list(tasks)
     for t in tasks:
@@ -26,8 +32,10 @@ def build_graph(tasks: Iterable[Task]) -> nx.DiGraph:
     return g
 
 
-def cycles(graph: nx.DiGraph, limit: int = 20) -> list[list[str]]:
+def cycles(graph: "nx.DiGraph", limit: int = 20) -> list[list[str]]:
     """Dependency cycles, reported rather than looped on (at most ``limit``)."""
+    import networkx as nx
+
     out = []
     for cycle in nx.simple_cycles(graph):
         out.append(cycle)
@@ -52,8 +60,10 @@ def dependents(taskset: TaskSet, task_id: str) -> list[str]:
     return sorted(t.id for t in taskset.tasks if task_id in t.prerequisites)
 
 
-def export(graph: nx.DiGraph, fmt: str) -> str:
+def export(graph: "nx.DiGraph", fmt: str) -> str:
     """The graph as DOT, GraphML or node-link JSON text."""
+    import networkx as nx
+
     if fmt == "dot":
         lines = ["digraph tasks {", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
         colours = {"open": "black", "done": "gray60", "blocked": "red"}
