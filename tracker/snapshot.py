@@ -18,14 +18,13 @@ import yaml
 
 from .errors import DataError, UsageError
 from .paths import DATA_DIR
+from .sources import strip_root
 from .tasks import TaskSet
 
 FORMAT = "jit-tracker-snapshot"
 VERSION = 1
 
-# The checkout's data/ directory, next to the package: works from a clone and an
-# editable install, which is how jit-tracker is used.
-from .paths import DATA_DIR  # noqa: E402
+# The shipped snapshot, in data/ of a checkout or inside an installed package.
 BUNDLED = DATA_DIR / "snapshots" / "cpython-main.yaml"
 
 try:
@@ -157,14 +156,7 @@ def _scrub(value: Any, root: Any) -> Any:
     """``value`` with every path inside the checkout made relative to it (no local paths)."""
     if not root or not os.path.isdir(str(root)):
         return value
-    prefix = str(root).rstrip("/") + "/"
-    if isinstance(value, str):
-        return value[len(prefix):] if value.startswith(prefix) else value
-    if isinstance(value, list):
-        return [_scrub(v, root) for v in value]
-    if isinstance(value, dict):
-        return {k: _scrub(v, root) for k, v in value.items()}
-    return value
+    return strip_root(value, str(root))
 
 
 def _relative(path: str, root: Any) -> str:

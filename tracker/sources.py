@@ -11,6 +11,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import DSLError, UsageError
 
@@ -129,6 +130,23 @@ def from_files(bytecodes: str, optimizer: str | None) -> SourceSet:
     return SourceSet(
         read_file(bytecodes), read_file(optimizer) if optimizer else None, "files"
     )
+
+
+def strip_root(value: Any, root: str) -> Any:
+    """``value`` with every path inside checkout ``root`` made relative to it.
+
+    Walks lists and dicts; a string counts as such a path when it starts with the root,
+    so ``/src/cpython/Python/bytecodes.c:42`` becomes ``Python/bytecodes.c:42``. Output
+    then reads the same wherever the scan ran, and no local path is shipped.
+    """
+    prefix = root.rstrip("/\\") + "/"
+    if isinstance(value, str):
+        return value[len(prefix):] if value.startswith(prefix) else value
+    if isinstance(value, list):
+        return [strip_root(v, root) for v in value]
+    if isinstance(value, dict):
+        return {k: strip_root(v, root) for k, v in value.items()}
+    return value
 
 
 def _git_head(root: Path) -> tuple[str | None, str | None]:

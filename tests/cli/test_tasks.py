@@ -78,3 +78,19 @@ def test_bad_source_arguments(capsys):
     assert "--optimizer needs --bytecodes" in capsys.readouterr().err
     assert main(["tasks", "/nonexistent/dir"]) == 2
     assert "no such directory" in capsys.readouterr().err
+
+
+def test_checkout_paths_are_relative(capsys, tmp_path):
+    import shutil
+
+    (tmp_path / "Python").mkdir()
+    shutil.copy("data/examples/bytecodes.c", tmp_path / "Python" / "bytecodes.c")
+    shutil.copy("data/examples/optimizer_bytecodes.c", tmp_path / "Python" / "optimizer_bytecodes.c")
+    assert main(["tasks", str(tmp_path), "--json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    tasks = {t["id"]: t for t in data["tasks"]}
+    assert tasks["refcount:_ADD_STR"]["file"] == "Python/bytecodes.c"
+    assert tasks["optimizer:_ADD_INT"]["recipe"]["case_at"].startswith("Python/optimizer_bytecodes.c:")
+    # no local path anywhere in the tasks (the source block names the checkout on purpose)
+    assert str(tmp_path) not in json.dumps(data["tasks"])

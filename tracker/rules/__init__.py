@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..model import Model, Uop, load
-from ..sources import SourceSet
+from ..sources import SourceSet, strip_root
 from ..tasks import Task, TaskSet
 from . import optimizer as opt_rule
 from . import refcount as rc_rule
@@ -105,18 +105,10 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
 
 def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:
     """Show files of a checkout as ``Python/bytecodes.c``: the same wherever it was scanned."""
-    prefix = root.rstrip("/\\") + "/"
-
-    def rel(path):
-        return path[len(prefix):] if isinstance(path, str) and path.startswith(prefix) else path
-
     for t in tasks:
-        t.file = rel(t.file)
-        change = t.recipe.get("optimizer_change")
-        if isinstance(change, dict):
-            change["file"] = rel(change.get("file"))
-    for f in facts:
-        f["file"] = rel(f.get("file"))
+        t.file = strip_root(t.file, root)
+        t.recipe = strip_root(t.recipe, root)
+    facts[:] = strip_root(facts, root)
 
 
 def _refcount_task(finding: rc_rule.Finding, model: Model, rules: Rules) -> Task:
