@@ -45,15 +45,66 @@ def cycles(graph: "nx.DiGraph", limit: int = 20) -> list[list[str]]:
 
 
 def ready(taskset: TaskSet | Iterable[Task]) -> set[str]:
-    """Open tasks whose prerequisites are all done (or gone); tasks in a cycle never are."""
+    """Open tasks whose prerequisites are all done (or gone); tasks in a cycle never are.
+
+    Needs no graph object: every listing asks for it, and networkx costs more start-up
+    time than a whole listing from the scan cache.
+    """
     tasks = taskset.tasks if isinstance(taskset, TaskSet) else list(taskset)
     status = {t.id: t.status for t in tasks}
-    in_cycle = {n for c in cycles(build_graph(tasks), limit=1000) for n in c}
-    return {
-        t.id for t in tasks
-        if t.status == "open" and t.id not in in_cycle
-        and all(status.get(p, "done") == "done" for p in t.prerequisites)
-    }
+    candidates = [t for t in tasks if t.status == "open"
+                  and all(status.get(p, "done") == "done" for p in t.prerequisites)]
+    if not candidates:
+        return set()
+    in_cycle = in_cycles(tasks)
+    return {t.id for t in candidates if t.id not in in_cycle}
+
+
+def in_cycles(tasks: Iterable[Task]) -> set[str]:
+    """Ids of the tasks on some dependency cycle (Tarjan's strongly connected components,
+    iterative: a long chain of prerequisites must not hit the recursion limit)."""
+    prereqs = {t.id: t.prerequisites for t in tasks}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[str] = set()
+    for root in prereqs:
+        if root in index:
+            continue
+        work = [(root, iter(prereqs[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, edges = work[-1]
+            for nxt in edges:
+                if nxt not in prereqs:
+                    continue  # gone: counts as done, on no cycle
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(prereqs[nxt])))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in prereqs[node]:
+                        found.update(component)
+    return found
 
 
 def dependents(taskset: TaskSet, task_id: str) -> list[str]:

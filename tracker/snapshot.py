@@ -9,12 +9,8 @@ task excerpts are dropped on the way out.
 from __future__ import annotations
 
 import os
-import subprocess
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from .errors import DataError, UsageError
 from .paths import DATA_DIR
@@ -27,11 +23,17 @@ VERSION = 1
 # The shipped snapshot, in data/ of a checkout or inside an installed package.
 BUNDLED = DATA_DIR / "snapshots" / "cpython-main.yaml"
 
-try:
-    _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover
-    _Loader, _Dumper = yaml.SafeLoader, yaml.SafeDumper
+
+
+def _yaml() -> tuple[Any, Any, Any]:
+    """PyYAML with libyaml's loader and dumper when it has them (imported on first use:
+    a snapshot already in the scan cache is loaded without it)."""
+    import yaml
+
+    try:
+        return yaml, yaml.CSafeLoader, yaml.CSafeDumper
+    except AttributeError:  # pragma: no cover
+        return yaml, yaml.SafeLoader, yaml.SafeDumper
 
 
 def to_data(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -40,6 +42,8 @@ def to_data(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> dict[
     if provenance:
         source.update(provenance)
     root = source.get("origin")
+    from datetime import datetime, timezone
+
     source.setdefault("generated", datetime.now(timezone.utc).replace(microsecond=0).isoformat())
     for key in ("bytecodes", "optimizer"):
         if source.get(key):
@@ -60,7 +64,8 @@ def to_data(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> dict[
 def dump(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> str:
     header = ("# jit-tracker snapshot: facts of one scan of CPython's instruction definitions\n"
               "# (task ids, statuses, locations, instruction facts; no CPython source text).\n")
-    return header + yaml.dump(to_data(taskset, provenance), Dumper=_Dumper, sort_keys=False,
+    yaml, _, dumper = _yaml()
+    return header + yaml.dump(to_data(taskset, provenance), Dumper=dumper, sort_keys=False,
                               allow_unicode=True, default_flow_style=False, width=100)
 
 
@@ -75,17 +80,60 @@ def write(taskset: TaskSet, path: str | os.PathLike[str],
     return out
 
 
-def load(path: str | os.PathLike[str]) -> TaskSet:
-    """Read a snapshot; anything wrong with it is a DataError saying where."""
+def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
+    """Read a snapshot; anything wrong with it is a DataError saying where.
+
+    A snapshot read before is taken from the scan cache by its contents' blob id (the
+    bundled one is ~0.5 MB of YAML: parsing it costs more than the rest of a command).
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{p}: no such snapshot") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise DataError(f"{p}: cannot read snapshot: {exc}") from None
+    data = _cached(raw) if use_cache else None
+    fresh = data is None
+    if fresh:
+        data = _parse(p, raw)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        ts = TaskSet.from_json(data)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{p}: malformed task: {exc}") from None
+    if fresh and use_cache:
+        _store(raw, data)
+    ts.source.setdefault("snapshot", str(p))
+    return ts
+
+
+def _cache_name(raw: bytes) -> str:
+    from . import scancache
+    from .sources import blob_id
+
+    return f"snapshot-{scancache.entry_tag()}-{VERSION}-{blob_id(raw)}"
+
+
+def _cached(raw: bytes) -> dict[str, Any] | None:
+    from . import scancache
+
+    data = scancache.read(_cache_name(raw))
+    return data if isinstance(data, dict) and isinstance(data.get("tasks"), list) else None
+
+
+def _store(raw: bytes, data: dict[str, Any]) -> None:
+    from . import scancache
+
+    scancache.write(_cache_name(raw), data)
+
+
+def _parse(p: Path, raw: bytes) -> dict[str, Any]:
+    """The checked document of a snapshot file."""
+    yaml, loader, _ = _yaml()
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{p}: cannot read snapshot: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{p}:{mark.line + 1}:{mark.column + 1}" if mark else str(p)
@@ -101,22 +149,17 @@ def load(path: str | os.PathLike[str]) -> TaskSet:
     for i, t in enumerate(tasks):
         if not isinstance(t, dict) or not {"id", "kind", "title"} <= set(t):
             raise DataError(f"{p}: task #{i + 1} needs at least 'id', 'kind' and 'title'")
-    try:
-        ts = TaskSet.from_json(data)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"{p}: malformed task: {exc}") from None
-    ts.source.setdefault("snapshot", str(p))
-    return ts
+    return data
 
 
-def load_bundled() -> TaskSet:
+def load_bundled(use_cache: bool = True) -> TaskSet:
     """The snapshot shipped in data/snapshots/, made from a real CPython tree."""
     if not BUNDLED.exists():
         raise DataError(
             f"the bundled snapshot {BUNDLED} is missing",
             hint="pass a CPython checkout as CPYTHON_DIR, or regenerate it with scripts/make-snapshot",
         )
-    ts = load(BUNDLED)
+    ts = load(BUNDLED, use_cache)
     ts.source["snapshot"] = "bundled"
     return ts
 
@@ -135,6 +178,8 @@ def provenance_of(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """Repository URL, revision and commit date of a checkout, from git when it is one."""
     info: dict[str, Any] = {}
     root = str(directory)
+
+    import subprocess
 
     def git(*args: str) -> str | None:
         try:

@@ -8,7 +8,7 @@ set of error messages.
 from __future__ import annotations
 
 import os
-import subprocess
+from hashlib import sha1
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,18 @@ MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class SourceText:
-    """The decoded text of one input, with the name it is reported under."""
+    """The decoded text of one input, with the name it is reported under.
+
+    ``blob`` is the git blob id of its bytes when the source knows it (a git revision,
+    GitHub); :meth:`blob_id` computes it otherwise. The scan cache is keyed by it.
+    """
 
     name: str
     text: str
+    blob: str | None = None
+
+    def blob_id(self) -> str:
+        return self.blob or blob_id(self.text.encode("utf-8"))  # UTF-8 round-trips exactly
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,17 @@ class SourceSet:
     origin: str  # a directory, "files" or "git:<rev>"
     revision: str | None = None
     date: str | None = None
+
+    def provenance(self) -> dict[str, Any]:
+        """Where a scan's tasks came from, as ``TaskSet.source`` records it."""
+        return {"origin": self.origin, "bytecodes": self.bytecodes.name,
+                "optimizer": self.optimizer.name if self.optimizer else None,
+                "revision": self.revision, "date": self.date}
+
+
+def blob_id(data: bytes) -> str:
+    """Git's id of a file's contents (the blob sha1), computed without git."""
+    return sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def decode(data: bytes, name: str) -> str:
@@ -149,10 +168,26 @@ def strip_root(value: Any, root: str) -> Any:
     return value
 
 
+def rename_path(value: Any, old: str, new: str) -> Any:
+    """``value`` with file name ``old`` replaced by ``new`` wherever a string is that name,
+    or that name followed by ``:`` (``file:line``). Walks lists and dicts."""
+    if isinstance(value, str):
+        if value == old:
+            return new
+        return new + value[len(old):] if value.startswith(old + ":") else value
+    if isinstance(value, list):
+        return [rename_path(v, old, new) for v in value]
+    if isinstance(value, dict):
+        return {k: rename_path(v, old, new) for k, v in value.items()}
+    return value
+
+
 def _git_head(root: Path) -> tuple[str | None, str | None]:
     """Revision and commit date of a checkout's HEAD, when it is a git work tree."""
     if not (root / ".git").exists():
         return None, None
+    import subprocess
+
     try:
         out = subprocess.run(
             ["git", "-C", str(root), "log", "-1", "--format=%H %cI"],

@@ -9,7 +9,7 @@ the task is about, never on line numbers or ordering.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 KINDS = ("refcount", "optimizer", "tier2", "helper", "split")
@@ -58,17 +58,33 @@ class Task:
         return self.id.split(":", 1)[1]
 
     def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
-        data = asdict(self)
+        # what dataclasses.asdict gives, built directly: asdict's generic deep copy costs
+        # more than the rest of a cached listing
+        data = {name: _copy(getattr(self, name)) for name in _TASK_FIELDS}
+        data["released_inputs"] = [dict(r.__dict__) for r in self.released_inputs]
         if not with_excerpt:
-            data.pop("excerpt")
+            del data["excerpt"]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Task":
-        data = dict(data)
-        data["released_inputs"] = [ReleasedInput(**r) for r in data.get("released_inputs", [])]
-        known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in data.items() if k in known})
+        known = cls.__dataclass_fields__
+        fields = {k: v for k, v in data.items() if k in known}
+        if fields.get("released_inputs"):
+            fields["released_inputs"] = [ReleasedInput(**r) for r in fields["released_inputs"]]
+        return cls(**fields)
+
+
+_TASK_FIELDS = tuple(Task.__dataclass_fields__)
+
+
+def _copy(value: Any) -> Any:
+    """A copy of JSON-like data (dicts, lists, scalars)."""
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
 
 
 @dataclass

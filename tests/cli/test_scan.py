@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tracker import model, sources
 from tracker.cli.main import main
-from tracker.cli.scan import summary
+from tracker.scancache import definition_counts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXAMPLES = ROOT / "data" / "examples"
@@ -25,7 +25,7 @@ def toy_checkout(root: Path) -> Path:
 
 def test_summary_counts_the_model():
     m = model.load(sources.from_files(str(EXAMPLES / "bytecodes.c"), str(EXAMPLES / "optimizer_bytecodes.c")))
-    assert summary(m) == TOY_COUNTS
+    assert definition_counts(m) == TOY_COUNTS
 
 
 def test_scan_explicit_files_as_json(capsys):

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..store import Store, parse_time
-from ..tasks import TaskSet
 from . import common
 from .common import add_format_args, add_source_args, emit, print_table
 
@@ -70,31 +68,28 @@ def _state_arg(p: argparse.ArgumentParser) -> None:
                    help="state file (default: $JIT_TRACKER_STATE, else the user data directory)")
 
 
-def open_store(args: argparse.Namespace) -> Store:
+if TYPE_CHECKING:
+    from ..store import Store
+    from ..tasks import TaskSet
+
+
+def open_store(args: argparse.Namespace) -> "Store":
+    from ..store import Store
+
     return Store(getattr(args, "state", None), stale_days=getattr(args, "stale_days", None))
 
 
-def current_tasks(args: argparse.Namespace) -> TaskSet:
+def current_tasks(args: argparse.Namespace) -> "TaskSet":
     """The tasks claims are checked against: a live scan, else the bundled snapshot."""
-    task_set = getattr(common, "task_set", None)
-    if task_set is not None:
-        return task_set(args)
-    srcs = common.source_set(args)  # until common.task_set lands
-    if srcs is not None:
-        from ..rules import scan
-
-        return scan(srcs)
-    from .. import snapshot
-
-    ts = snapshot.load_bundled()
-    print(snapshot.bundled_notice(ts), file=sys.stderr)
-    return ts
+    return common.task_set(args)
 
 
-def default_name(store: Store) -> str | None:
+def default_name(store: "Store") -> str | None:
     name = store.get_setting("user.name")
     if name:
         return str(name)
+    import subprocess
+
     try:
         out = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5)
     except (OSError, subprocess.TimeoutExpired):
@@ -132,6 +127,8 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_claims(args: argparse.Namespace) -> int:
+    from ..store import parse_time
+
     store = open_store(args)
     if args.set_stale_days:
         store.set_setting("claims.stale_days", args.set_stale_days)

@@ -1,16 +1,21 @@
-"""Options and output shared by commands: where sources come from, how lists print."""
+"""Options and output shared by commands: where sources come from, how lists print.
+
+Every command module imports this one to build its parser, so it imports nothing at
+the top but the standard library's light modules: a command pays for YAML, rich, the
+parser or the rules only when it uses them (``--help`` and ``--version`` use none).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-import yaml
-
-from .. import sources
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from .. import sources
+    from ..tasks import TaskSet
 
 
 def add_source_args(parser: argparse.ArgumentParser, required: bool = False) -> None:
@@ -21,10 +26,14 @@ def add_source_args(parser: argparse.ArgumentParser, required: bool = False) -> 
     )
     parser.add_argument("--bytecodes", metavar="FILE", help="Python/bytecodes.c to read")
     parser.add_argument("--optimizer", metavar="FILE", help="Python/optimizer_bytecodes.c to read")
+    parser.add_argument("--no-cache", dest="use_cache", action="store_false",
+                        help="scan again even when these sources were scanned before (and store nothing)")
 
 
-def source_set(args: argparse.Namespace) -> sources.SourceSet | None:
+def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
     """The sources named on the command line, or None when none were named."""
+    from .. import sources
+
     if args.bytecodes:
         if args.cpython_dir:
             raise UsageError("give either CPYTHON_DIR or --bytecodes, not both")
@@ -36,7 +45,7 @@ def source_set(args: argparse.Namespace) -> sources.SourceSet | None:
     return None
 
 
-def require_sources(args: argparse.Namespace) -> sources.SourceSet:
+def require_sources(args: argparse.Namespace) -> "sources.SourceSet":
     found = source_set(args)
     if found is None:
         raise UsageError(
@@ -55,16 +64,16 @@ def add_format_args(parser: argparse.ArgumentParser, choices: Sequence[str] = ("
 
 def emit(data: Any, fmt: str, table: Callable[[], None] | None = None) -> None:
     """Print ``data`` as JSON or YAML, or call ``table`` for the human format."""
-    if fmt == "json":
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
-    elif fmt == "yaml":
+    if fmt == "yaml":
+        import yaml
+
         yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
-    elif table is not None:
-        table()
+    elif fmt == "json" or table is None:
+        import json
+
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        json.dump(data, sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        table()
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
@@ -83,18 +92,29 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     console.print(table)
 
 
-def task_set(args: argparse.Namespace, quiet: bool = False):
+def use_cache(args: argparse.Namespace) -> bool:
+    return getattr(args, "use_cache", True)
+
+
+def scan(args: argparse.Namespace, found: "sources.SourceSet"):
+    """A scan of ``found`` (a :class:`tracker.scancache.Result`), from the cache when it can."""
+    from .. import scancache
+
+    return scancache.scan(found, use_cache=use_cache(args))
+
+
+def task_set(args: argparse.Namespace, quiet: bool = False) -> "TaskSet":
     """Tasks from the sources on the command line, or from the bundled snapshot.
 
     Falling back is said in one line on stderr, so that nobody mistakes the
     snapshot's facts for a live scan.
     """
-    from .. import rules, snapshot
-
     found = source_set(args)
     if found is not None:
-        return rules.scan(found)
-    ts = snapshot.load_bundled()
+        return scan(args, found).taskset
+    from .. import snapshot
+
+    ts = snapshot.load_bundled(use_cache=use_cache(args))
     if not quiet:
         print(snapshot.bundled_notice(ts), file=sys.stderr)
     return ts

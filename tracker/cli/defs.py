@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..dsl import parse_text
-from ..sources import read_file
 from .common import add_format_args, emit, print_table
 
 
@@ -22,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..dsl import parse_text
+    from ..sources import read_file
+
     definitions = []
     for path in args.files:
         src = read_file(path)

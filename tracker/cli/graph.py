@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import graph
 from ..errors import UsageError
 from .common import add_source_args, task_set
 
@@ -27,6 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import graph
+
     ts = task_set(args)
     tasks = ts.tasks
     if args.open:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from .. import history as hist
 from ..tasks import KINDS
 from .claims import open_store
 from .common import emit, print_table
@@ -85,6 +83,8 @@ class _Bar:
 
 
 def run_history(args: argparse.Namespace) -> int:
+    from .. import history as hist
+
     store = open_store(args)
     if args.jobs is not None and args.jobs < 1:
         from ..errors import UsageError
@@ -115,6 +115,8 @@ def run_history(args: argparse.Namespace) -> int:
 
 def _within(r: dict, since: str | None, until: str | None) -> bool:
     """The same bounds git applies to commit dates, for revisions read from the store."""
+    from .. import history as hist
+
     when = _aware(r["date"])
     if since and when < _aware(hist.check_date(since, "--since")):
         return False
@@ -124,12 +126,15 @@ def _within(r: dict, since: str | None, until: str | None) -> bool:
 
 
 def _aware(text: str | None) -> datetime:
+    from .. import history as hist
+
     value = hist._when(text or "")
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _bundled_point() -> tuple[list[dict], str | None]:
     """With no clone and nothing recorded, the bundled snapshot is a history of one."""
+    from .. import history as hist
     from .. import snapshot
 
     ts = snapshot.load_bundled()
@@ -149,6 +154,8 @@ def _kinds(revisions: list[dict]) -> list[str]:
 def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> None:
     kinds = _kinds(revisions)
     if fmt == "csv":
+        import csv
+
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["revision", "date", "author", "pr", "error"]
                      + [f"{k}_{s}" for k in kinds for s in ("open", "blocked", "done")] + ["done_here"])

@@ -3,6 +3,11 @@
 Each command module defines ``register(subparsers)`` which adds its parser and sets
 ``func``; this module only dispatches and turns :class:`TrackerError` into a message
 and an exit code, so that no user error ever ends in a traceback.
+
+Start-up time is most of what a user waits for, so command modules import only the
+standard library's light modules at the top and everything else inside the function
+that runs the command: building every parser (for ``--help``) loads no YAML, rich,
+jinja2, networkx, Textual or PyGithub (tests/cli/test_imports.py checks it).
 """
 
 from __future__ import annotations
@@ -19,9 +24,13 @@ COMMANDS = [
     "defs", "scan", "tasks", "instructions", "graph", "tickets", "sync",
     "claims", "history", "snapshot", "tui",
 ]
+# Commands registered by a module of another name. With these, running one command
+# builds only its own parser (``--help`` and a mistyped command build them all).
+MODULE_OF = {"claim": "claims", "release": "claims", "contributors": "history"}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of ``command`` when it is a known one."""
     parser = argparse.ArgumentParser(
         prog="jit-tracker",
         description="Organise community work on CPython's JIT from its instruction definitions.",
@@ -29,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jit-tracker {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    module_name = MODULE_OF.get(command or "", command)
+    for name in [module_name] if module_name in COMMANDS else COMMANDS:
         try:
             module = importlib.import_module(f".{name}", __package__)
         except ModuleNotFoundError as exc:
@@ -41,7 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # an answer needing no parser
+        print(f"jit-tracker {__version__}")
+        return 0
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

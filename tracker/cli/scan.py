@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from .. import model, rules
-from ..graph import ready
+from . import common
 from .common import add_format_args, add_source_args, emit, print_table, require_sources
 
 
@@ -14,37 +13,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "scan", help="parse a CPython checkout and print a summary",
         description="Read Python/bytecodes.c and Python/optimizer_bytecodes.c and print "
-        "counts of what they define, and how long reading them took.",
+        "counts of what they define, and how long reading them took. A scan is kept in the "
+        "user cache directory by the files' contents, so a rerun on unchanged files loads "
+        "it (--no-cache scans again).",
     )
     add_source_args(p)
     add_format_args(p)
     p.set_defaults(func=run)
 
 
-def summary(m: model.Model) -> dict:
-    return {
-        "instructions": len(m.instructions),
-        "uops": len(m.uops),
-        "families": len(m.families),
-        "pseudos": len(m.pseudos),
-        "labels": len(m.labels),
-        "optimizer_cases": len(m.optimizer_cases),
-    }
-
-
 def run(args: argparse.Namespace) -> int:
+    from ..graph import ready
+
     start = time.perf_counter()
     srcs = require_sources(args)
-    m = model.load(srcs)
-    ts = rules.find_tasks(m)
+    result = common.scan(args, srcs)
+    ts = result.taskset
     elapsed = time.perf_counter() - start
     data = {
         "source": {"origin": srcs.origin, "bytecodes": srcs.bytecodes.name,
                    "optimizer": srcs.optimizer.name if srcs.optimizer else None,
                    "revision": srcs.revision},
-        "counts": summary(m),
+        "counts": result.counts,
         "tasks": {**ts.counts(), "ready": len(ready(ts))},
         "seconds": round(elapsed, 4),
+        "cached": result.cached,
     }
 
     def table() -> None:
@@ -57,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
                 for k, v in sorted(tc[group].items())]
         rows.append(("ready to start", tc["ready"]))
         print_table(["tasks", "count"], rows, title="tasks (difficulty counts open tasks)")
-        print(f"scanned in {elapsed * 1000:.0f} ms")
+        how = "loaded from the scan cache" if result.cached else "scanned"
+        print(f"{how} in {elapsed * 1000:.0f} ms")
 
     emit(data, args.format, table)
     return 0

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import snapshot
 from .common import add_source_args, require_sources
 
 
@@ -26,10 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import rules
+    from .. import snapshot
+    from .common import scan
 
     srcs = require_sources(args)
-    ts = rules.scan(srcs)
+    ts = scan(args, srcs).taskset
     provenance = snapshot.provenance_of(srcs.origin) if args.cpython_dir else {}
     if srcs.revision:
         provenance.setdefault("revision", srcs.revision)

@@ -6,11 +6,14 @@ import argparse
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
-from .. import github_sync, tickets
 from ..errors import UsageError
 from . import common
 from .tickets import add_render_args, load_tasks
+
+if TYPE_CHECKING:
+    from .. import github_sync
 
 REPO_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
 
@@ -30,14 +33,19 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="create at most N issues in this run, ready and easy tasks first (default: 10)")
     p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
                    help="environment variable holding the token (default: GITHUB_TOKEN)")
-    p.add_argument("--base-url", default=github_sync.DEFAULT_BASE_URL, metavar="URL",
-                   help="GitHub API URL, e.g. https://github.example.com/api/v3 for GitHub Enterprise")
+    p.add_argument("--base-url", metavar="URL",
+                   help="GitHub API URL (default: GitHub's own), e.g. https://github.example.com/api/v3 "
+                   "for GitHub Enterprise")
     add_render_args(p)
     common.add_format_args(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import github_sync, tickets
+
+    if args.base_url is None:
+        args.base_url = github_sync.DEFAULT_BASE_URL
     if not REPO_RE.fullmatch(args.repo or ""):
         raise UsageError(f"--repo must be OWNER/NAME, got {args.repo!r}")
     if not re.match(r"https?://[^/\s]+", args.base_url or ""):
@@ -78,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_plan(plan: github_sync.Plan, args: argparse.Namespace) -> None:
+def print_plan(plan: "github_sync.Plan", args: argparse.Namespace) -> None:
     rows = [(a.op, a.id, f"#{a.number}" if a.number else "", a.reason, a.title)
             for a in plan.actions if a.op != "later"]
     common.print_table(["action", "task", "issue", "why", "title"], rows, title=f"sync plan for {args.repo}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from .. import graph
 from ..tasks import DIFFICULTIES, KINDS, STATUSES
 from .common import add_format_args, add_source_args, emit, print_table, task_set
 
@@ -25,8 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def select(ts, args: argparse.Namespace) -> list:
-    ready = graph.ready(ts)
+def select(ts, args: argparse.Namespace, ready: set[str]) -> list:
     out = []
     for t in ts.tasks:
         if args.kind and t.kind not in args.kind:
@@ -44,9 +42,11 @@ def select(ts, args: argparse.Namespace) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..graph import ready as ready_ids
+
     ts = task_set(args)
-    chosen = select(ts, args)
-    ready = graph.ready(ts)
+    ready = ready_ids(ts)
+    chosen = select(ts, args, ready)
 
     def table() -> None:
         rows = [

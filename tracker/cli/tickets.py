@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
+from typing import TYPE_CHECKING
 
-from .. import tickets
-from ..tasks import TaskSet
 from . import common
+
+if TYPE_CHECKING:
+    from .. import tickets
+    from ..tasks import TaskSet
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,24 +33,14 @@ def add_render_args(p: argparse.ArgumentParser) -> None:
                    "or the user data directory)")
 
 
-def load_tasks(args: argparse.Namespace) -> TaskSet:
+def load_tasks(args: argparse.Namespace) -> "TaskSet":
     """Live scan when sources are given, else the bundled snapshot (the common convention)."""
-    if hasattr(common, "task_set"):
-        return common.task_set(args)
-    found = common.source_set(args)
-    if found is None:
-        from .. import snapshot
-
-        ts = snapshot.load_bundled()
-        print(snapshot.bundled_notice(ts), file=sys.stderr)
-        return ts
-    from .. import rules
-
-    return rules.scan(found)
+    return common.task_set(args)
 
 
-def store_links(state: str | None) -> tickets.Links:
+def store_links(state: str | None) -> "tickets.Links":
     """Issue numbers and claimers the local state knows, for links in rendered tickets."""
+    from .. import tickets
     from ..store import Store
 
     store = Store(state)
@@ -58,6 +50,8 @@ def store_links(state: str | None) -> tickets.Links:
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import tickets
+
     renderer = tickets.Renderer(args.template_dir)  # a bad template dir fails before the scan
     taskset = load_tasks(args)
     written = tickets.write_tickets(taskset, args.out, renderer, store_links(args.state))

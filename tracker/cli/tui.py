@@ -29,12 +29,10 @@ def make_loader(args: argparse.Namespace):
     found = source_set(args)  # reads the files now: a bad path is a plain CLI error
 
     def live(report):
-        from .. import model, rules
+        from .. import scancache
 
-        report(f"Parsing {found.bytecodes.name}…", 0.1)
-        m = model.load(found)
-        report("Finding tasks…", 0.6)
-        ts = rules.find_tasks(m)
+        report(f"Reading {found.bytecodes.name}…", None)
+        ts = scancache.scan(found, use_cache=getattr(args, "use_cache", True), report=report).taskset
         report("Building the task graph…", 0.9)
         return ts
 
@@ -42,21 +40,21 @@ def make_loader(args: argparse.Namespace):
         from . import common
 
         report("Loading the bundled snapshot…", None)
-        task_set = getattr(common, "task_set", None)
-        if task_set is not None:
-            return task_set(args, quiet=True)  # the app says it itself: stderr is the screen
-        from .. import snapshot
-
-        return snapshot.load_bundled()
+        return common.task_set(args, quiet=True)  # the app says it itself: stderr is the screen
 
     return live if found is not None else bundled
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..store import Store
     from ..tui import run as run_tui
 
     loader = make_loader(args)
     state = args.state
-    return run_tui(loader=loader, store=lambda: Store(state))
+
+    def store():  # opened by the app's loading worker, after the first frame
+        from ..store import Store
+
+        return Store(state)
+
+    return run_tui(loader=loader, store=store)
 

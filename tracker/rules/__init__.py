@@ -91,12 +91,7 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
         ))
 
     _apply_curated(tasks, rules)
-    source = {}
-    if model.sources is not None:
-        s = model.sources
-        source = {"origin": s.origin, "bytecodes": s.bytecodes.name,
-                  "optimizer": s.optimizer.name if s.optimizer else None,
-                  "revision": s.revision, "date": s.date}
+    source = model.sources.provenance() if model.sources is not None else {}
     if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith("git:"):
         _relative_paths(tasks, facts, model.sources.origin)
     tasks.sort(key=lambda t: (("refcount", "helper", "split", "optimizer", "tier2").index(t.kind), t.id))

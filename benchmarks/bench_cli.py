@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Whole-process latency of jit-tracker's commands against CPython's analyzer, same run.
+
+A user waits for a process, not for a function: every figure here is the wall time of a
+fresh process, from spawn to exit (or, for the TUI, to its first frame on a terminal),
+run the way a user runs it: the ``jit-tracker`` entry point of this interpreter (else
+``python -m tracker``). The reference is CPython's own parser + analyzer of the 2025-05
+tree run as a process on the same interpreter (``analyzer.analyze_files([bytecodes.c])``).
+Runs are interleaved (one of each per round) so that drift hits all alike; medians.
+
+Both sides run with bytecode caching on, as on a user's machine (the reference is copied
+to a temporary directory, so its ``__pycache__`` lands there); PYTHONDONTWRITEBYTECODE is
+dropped from the children's environment and one untimed run of each warms the caches.
+jit-tracker's scan cache and state point at a temporary directory: "cold" empties the
+cache before each run, "warm" keeps the entry of the previous run.
+
+Targets (issue 11), as ratios to the reference:
+
+    tasks CPYTHON_DIR --json, cold cache   <= 0.25
+    tasks CPYTHON_DIR --json, warm cache   <= 0.10
+    scan CPYTHON_DIR, warm                 <= 0.10
+    --version, --help                      <= 0.10
+    tui to first frame (bundled snapshot)  <= 1.0
+
+Skips (exit 0) when the reference is absent; exits 1 when a target is missed.
+
+    .venv/bin/python benchmarks/bench_cli.py [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_scan import BYTECODES, REF_GEN, REF_SRC  # noqa: E402  (the same reference)
+
+# The 2025-05 tree's own generator, kept there under another suffix.
+REF_GEN_IN_TREE = REF_SRC / "Tools" / "cases_generator"
+
+
+def reference_dir(tmp: Path) -> Path | None:
+    """A temporary copy of the reference generator as .py files, or None when absent."""
+    out = tmp / "generator"
+    for folder, suffix in ((REF_GEN, ".py"), (REF_GEN_IN_TREE, ".her")):
+        if (folder / f"analyzer{suffix}").is_file():
+            out.mkdir()
+            for f in folder.glob(f"*{suffix}"):
+                shutil.copyfile(f, out / (f.stem + ".py"))
+            return out
+    return None
+
+
+def our_command() -> list[str]:
+    script = Path(sys.executable).with_name("jit-tracker")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "tracker"]
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(argv)}\n{done.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def first_frame(argv: list[str], env: dict[str, str], timeout: float = 30.0) -> tuple[float, float]:
+    """Seconds from spawn to the app's first frame on an 80x24 terminal, and to the task
+    table showing tasks. The frame is seen in what the process writes to the terminal."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal of 80x24, then the app
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    seen = b""
+    first = tasks = None
+    try:
+        while time.perf_counter() - start < timeout and tasks is None:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            now = time.perf_counter() - start
+            if first is None and (b"Loading" in seen or b"refcount:" in seen):
+                first = now
+            if b"refcount:" in seen:
+                tasks = now
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    if first is None or tasks is None:
+        raise SystemExit(f"no frame within {timeout:.0f} s: {' '.join(argv)}\n{seen[-2000:]!r}")
+    return first, tasks
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--repeat", type=int, default=7, help="timed runs of each (default 7)")
+    args = ap.parse_args(argv)
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-cli-"))
+    try:
+        ref_dir = reference_dir(tmp)
+        if ref_dir is None or not BYTECODES.is_file():
+            print(f"skip: reference not found ({REF_GEN}, {REF_GEN_IN_TREE}, {BYTECODES}); nothing measured")
+            return 0
+        return measure(args.repeat, ref_dir, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def measure(repeat: int, ref_dir: Path, tmp: Path) -> int:
+    cache = tmp / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(JIT_TRACKER_CACHE_DIR=str(cache), JIT_TRACKER_STATE=str(tmp / "state.yaml"),
+               TERM="xterm-256color", COLUMNS="80", LINES="24")
+    reference = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import analyzer; "
+                 "analyzer.analyze_files([sys.argv[2]])", str(ref_dir), str(BYTECODES)]
+    jt = our_command()
+    tree = str(REF_SRC)
+
+    def cold() -> float:
+        shutil.rmtree(cache, ignore_errors=True)
+        return run_once(jt + ["tasks", tree, "--json"], env)
+
+    cases = {
+        "reference: analyzer.analyze_files(bytecodes.c)": (lambda: run_once(reference, env), None),
+        "tasks CPYTHON_DIR --json, cold cache": (cold, 0.25),
+        "tasks CPYTHON_DIR --json, warm cache": (lambda: run_once(jt + ["tasks", tree, "--json"], env), 0.10),
+        "scan CPYTHON_DIR, warm cache": (lambda: run_once(jt + ["scan", tree], env), 0.10),
+        "--version": (lambda: run_once(jt + ["--version"], env), 0.10),
+        "--help": (lambda: run_once(jt + ["--help"], env), 0.10),
+    }
+    frames: list[tuple[float, float]] = []
+
+    def tui() -> float:
+        frames.append(first_frame(jt + ["tui"], env))
+        return frames[-1][0]
+
+    cases["tui to first frame (bundled snapshot)"] = (tui, 1.0)
+
+    for func, _ in cases.values():  # untimed: bytecode caches, the scan cache, the file cache
+        func()
+    frames.clear()
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(repeat):
+        for name, (func, _) in cases.items():
+            times[name].append(func())
+        run_once(jt + ["tasks", tree, "--json"], env)  # the warm cases find the entry again
+
+    ref_name = next(iter(cases))
+    ref = statistics.median(times[ref_name])
+    print(f"python {sys.version.split()[0]}, {repeat} runs each (medians, whole processes); "
+          f"bytecodes.c {BYTECODES.stat().st_size:,} bytes; command: {' '.join(jt)}")
+    width = max(len(n) for n in cases)
+    ok = True
+    for name, (_, target) in cases.items():
+        med = statistics.median(times[name])
+        line = f"  {name:<{width}}  {med * 1000:7.1f} ms"
+        if target is not None:
+            ratio = med / ref
+            verdict = "ok" if ratio <= target else "MISSED"
+            ok &= ratio <= target
+            line += f"   {ratio:5.3f}x (target <= {target:.2f}x) {verdict}"
+        print(line)
+    shown = statistics.median(t for _, t in frames)
+    print(f"  {'tui to the task table (bundled snapshot)':<{width}}  {shown * 1000:7.1f} ms   "
+          f"{shown / ref:5.3f}x (no target)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
