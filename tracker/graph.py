@@ -107,6 +107,21 @@ def in_cycles(tasks: Iterable[Task]) -> set[str]:
     return found
 
 
+def links(tasks: Iterable[Task]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each task's prerequisites and dependents, sorted: the graph's predecessors and
+    successors, without building it."""
+    tasks = list(tasks)
+    prereqs = {t.id: sorted(set(t.prerequisites)) for t in tasks}
+    dependents: dict[str, list[str]] = {t.id: [] for t in tasks}
+    for t in tasks:
+        for p in prereqs[t.id]:
+            if p in dependents:
+                dependents[p].append(t.id)
+    for v in dependents.values():
+        v.sort()
+    return prereqs, dependents
+
+
 def dependents(taskset: TaskSet, task_id: str) -> list[str]:
     return sorted(t.id for t in taskset.tasks if task_id in t.prerequisites)
 

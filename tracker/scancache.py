@@ -163,6 +163,23 @@ def store(bytecodes_blob: str, optimizer_blob: str | None, entry: dict, rules: s
     return write(entry_name(bytecodes_blob, optimizer_blob, rules), entry)
 
 
+def checkout_head(root: Any) -> tuple[str | None, str | None]:
+    """Revision and commit date of a checkout's HEAD, as ``sources.git_head`` tells them,
+    without a git process when HEAD names a commit seen before (a commit's date never
+    changes, so it is kept here by commit id)."""
+    from .sources import git_head, head_revision
+
+    revision = head_revision(root)
+    if revision:
+        date = read(f"commit-{revision}")
+        if isinstance(date, str):
+            return revision, date
+    revision, date = git_head(root)
+    if revision and date:
+        write(f"commit-{revision}", date)
+    return revision, date
+
+
 # --------------------------------------------------------------------------- scanning
 
 
@@ -232,7 +249,7 @@ def _renamed(entry: dict, names: list[str | None]) -> dict:
 def summary_of(tasks: Iterable[tuple[str, str, str]]) -> dict[str, Any]:
     """What ``history`` keeps of a scan, from (id, kind, status) of each task: counts per
     kind and status, and the ids by status."""
-    from .tasks import KINDS
+    from .kinds import KINDS
 
     counts = {k: {"open": 0, "done": 0, "blocked": 0} for k in KINDS}
     ids: dict[str, list[str]] = {"open": [], "done": [], "blocked": []}

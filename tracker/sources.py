@@ -11,7 +11,7 @@ import os
 from hashlib import sha1
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import DSLError, UsageError
 
@@ -123,8 +123,13 @@ def is_checkout(directory: str | os.PathLike[str]) -> bool:
     return (Path(directory) / BYTECODES).is_file()
 
 
-def from_checkout(directory: str | os.PathLike[str]) -> SourceSet:
-    """Both DSL files of a CPython checkout (the optimizer's is optional before 3.13)."""
+def from_checkout(directory: str | os.PathLike[str],
+                  head: Callable[[Path], tuple[str | None, str | None]] | None = None) -> SourceSet:
+    """Both DSL files of a CPython checkout (the optimizer's is optional before 3.13).
+
+    ``head`` tells the revision and commit date of the checkout (default:
+    :func:`git_head`, which asks git).
+    """
     root = Path(directory)
     if not root.exists():
         raise UsageError(f"{directory}: no such directory")
@@ -141,7 +146,7 @@ def from_checkout(directory: str | os.PathLike[str]) -> SourceSet:
     bytecodes = read_file(root / BYTECODES, str(root / BYTECODES))
     opt_path = root / OPTIMIZER
     optimizer = read_file(opt_path, str(opt_path)) if opt_path.is_file() else None
-    revision, date = _git_head(root)
+    revision, date = (head or git_head)(root)
     return SourceSet(bytecodes, optimizer, str(root), revision, date)
 
 
@@ -182,7 +187,45 @@ def rename_path(value: Any, old: str, new: str) -> Any:
     return value
 
 
-def _git_head(root: Path) -> tuple[str | None, str | None]:
+def head_revision(root: Path) -> str | None:
+    """The commit a checkout's HEAD names, read from its ``.git`` files without running
+    git (a process costs more than a cached listing); None when that is not simple."""
+    dotgit = root / ".git"
+    try:
+        if dotgit.is_file():  # a linked worktree: "gitdir: PATH"
+            text = dotgit.read_text(encoding="utf-8").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            gitdir = (root / text[len("gitdir:"):].strip()).resolve()
+            common = gitdir
+            if (gitdir / "commondir").is_file():
+                common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        else:
+            gitdir = common = dotgit
+        head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref: "):
+            return head if _is_object_id(head) else None
+        ref = head[len("ref: "):]
+        for base in (gitdir, common):
+            if (base / ref).is_file():
+                value = (base / ref).read_text(encoding="utf-8").strip()
+                return value if _is_object_id(value) else None
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                parts = line.split(" ")
+                if len(parts) == 2 and parts[1] == ref and _is_object_id(parts[0]):
+                    return parts[0]
+    except (OSError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def _is_object_id(text: str) -> bool:
+    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
+
+
+def git_head(root: Path) -> tuple[str | None, str | None]:
     """Revision and commit date of a checkout's HEAD, when it is a git work tree."""
     if not (root / ".git").exists():
         return None, None

@@ -12,9 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("refcount", "optimizer", "tier2", "helper", "split")
-STATUSES = ("open", "done", "blocked")
-DIFFICULTIES = ("easy", "medium", "hard")
+from .kinds import DIFFICULTIES, KINDS, STATUSES  # noqa: F401  (re-exported)
 
 
 @dataclass

@@ -48,7 +48,7 @@ def test_bundled_loader_uses_the_snapshot(monkeypatch):
     from tracker import snapshot
 
     fixed = TaskSet({"snapshot": "bundled"}, [])
-    monkeypatch.setattr(snapshot, "load_bundled", lambda: fixed)
+    monkeypatch.setattr(snapshot, "load_bundled", lambda use_cache=True: fixed)
     seen = []
     ts = make_loader(args())(lambda m, f: seen.append(m))
     assert ts is fixed and seen

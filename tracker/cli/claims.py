@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -127,6 +126,8 @@ def run_release(args: argparse.Namespace) -> int:
 
 
 def run_claims(args: argparse.Namespace) -> int:
+    from datetime import datetime, timezone
+
     from ..store import parse_time
 
     store = open_store(args)

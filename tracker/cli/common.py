@@ -41,6 +41,10 @@ def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
     if args.optimizer:
         raise UsageError("--optimizer needs --bytecodes FILE as well")
     if args.cpython_dir:
+        if use_cache(args):
+            from ..scancache import checkout_head
+
+            return sources.from_checkout(args.cpython_dir, head=checkout_head)
         return sources.from_checkout(args.cpython_dir)
     return None
 
@@ -69,27 +73,53 @@ def emit(data: Any, fmt: str, table: Callable[[], None] | None = None) -> None:
 
         yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
     elif fmt == "json" or table is None:
-        import json
-
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        sys.stdout.write(json_text(data))
     else:
         table()
 
 
+def json_text(data: Any) -> str:
+    """``data`` as JSON with one line per top-level key and one per record of a list.
+
+    A task, a revision or a claim is one line, so ``grep`` finds a record whole, and
+    the text is made by the json module's C encoder: indenting every level (``indent=2``)
+    takes the pure-Python encoder, which costs more than the rest of a listing.
+    """
+    import json
+
+    if not isinstance(data, dict) or not data:
+        return json.dumps(data) + "\n"
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            records = ",\n    ".join(json.dumps(v) for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n    {records}\n  ]")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
-    """A rich table on a terminal, plain aligned columns when piped."""
+    """A rich table on a terminal; plain aligned columns, one line per row, when piped
+    (for grep and cut, and without loading rich)."""
+    cells = [["" if c is None else str(c) for c in row] for row in rows]
+    if not sys.stdout.isatty():
+        widths = [max([len(h)] + [len(r[i]) for r in cells if i < len(r)]) for i, h in enumerate(headers)]
+        lines = [title] if title else []
+        lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)  # piped: keep rows on one line where possible
     table = Table(title=title, show_lines=False, header_style="bold")
     for i, h in enumerate(headers):
         table.add_column(h, overflow="fold", no_wrap=(i == 0))
-    for row in rows:
-        table.add_row(*["" if c is None else str(c) for c in row])
-    console.print(table)
+    for row in cells:
+        table.add_row(*row)
+    Console().print(table)
 
 
 def use_cache(args: argparse.Namespace) -> bool:

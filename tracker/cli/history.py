@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..tasks import KINDS
+if TYPE_CHECKING:
+    from datetime import datetime
+
+from ..kinds import KINDS
 from .claims import open_store
 from .common import emit, print_table
 
@@ -125,7 +127,9 @@ def _within(r: dict, since: str | None, until: str | None) -> bool:
     return True
 
 
-def _aware(text: str | None) -> datetime:
+def _aware(text: str | None) -> "datetime":
+    from datetime import timezone
+
     from .. import history as hist
 
     value = hist._when(text or "")

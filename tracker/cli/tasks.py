@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..tasks import DIFFICULTIES, KINDS, STATUSES
+from ..kinds import DIFFICULTIES, KINDS, STATUSES
 from .common import add_format_args, add_source_args, emit, print_table, task_set
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -21,14 +21,17 @@ from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static,
 
 from ..errors import TrackerError
 from ..tasks import TaskSet
-from .claim_dialog import ClaimDialog, ClaimRequest, ConfirmDialog
 from .contributors import ContributorsView
 from .data import Filters, Report, StoreLike, TrackerData
-from .detail import DetailScreen, store_problem
-from .help import HelpScreen
 from .messages import ClaimsChanged, OpenTask, load_error_text
 from .progress import ProgressView
 from .tasks_view import TasksView
+
+if TYPE_CHECKING:
+    from .claim_dialog import ClaimRequest
+
+# The detail screen (rich's Markdown and its parser), help and the claim dialogs are
+# imported when first opened: the first frame waits for every import before it.
 
 Loader = Callable[[Report], TaskSet]
 
@@ -174,6 +177,8 @@ class TrackerApp(App):
 
     # ------------------------------------------------------------------ navigation
     def action_show_tab(self, tab: str) -> None:
+        from .detail import DetailScreen
+
         while isinstance(self.screen, DetailScreen):
             self.pop_screen()
         if self.data is None:
@@ -183,6 +188,8 @@ class TrackerApp(App):
         self.query_one(focus).focus()
 
     def action_help(self) -> None:
+        from .help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -202,6 +209,8 @@ class TrackerApp(App):
             self.notify(f"{task_id} is not in this scan.", severity="warning")
             return
         self.query_one(TasksView).select_task(task_id)
+        from .detail import DetailScreen
+
         self.push_screen(DetailScreen(task_id))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -229,6 +238,9 @@ class TrackerApp(App):
 
     # ------------------------------------------------------------------ claims
     def claim_task(self, task_id: str) -> None:
+        from .claim_dialog import ClaimDialog
+        from .detail import store_problem
+
         assert self.data is not None
         problem = store_problem(self)
         if problem:
@@ -253,7 +265,7 @@ class TrackerApp(App):
                             "claim goes stale.", severity="warning")
             return
 
-        def done(request: ClaimRequest | None) -> None:
+        def done(request: "ClaimRequest | None") -> None:
             if request is None:
                 return
             self._write(lambda: self._claim(task_id, request),
@@ -261,13 +273,16 @@ class TrackerApp(App):
 
         self.push_screen(ClaimDialog(task_id, remembered), done)
 
-    def _claim(self, task_id: str, request: ClaimRequest) -> None:
+    def _claim(self, task_id: str, request: "ClaimRequest") -> None:
         assert self.store is not None and self.data is not None
         self.store.claim(task_id, request.name, request.note,
                          known=set(self.data.tasks), done=self.data.done_ids)
         self.store.set_setting("user.name", request.name)
 
     def release_task(self, task_id: str) -> None:
+        from .claim_dialog import ConfirmDialog
+        from .detail import store_problem
+
         assert self.data is not None
         problem = store_problem(self)
         if problem:
@@ -311,6 +326,8 @@ class TrackerApp(App):
         self.notify(success)
         self.query_one(TasksView).claims_changed()
         self.query_one(ProgressView).set_data(self.data)
+        from .detail import DetailScreen  # loaded already: claims are made from it
+
         for screen in self.screen_stack:
             if isinstance(screen, DetailScreen):
                 screen.post_message(ClaimsChanged())

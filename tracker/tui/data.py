@@ -118,43 +118,18 @@ def match(query: str, task: Task) -> int | None:
 # --------------------------------------------------------------------------- graph adapter
 
 def _links(taskset: TaskSet) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Prerequisites and dependents per task id, from tracker.graph when it is there."""
-    ids = {t.id for t in taskset.tasks}
-    prereqs: dict[str, list[str]] = {}
-    dependents: dict[str, list[str]] = {t.id: [] for t in taskset.tasks}
-    try:
-        from ..graph import build_graph  # type: ignore[attr-defined]
-    except ImportError:
-        build_graph = None
-    if build_graph is not None:
-        g = build_graph(taskset.tasks)
-        for t in taskset.tasks:
-            prereqs[t.id] = sorted(g.predecessors(t.id)) if t.id in g else list(t.prerequisites)
-            dependents[t.id] = sorted(g.successors(t.id)) if t.id in g else []
-        return prereqs, dependents
-    for t in taskset.tasks:
-        prereqs[t.id] = list(t.prerequisites)
-        for p in t.prerequisites:
-            if p in ids:
-                dependents[p].append(t.id)
-    for v in dependents.values():
-        v.sort()
-    return prereqs, dependents
+    """Prerequisites and dependents per task id (no graph object: networkx costs the
+    app's first frame more time than everything else it loads)."""
+    from ..graph import links
+
+    return links(taskset.tasks)
 
 
 def _ready(taskset: TaskSet, prereqs: dict[str, list[str]]) -> set[str]:
-    """Open tasks whose prerequisites are all done (tracker.graph.ready when available)."""
-    try:
-        from ..graph import ready  # type: ignore[attr-defined]
-    except ImportError:
-        ready = None
-    if ready is not None:
-        return set(ready(taskset))
-    status = {t.id: t.status for t in taskset.tasks}
-    return {
-        t.id for t in taskset.tasks
-        if t.status == "open" and all(status.get(p) == "done" for p in prereqs.get(t.id, []))
-    }
+    """Open tasks whose prerequisites are all done, on no cycle."""
+    from ..graph import ready
+
+    return ready(taskset)
 
 
 def _stale(store: Any, claims: dict[str, Any]) -> set[str]:
