@@ -13,7 +13,6 @@ the revision where it did, with the PR or issue number from the commit message.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -26,10 +25,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import scancache
 from .errors import TrackerError, UsageError
-from .paths import DATA_DIR
 from .sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
-from .tasks import KINDS, TaskSet
+from .tasks import TaskSet
 
 CACHE_VERSION = 1
 Scanner = Callable[[SourceSet], TaskSet]
@@ -208,29 +207,13 @@ def default_scanner() -> Scanner:
 
 
 def rules_fingerprint() -> str:
-    """A hash of everything a scan's result depends on: parser, model, rules, rule data."""
-    root = Path(__file__).resolve().parent
-    files = sorted(
-        [*root.glob("dsl/*.py"), *root.glob("rules/**/*.py"), root / "model.py", root / "tasks.py",
-         root / "sources.py", DATA_DIR / "rules.yaml", DATA_DIR / "curated.yaml"]
-    )
-    h = hashlib.sha256()
-    for f in files:
-        if f.is_file():
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:16]
+    """A hash of everything a scan's result depends on (shared with the scan cache)."""
+    return scancache.fingerprint()
 
 
 def summarize(ts: TaskSet) -> dict[str, Any]:
     """What the cache keeps of a scan: counts per kind and the ids by status."""
-    counts = {k: {"open": 0, "done": 0, "blocked": 0} for k in KINDS}
-    ids: dict[str, list[str]] = {"open": [], "done": [], "blocked": []}
-    for t in ts.tasks:
-        counts.setdefault(t.kind, {"open": 0, "done": 0, "blocked": 0})
-        status = t.status if t.status in ids else "open"
-        counts[t.kind][status] += 1
-        ids[status].append(t.id)
-    return {"error": None, "counts": counts, **{k: sorted(v) for k, v in ids.items()}}
+    return scancache.summary_of((t.id, t.kind, t.status) for t in ts.tasks)
 
 
 def scan_blobs(scanner: Scanner, rev: str, date: str, bc: bytes, opt: bytes | None) -> dict[str, Any]:
@@ -251,7 +234,12 @@ def scan_blobs(scanner: Scanner, rev: str, date: str, bc: bytes, opt: bytes | No
 
 
 class ScanCache:
-    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``, in a JSON file."""
+    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``, in a JSON file.
+
+    The summaries of a whole walk are read and written at once (a walk needs them all);
+    a pair missing there is looked up among the full scans of :mod:`tracker.scancache`
+    (what ``tasks`` or ``scan`` stored for a checkout) before it is scanned.
+    """
 
     def __init__(self, path: Path | None, fingerprint: str):
         self.path = path
@@ -279,8 +267,9 @@ class ScanCache:
         self.dirty = False
 
 
-def cache_path_for(state_path: Path) -> Path:
-    return state_path.with_name(state_path.stem + ".scan-cache.json")
+def default_cache_path() -> Path:
+    """History's summaries, in the user cache directory beside the full scans."""
+    return Path(scancache.directory()) / "history.json"
 
 
 def _key(pair: tuple[str | None, str | None]) -> str | None:
@@ -317,11 +306,15 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     todo: dict[str, tuple[str, str]] = {}  # key -> (revision, date) it is first seen at
     dates = {r.revision: r.date for r in revs}
     for rev, key in keys.items():
-        if key is None:
+        if key is None or key in cache.entries or key in todo:
             continue
-        if key in cache.entries:
+        bc, opt = pairs[rev]
+        stored = scancache.load_summary(bc, opt, rules=cache.fingerprint) if bc else None
+        if stored is not None:  # scanned in full before, by another command
+            cache.entries[key] = stored
+            cache.dirty = True
             continue
-        todo.setdefault(key, (rev, dates.get(rev, "")))
+        todo[key] = (rev, dates.get(rev, ""))
     result.cached = len({k for k in keys.values() if k is not None}) - len(todo)
     try:
         _scan_all(repo, todo, pairs, cache, scanner, jobs, progress)
@@ -487,7 +480,7 @@ def merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str
 
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:
     """Walk, then merge the result into ``store`` (a tracker.store.Store)."""
-    kwargs.setdefault("cache_path", cache_path_for(store.path))
+    kwargs.setdefault("cache_path", default_cache_path())
     result = walk(directory, **kwargs)
     old = store.load_history()
     revisions = result.revisions

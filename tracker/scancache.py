@@ -5,7 +5,9 @@ and their data, see :func:`fingerprint`), so a result is stored under the files'
 blob ids (``sha1("blob <size>\\0" + bytes)``, what ``git`` and GitHub call the file) and
 the rules' fingerprint. A rerun on unchanged sources loads it instead of scanning;
 ``history`` consults the same entries, and any other source that knows blob ids (a
-git revision, GitHub's contents API) can reuse them.
+git revision, GitHub's contents API) can reuse them. A result names its files
+(``Python/bytecodes.c`` in any checkout, the path given to ``--bytecodes``), so an entry
+made under other names is scanned again and replaced.
 
 Entries live in the user cache directory (``$JIT_TRACKER_CACHE_DIR`` overrides it), one
 file each, in :mod:`marshal` format behind a header with a checksum: loading one costs a
@@ -24,7 +26,7 @@ import sys
 from hashlib import sha1, sha256
 from typing import Any, Callable, Iterable
 
-from .sources import SourceSet, blob_id, rename_path
+from .sources import SourceSet
 
 ENV_VAR = "JIT_TRACKER_CACHE_DIR"
 FORMAT = 1  # bump when what an entry holds changes
@@ -209,11 +211,12 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
     names = display_names(srcs)
     if use_cache:
         entry = load(bc_blob, opt_blob)
-        if entry is not None:
-            data = entry if entry.get("names") == names else _renamed(entry, names)
-            ts = TaskSet.from_json({"source": srcs.provenance(), "tasks": data["tasks"],
-                                    "instructions": data["instructions"]})
-            return Result(ts, dict(data["counts"]), True)
+        # paths in a result name the files (Python/bytecodes.c in any checkout, a path as
+        # given to --bytecodes): one stored under other names is scanned again
+        if entry is not None and entry.get("names") == names:
+            ts = TaskSet.from_json({"source": srcs.provenance(), "tasks": entry["tasks"],
+                                    "instructions": entry["instructions"]})
+            return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
 
     if report:
@@ -235,15 +238,6 @@ def definition_counts(m: Any) -> dict[str, int]:
     return {"instructions": len(m.instructions), "uops": len(m.uops), "families": len(m.families),
             "pseudos": len(m.pseudos), "labels": len(m.labels),
             "optimizer_cases": len(m.optimizer_cases)}
-
-
-def _renamed(entry: dict, names: list[str | None]) -> dict:
-    """An entry stored under other file names (another checkout, a git revision) in ours."""
-    tasks, facts = entry["tasks"], entry["instructions"]
-    for old, new in zip(entry.get("names") or [], names):
-        if old and new and old != new:
-            tasks, facts = rename_path(tasks, old, new), rename_path(facts, old, new)
-    return dict(entry, tasks=tasks, instructions=facts, names=names)
 
 
 def summary_of(tasks: Iterable[tuple[str, str, str]]) -> dict[str, Any]:

@@ -173,20 +173,6 @@ def strip_root(value: Any, root: str) -> Any:
     return value
 
 
-def rename_path(value: Any, old: str, new: str) -> Any:
-    """``value`` with file name ``old`` replaced by ``new`` wherever a string is that name,
-    or that name followed by ``:`` (``file:line``). Walks lists and dicts."""
-    if isinstance(value, str):
-        if value == old:
-            return new
-        return new + value[len(old):] if value.startswith(old + ":") else value
-    if isinstance(value, list):
-        return [rename_path(v, old, new) for v in value]
-    if isinstance(value, dict):
-        return {k: rename_path(v, old, new) for k, v in value.items()}
-    return value
-
-
 def head_revision(root: Path) -> str | None:
     """The commit a checkout's HEAD names, read from its ``.git`` files without running
     git (a process costs more than a cached listing); None when that is not simple."""

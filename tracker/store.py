@@ -5,8 +5,8 @@ directory). Several processes may use it at once (two terminals claiming, a sync
 background), so every change is read-modify-write under a file lock and lands with an
 atomic rename; a copy of the previous file is kept as ``<name>.bak``. A file that does
 not parse or has the wrong shape is reported with its location and never rewritten.
-The history walk's results sit beside it (``<name>.history.json``, see below), with the
-scan cache (``<name>.scan-cache.json``, tracker.history).
+The history walk's results sit beside it (``<name>.history.json``, see below); scan
+results are derived data and live in the user cache directory (tracker.scancache).
 """
 
 from __future__ import annotations

@@ -94,3 +94,23 @@ def test_checkout_paths_are_relative(capsys, tmp_path):
     assert tasks["optimizer:_ADD_INT"]["recipe"]["case_at"].startswith("Python/optimizer_bytecodes.c:")
     # no local path anywhere in the tasks (the source block names the checkout on purpose)
     assert str(tmp_path) not in json.dumps(data["tasks"])
+
+
+def test_json_is_one_record_per_line(capsys):
+    assert main(["tasks", *EX, "--json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    lines = out.splitlines()
+    assert lines[0] == "{" and lines[-1] == "}"
+    records = [line.strip().rstrip(",") for line in lines if line.startswith("    ")]
+    assert [json.loads(r) for r in records] == data["tasks"]
+    assert len(lines) == len(data["tasks"]) + 5  # { "source" "tasks": [ ... ] }
+
+
+def test_piped_table_is_plain_columns(capsys):
+    assert main(["tasks", *EX, "--kind", "split"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("tasks") and lines[1].split() == ["id", "status", "difficulty",
+                                                               "instructions", "where"]
+    assert set(lines[2]) == {"-", " "}
+    assert lines[3].startswith("split:") and "│" not in "".join(lines)
