@@ -11,8 +11,9 @@ Runs are interleaved (one of each per round) so that drift hits all alike; media
 Both sides run with bytecode caching on, as on a user's machine (the reference is copied
 to a temporary directory, so its ``__pycache__`` lands there); PYTHONDONTWRITEBYTECODE is
 dropped from the children's environment and one untimed run of each warms the caches.
-jit-tracker's scan cache and state point at a temporary directory: "cold" empties the
-cache before each run, "warm" keeps the entry of the previous run.
+jit-tracker finds its scan cache and state where a user's are found (XDG_CACHE_HOME and
+XDG_DATA_HOME, pointed at a temporary directory): "cold" empties the cache before each
+run, "warm" keeps the entry of the previous run.
 
 Targets (issue 11), as ratios to the reference:
 
@@ -137,10 +138,11 @@ def main(argv: list[str]) -> int:
 
 
 def measure(repeat: int, ref_dir: Path, tmp: Path) -> int:
-    cache = tmp / "cache"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(JIT_TRACKER_CACHE_DIR=str(cache), JIT_TRACKER_STATE=str(tmp / "state.yaml"),
+    unset = {"PYTHONDONTWRITEBYTECODE", "JIT_TRACKER_CACHE_DIR", "JIT_TRACKER_STATE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
+    env.update(XDG_CACHE_HOME=str(tmp / "xdg-cache"), XDG_DATA_HOME=str(tmp / "xdg-data"),
                TERM="xterm-256color", COLUMNS="80", LINES="24")
+    cache = tmp / "xdg-cache" / "jit-tracker"
     reference = [sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); import analyzer; "
                  "analyzer.analyze_files([sys.argv[2]])", str(ref_dir), str(BYTECODES)]
     jt = our_command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,16 @@ def test_checkout_head_without_git_once_seen(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))  # git cannot be run any more
     assert sources.git_head(repo.path) == (None, None)
     assert scancache.checkout_head(repo.path) == expected  # the date was kept by commit id
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
+@pytest.mark.parametrize("xdg", [None, "", "relative/ignored", "/somewhere/cache"])
+def test_default_directory_is_platformdirs_user_cache_dir(monkeypatch, xdg):
+    import platformdirs
+
+    monkeypatch.delenv(scancache.ENV_VAR)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert scancache.directory() == platformdirs.user_cache_dir("jit-tracker", appauthor=False)
