@@ -111,7 +111,9 @@ class TrackerApp(App):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        # load after the first frame: a cached scan arrives so fast that filling the
+        # table would otherwise come first, and the screen would stay blank meanwhile
+        self.call_after_refresh(self.load)
 
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
