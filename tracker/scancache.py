@@ -24,9 +24,11 @@ import marshal
 import os
 import sys
 from hashlib import sha1, sha256
-from typing import Any, Callable, Iterable
-
 from .sources import SourceSet
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
 
 ENV_VAR = "JIT_TRACKER_CACHE_DIR"
 FORMAT = 1  # bump when what an entry holds changes
@@ -34,7 +36,7 @@ MAX_ENTRIES = 48  # full scans are ~0.3 MB each
 _MAGIC = b"jit-tracker-cache\n"
 _TAG = sys.implementation.cache_tag or "py"  # marshal's format follows the interpreter
 
-Report = Callable[[str, "float | None"], None]
+Report = "Callable[[str, float | None], None]"
 
 
 def directory() -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
-
 from .kinds import DIFFICULTIES, KINDS, STATUSES  # noqa: F401  (re-exported)
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass
