@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     if (sys.argv[1:] if argv is None else argv) == ["--version"]:  # an answer needing no parser
         print(f"jit-tracker {__version__}")
         return 0
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
@@ -72,3 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if as_program:
+            # The process ends next. Everything the command built is now in the oldest
+            # generation, which the interpreter's last full collection would walk
+            # (~8 ms after a listing of 300 tasks); frozen, it is skipped, and memory
+            # goes back to the system with the process. (Not when called in-process.)
+            import gc
+
+            gc.freeze()
