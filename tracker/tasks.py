@@ -80,9 +80,12 @@ _TASK_FIELDS = tuple(Task.__dataclass_fields__)
 
 def _copy(value: Any) -> Any:
     """A copy of JSON-like data (dicts, lists, scalars)."""
-    if isinstance(value, list):
+    kind = type(value)
+    if kind is list:
+        if all(type(v) is str for v in value):  # most lists: names, reasons, ids
+            return value[:]
         return [_copy(v) for v in value]
-    if isinstance(value, dict):
+    if kind is dict:
         return {k: _copy(v) for k, v in value.items()}
     return value
 
