@@ -16,6 +16,7 @@ from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
 from .body import Call, borrowed_locals, call_names, calls_named
 from .config import Rules
+from .tier2 import expansion, halves, tier2_users
 
 
 @dataclass
@@ -42,11 +43,13 @@ class Finding:
 def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = None) -> Finding:
     """Find the inputs ``uop`` releases, or whether it is already converted.
 
-    Only instructions in ``traceable`` (all, when None) count as users of the uop:
+    The users of the uop are the tier-2 instructions whose expansion runs it (a
+    super-instruction's halves included); with ``traceable`` given, only those in it:
     an instrumented or tier-1-only instruction is never part of a task.
     """
     rc = rules.refcount
-    users = [i for i in uop.instructions if traceable is None or i in traceable]
+    users = [i for i in tier2_users(model, rules).get(uop.name, ())
+             if traceable is None or i in traceable]
     finding = Finding(uop, users)
     inputs = [i for i in uop.inputs if not i.is_unused]
     names = {i.name for i in inputs}
@@ -66,7 +69,7 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
                         call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
     if not finding.released:
         for inst_name in finding.instructions:
-            pops = pops_after(model.instructions[inst_name], uop, rules)
+            pops = pops_after(model.instructions[inst_name], uop, rules, model)
             if pops and (_returns_inputs(uop) or _returns_slot(uop, rules)):
                 finding.converted_in.append(inst_name)
                 finding.pops_seen = pops
@@ -171,11 +174,14 @@ def _returns_inputs(uop: Uop) -> bool:
     return False
 
 
-def pops_after(inst: Instruction, uop: Uop, rules: Rules) -> list[str]:
-    """The pop uops that directly follow ``uop`` in ``inst`` (cache entries skipped)."""
+def pops_after(inst: Instruction, uop: Uop, rules: Rules, model: Model | None = None) -> list[str]:
+    """The pop uops that directly follow ``uop`` in ``inst`` (cache entries skipped).
+
+    With ``model``, in what tier 2 runs for ``inst`` (a super-instruction's halves).
+    """
     pops: list[str] = []
     seen = False
-    for part in inst.parts:
+    for part in (expansion(inst, model, rules) if model is not None else inst.parts):
         if part.uop is uop:
             seen = True
             pops = []
@@ -251,6 +257,18 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         )
     for inst_name in finding.instructions:
         inst = model.instructions[inst_name]
+        pair = halves(inst, model, rules)
+        if pair is not None:  # nothing to change in it: tier 2 runs its halves
+            parts = expansion(inst, model, rules)
+            pops = [pop_for(i.name, uop, pair[0] if k < len(pair[0].parts) else pair[1], finding, rules)
+                    for k, part in enumerate(parts) if part.uop is uop for i in reversed(movable)]
+            out["macros"].append({
+                "instruction": inst_name,
+                "before": f"super-instruction of {pair[0].name} + {pair[1].name}",
+                "after": f"unchanged: it follows {' and '.join(sorted({h.name for h in pair}))}",
+                "pops": pops,
+            })
+            continue
         pops = [pop_for(i.name, uop, inst, finding, rules) for i in reversed(movable)]
         before = _macro_text(inst)
         after_parts = []
