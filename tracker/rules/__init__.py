@@ -17,6 +17,7 @@ from . import optimizer as opt_rule
 from . import refcount as rc_rule
 from . import tier2 as t2_rule
 from .config import Rules, load_rules
+from .pops import is_pop
 
 __all__ = ["Rules", "find_tasks", "load_rules", "scan", "default_rules"]
 
@@ -40,8 +41,8 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
 
     helper_users: dict[str, list[Task]] = {}
     for uop in viable_uops.values():
-        if uop.name in rules.refcount.pop_uops or uop.definition.name in rules.refcount.pop_uops:
-            continue
+        if is_pop(uop.name, model, rules) or is_pop(uop.definition.name, model, rules):
+            continue  # releasing its inputs is all a pop does
         finding = rc_rule.analyse(uop, model, rules, traceable)
         if finding.status is None:
             continue

@@ -15,7 +15,9 @@ from ..dsl import StackItem
 from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
 from .body import Call, borrowed_locals, call_names, calls_named
+from .aliases import array_views
 from .config import Rules
+from .pops import defined, is_pop, proposal
 from .tier2 import expansion, halves, tier2_users
 
 
@@ -62,8 +64,11 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
                         if any(n in rc.decref_calls for n in relevant) else {})
             slots = _overwritten_slots(uop, names, rules)
             ordered = [i.name for i in inputs]
+            elements = {a: v.array for v in array_views(uop).values() for a in v.elements}
             for call in calls_named(uop.body, relevant):
-                _classify(call, names, ordered, borrowed, rules, finding)
+                if call.depth > 1 and _on_error_path(call, rules):
+                    continue
+                _classify(call, names, ordered, borrowed, rules, finding, elements)
                 if call.name in rc.close_calls and call.arg_ident(0) in slots:
                     finding.released.append(ReleasedInput(
                         call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
@@ -77,7 +82,9 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
 
 
 def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[str, str],
-              rules: Rules, finding: Finding) -> None:
+              rules: Rules, finding: Finding, elements: dict[str, str] | None = None) -> None:
+    """Record what ``call`` releases; ``elements`` maps locals holding an element of an
+    array input (``arg = args[0]``) to that array."""
     rc = rules.refcount
 
     def release(name: str) -> None:
@@ -90,6 +97,8 @@ def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[st
         target = call.arg_ident(0)
         if target in names:
             release(target)
+        elif elements and target in elements:
+            finding.released.append(ReleasedInput(target, call.line, call.name, call.depth > 1, "element"))
     elif call.name in rc.decref_calls:
         target = call.arg_ident(0)
         if target in borrowed and borrowed[target] in names:
@@ -103,6 +112,12 @@ def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[st
                 hit = True
         if hit and call.name not in finding.helpers:
             finding.helpers.append(call.name)
+
+
+def _on_error_path(call: Call, rules: Rules) -> bool:
+    """Whether the release is only on the way out: its block then leaves by an error exit."""
+    exits = rules.refcount.error_exits
+    return bool(exits) and any(s in exits for s in call.statements_after())
 
 
 _RELEVANT: dict[tuple[int, str], bool] = {}
@@ -188,17 +203,26 @@ def pops_after(inst: Instruction, uop: Uop, rules: Rules, model: Model | None = 
             continue
         if not seen or part.uop is None:
             continue
-        if part.text in rules.refcount.pop_uops or part.name in rules.refcount.pop_uops:
+        if is_pop(part.text, model, rules) or is_pop(part.name, model, rules):
             pops.append(part.text)
         else:
             break
     return pops
 
 
-def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rules: Rules) -> str:
-    """The pop uop that fits input ``inp``: from type guards before the uop, or its dealloc."""
+def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rules: Rules,
+            model: Model | None = None) -> str:
+    """The pop that fits input ``inp``, as the tree names it (see :mod:`.pops`)."""
+    return proposal(_pop_kind_for(inp, uop, inst, rules), model, rules)
+
+
+def _pop_kind_for(inp: str, uop: Uop, inst: Instruction | None, rules: Rules) -> str:
+    """From the type guards before the uop, the type checks it exits on, or its dealloc."""
     rc = rules.refcount
     stack = [i.name for i in uop.inputs]
+    by_name = {i.name: i for i in uop.inputs}
+    if inp in by_name and by_name[inp].is_array:
+        return rc.array_pop
     position = None
     if inp in stack:  # not for the old value of an overwritten slot
         position = {0: "tos", 1: "nos", 2: "third"}.get(len(stack) - 1 - stack.index(inp))
@@ -216,7 +240,38 @@ def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rule
             dealloc = call.arg_ident(1)
             if dealloc in rc.specialized_deallocs:
                 return rc.specialized_deallocs[dealloc]
-    return rc.default_pop
+    checked = _exit_checks(uop, rules).get(inp)
+    return checked or rc.default_pop
+
+
+def _exit_checks(uop: Uop, rules: Rules) -> dict[str, str]:
+    """Inputs the uop exits on unless they have an exact type: input -> that type's pop.
+
+    ``EXIT_IF(!PyLong_CheckExact(value_o))`` at the top level of the body, on the input
+    or on the object borrowed from it, leaves only ints past that point.
+    """
+    rc = rules.refcount
+    checks = [n for n in call_names(uop.body) if n in rc.type_checks]
+    if not checks:
+        return {}
+    names = {i.name for i in uop.inputs}
+    borrowed = borrowed_locals(uop.body, rc.borrow_re)
+    out: dict[str, str] = {}
+    for call in calls_named(uop.body, checks):
+        if call.depth != 1:
+            continue
+        before = uop.body.code[: call._at].rstrip()
+        if not re.search(r"\b(?:EXIT_IF|DEOPT_IF)\s*\(\s*!$", before):
+            continue
+        arg = call.args[0] if call.args else ""
+        target = call.arg_ident(0)
+        m = re.match(r"\s*(?:\w+)\s*\(\s*([A-Za-z_]\w*)\s*\)\s*$", arg)  # a borrow of an input
+        if m and m.group(1) in names:
+            target = m.group(1)
+        target = borrowed.get(target or "", target)
+        if target in names:
+            out.setdefault(target, rc.type_checks[call.name])
+    return out
 
 
 def effect_text(inputs: list[str], outputs: list[str]) -> str:
@@ -233,16 +288,15 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
     for r in finding.released:
         if r.name not in released:
             released.append(r.name)
-    by_name = {i.name: i for i in uop.inputs}
-    arrays = [n for n in released if n in by_name and by_name[n].is_array]
-    movable = [n for n in uop.inputs if n.name in released and not n.is_array]
+    movable = _movable(finding)
+    arrays = [i.name for i in movable if i.is_array]
     for r in finding.released:  # old values of overwritten frame slots, once per release
         if r.what == "overwritten":
             movable.append(StackItem(r.name if r.name not in [m.name for m in movable]
                                      else f"{r.name}{len(movable) + 1}"))
     all_inputs = [str(i) for i in uop.definition.inputs]
     outputs = [str(o) for o in uop.outputs]
-    new_outputs = outputs + [f"{i.name}_out" for i in movable]
+    new_outputs = outputs + [f"{i.name}_out" + (f"[{i.size}]" if i.is_array else "") for i in movable]
     out: dict = {
         "stack_effect_before": effect_text(all_inputs, outputs),
         "stack_effect_after": effect_text(all_inputs, new_outputs),
@@ -260,7 +314,7 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         pair = halves(inst, model, rules)
         if pair is not None:  # nothing to change in it: tier 2 runs its halves
             parts = expansion(inst, model, rules)
-            pops = [pop_for(i.name, uop, pair[0] if k < len(pair[0].parts) else pair[1], finding, rules)
+            pops = [pop_for(i.name, uop, pair[0] if k < len(pair[0].parts) else pair[1], finding, rules, model)
                     for k, part in enumerate(parts) if part.uop is uop for i in reversed(movable)]
             out["macros"].append({
                 "instruction": inst_name,
@@ -269,7 +323,7 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
                 "pops": pops,
             })
             continue
-        pops = [pop_for(i.name, uop, inst, finding, rules) for i in reversed(movable)]
+        pops = [pop_for(i.name, uop, inst, finding, rules, model) for i in reversed(movable)]
         before = _macro_text(inst)
         after_parts = []
         for part in inst.parts:
@@ -284,11 +338,19 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         })
     if arrays:
         out["array_inputs"] = arrays
-        out["design_decision"] = (
-            f"array input(s) {', '.join(arrays)} cannot be popped one by one with a fixed "
-            f"number of pop uops; decide between a pop uop taking oparg (like _POP_TOP_OPARG), "
-            f"a non-releasing helper, or leaving the release where it is"
-        )
+        array_pop = proposal(rules.refcount.array_pop, model, rules)
+        taken = [v.takes_in for v in array_views(uop).values() if v.takes_in and v.array in arrays]
+        whole = f" together with {', '.join(taken)} below it (the body shifts onto it)" if taken else ""
+        if defined(array_pop, model, rules):
+            out["design_decision"] = (
+                f"pop array input(s) {', '.join(arrays)}{whole} with {array_pop}, the pop "
+                f"uop taking oparg that this tree defines")
+        else:
+            out["design_decision"] = (
+                f"array input(s) {', '.join(arrays)}{whole} need a pop uop taking oparg, which "
+                f"this tree does not define yet: add {array_pop} (args[oparg] --), releasing each "
+                f"element, then append it")
+            out["new_pop_uop"] = array_pop
     case = uop.optimizer_case
     if case is not None:
         case_in = [str(i) for i in case.inputs]
@@ -297,10 +359,12 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         extra = []
         assigns = []
         input_names = [x.name for x in uop.inputs]
+        elements = {a for v in array_views(uop).values() for a in v.elements}
         for i in movable:
             extra.append(f"{i.name}_out")
             if i.name not in input_names:
-                assigns.append(f"{i.name}_out = sym_new_unknown(ctx);  /* old value of the slot */")
+                what = "an element of an array input" if i.name in elements else "old value of the slot"
+                assigns.append(f"{i.name}_out = sym_new_unknown(ctx);  /* {what} */")
                 continue
             idx = input_names.index(i.name)
             src_name = case_names[idx] if idx < len(case_names) else i.name
@@ -325,6 +389,41 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
     return out
 
 
+def _movable(finding: Finding) -> list[StackItem]:
+    """The released inputs to hand on as outputs, in stack order (bottom first).
+
+    An array input is handed on whole (one array pop), with the input below it when the
+    body shifts onto it; when the body only reads constant elements of it through
+    locals (``arg = args[0]``), those elements are handed on one by one instead.
+    """
+    uop = finding.uop
+    released = {r.name for r in finding.released if r.what in ("input", "element")}
+    views = array_views(uop)
+    taken_in = {v.takes_in for v in views.values() if v.takes_in}
+    items: list[StackItem] = []
+    for inp in uop.inputs:
+        if inp.is_unused or inp.name in taken_in:
+            continue
+        if not inp.is_array:
+            if inp.name in released:
+                items.append(inp)
+            continue
+        view = views.get(inp.name)
+        whole = inp.name in released or (view is not None and view.takes_in in released)
+        elements = sorted(view.elements, key=view.elements.__getitem__) if view else []
+        if whole and elements and not view.used_whole:  # type: ignore[union-attr]
+            items.extend(StackItem(e) for e in elements)
+        elif any(e in released for e in elements):
+            items.extend(StackItem(e) for e in elements if e in released)
+        elif whole:
+            items.append(inp)
+    return items
+
+
+def array_elements(uop: Uop) -> set[str]:
+    return {a for v in array_views(uop).values() for a in v.elements}
+
+
 def _macro_text(inst: Instruction) -> str:
     if inst.kind == "inst":
         return f"inst({inst.name}, ...) (no macro yet)"
@@ -344,6 +443,7 @@ def _body_change(finding: Finding, movable: list[StackItem]) -> list[str]:
         else:
             steps.append(f"remove {call}(...) of {', '.join(names)}")
     released_inputs = {r.name for r in finding.released if r.what == "input"}
+    released_inputs |= {i.name for i in movable if i.name in array_elements(finding.uop)}
     assigns = " ".join(f"{i.name}_out = {i.name};" for i in movable if i.name in released_inputs)
     if assigns:
         steps.append(f"at the end, hand the inputs on: {assigns} and mark them dead with INPUTS_DEAD() or DEAD()")

@@ -1,0 +1,82 @@
+"""The pop uops of a tree, derived from their definitions, and the pop to propose.
+
+A pop uop takes stack inputs, has no outputs and no cache entries, and does nothing
+but release (or mark dead) its inputs. Its kind is read from its body: a specialised
+close names the type's deallocator (``_POP_TOP_INT``), an array input makes it the
+array pop (``_POP_TOP_OPARG``). Recipes propose the tree's own pop of a kind when it
+has one, else the name from ``rules.yaml`` (and say that it must be added).
+"""
+
+from __future__ import annotations
+
+from ..model import Model, Uop
+from .body import call_names, calls_named
+from .config import Rules
+
+_HARMLESS = frozenset({"DEAD", "INPUTS_DEAD", "assert", "static_assert"})
+
+
+def tree_pops(model: Model, rules: Rules) -> dict[str, str | None]:
+    """Name as used in a macro (op name, or inst name) -> the rules' name of its kind."""
+    memo = model.__dict__.setdefault("_tree_pops", {})
+    key = id(rules)
+    if key not in memo:
+        out: dict[str, str | None] = {}
+        for uop in model.uops.values():
+            kind = _pop_kind(uop, rules)
+            if kind is not False:
+                out[uop.definition.name if uop.implicit else uop.name] = kind  # type: ignore[assignment]
+                out[uop.name] = kind  # type: ignore[assignment]
+        memo[key] = out
+    return memo[key]
+
+
+def is_pop(name: str, model: Model | None, rules: Rules) -> bool:
+    return name in rules.refcount.pop_uops or (model is not None and name in tree_pops(model, rules))
+
+
+def proposal(kind: str, model: Model | None, rules: Rules) -> str:
+    """The tree's pop of the kind ``kind`` (a rules name), or ``kind`` itself."""
+    if model is None:
+        return kind
+    pops = tree_pops(model, rules)
+    if kind in pops:
+        return kind
+    for name, k in pops.items():
+        if k == kind and name.startswith("_"):
+            return name
+    return kind
+
+
+def defined(name: str, model: Model | None, rules: Rules) -> bool:
+    return model is not None and name in tree_pops(model, rules)
+
+
+def _pop_kind(uop: Uop, rules: Rules) -> str | None | bool:
+    """False for a uop that is no pop; else the rules' name of its kind (None: no kind)."""
+    rc = rules.refcount
+    inputs = uop.inputs
+    if not inputs or uop.outputs or any(c.name != "unused" for c in uop.caches):
+        return False
+    if any(i.is_unused for i in inputs):
+        return False
+    releases = rc.close_calls | rc.release_all_calls
+    called = call_names(uop.body)
+    if any(n not in releases and n not in _HARMLESS and n not in rc.type_checks for n in called):
+        return False
+    if not any(n in releases or n in ("DEAD", "INPUTS_DEAD") for n in called):
+        return False
+    if len(inputs) == 1 and inputs[0].is_array:
+        return rc.array_pop
+    if len(inputs) > 1:
+        return None
+    special = "PyStackRef_CLOSE_SPECIALIZED"
+    if special in called:
+        for call in calls_named(uop.body, [special]):
+            dealloc = call.arg_ident(1)
+            if dealloc in rc.specialized_deallocs:
+                return rc.specialized_deallocs[dealloc]
+    for name in called:
+        if name in rc.type_checks:
+            return rc.type_checks[name]
+    return rc.default_pop if any(n in releases for n in called) else None
