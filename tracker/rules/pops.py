@@ -62,7 +62,8 @@ def _pop_kind(uop: Uop, rules: Rules) -> str | None | bool:
         return False
     releases = rc.close_calls | rc.release_all_calls
     called = call_names(uop.body)
-    if any(n not in releases and n not in _HARMLESS and n not in rc.type_checks for n in called):
+    harmless = _HARMLESS | rc.borrow_calls | rc.type_checks.keys()
+    if any(n not in releases and n not in harmless for n in called):
         return False
     if not any(n in releases or n in ("DEAD", "INPUTS_DEAD") for n in called):
         return False

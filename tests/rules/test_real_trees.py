@@ -1,0 +1,130 @@
+"""What real CPython trees showed, in before/after pairs of fixtures written for these
+tests (tests/fixtures/rules/), each in the syntax of the release it stands for:
+old families and supers, super-instructions, releases on error paths only, aliases
+of array elements, and recipes as CPython shipped them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.dsl import parse_text
+from tracker.errors import DSLError
+from tracker.model import build
+from tracker.rules import find_tasks
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
+
+
+def model_of(name: str, text: str | None = None):
+    return build(parse_text(text if text is not None else (FIXTURES / name).read_text(), name))
+
+
+def tasks_of(name: str):
+    return find_tasks(model_of(name)).by_id()
+
+
+# -- 2022-2023: families naming the ops super-instructions are built from -----------
+
+@pytest.mark.parametrize("name", ["families_2022_before.c", "families_2022_after.c"])
+def test_2022_family_revisions_scan(name):
+    m = model_of(name)
+    fam = m.families["TOY_CMP"]
+    assert m.instructions["TOY_CMP"].family == "TOY_CMP"
+    find_tasks(m)  # the rules run on it too
+    if name.endswith("before.c"):
+        assert fam.members == ("_TOY_CMP_FLOAT",)
+        assert [u.name for u in m.instructions["TOY_CMP_FLOAT_JUMP"].uops] == ["_TOY_CMP_FLOAT", "_TOY_JUMP_IF"]
+    else:
+        assert fam.members == ("TOY_CMP_FLOAT",)
+        assert m.instructions["TOY_CMP_FLOAT"].specialized
+
+
+def test_2022_family_member_that_is_nothing_is_still_an_error_with_its_place():
+    text = (FIXTURES / "families_2022_before.c").read_text().replace(
+        "            _TOY_CMP_FLOAT,\n        };", "            _TOY_CMP_DOUBLE,\n        };")
+    with pytest.raises(DSLError) as exc:
+        model_of("broken.c", text)
+    err = exc.value
+    assert "_TOY_CMP_DOUBLE" in str(err) and err.line == text[: text.index("_TOY_CMP_DOUBLE")].count("\n") + 1
+
+
+# -- super-instructions follow their halves ---------------------------------------
+
+def test_super_instructions_join_their_halves_task_and_have_none_of_their_own():
+    before = tasks_of("super_before.c")
+    assert not [t for t in before if t.startswith("refcount:_TOY_STORE_TOY")]
+    task = before["refcount:_TOY_STORE"]
+    assert task.status == "open"
+    assert task.instructions == ["TOY_STORE", "TOY_STORE_TOY_LOAD", "TOY_STORE_TOY_STORE"]
+    pops = {m["instruction"]: m["pops"] for m in task.recipe["macros"]}
+    assert pops == {"TOY_STORE": ["POP_TOP"], "TOY_STORE_TOY_LOAD": ["POP_TOP"],
+                    "TOY_STORE_TOY_STORE": ["POP_TOP", "POP_TOP"]}
+    sup = next(m for m in task.recipe["macros"] if m["instruction"] == "TOY_STORE_TOY_LOAD")
+    assert "unchanged" in sup["after"] and "TOY_STORE" in sup["after"]
+    # no optimizer task for the super-instruction's own uop: tier 2 never runs it
+    assert "optimizer:_TOY_STORE_TOY_LOAD" not in before
+
+    after = tasks_of("super_after.c")
+    assert not [t for t in after if t.startswith("refcount:_TOY_STORE_TOY")]
+    done = after["refcount:_TOY_SWAP_SLOT"]
+    assert done.status == "done"
+    assert sorted(done.instructions) == ["TOY_STORE", "TOY_STORE_TOY_LOAD", "TOY_STORE_TOY_STORE"]
+
+
+# -- a release only on the way out through an error exit --------------------------
+
+def test_release_only_before_an_error_exit_is_no_task():
+    before = tasks_of("error_path_before.c")["refcount:_TOY_STORE_DICT"]
+    assert before.status == "open"
+    assert [r.name for r in before.released_inputs] == ["dict_st"]
+    after = tasks_of("error_path_after.c")["refcount:_TOY_STORE_DICT"]
+    assert after.status == "done" and after.recipe["pops"] == ["POP_TOP"]
+
+
+def test_release_before_a_conditional_error_exit_still_counts():
+    text = (FIXTURES / "error_path_after.c").read_text().replace("ERROR_IF(1);", "ERROR_IF(err < 0);")
+    task = find_tasks(model_of("cond.c", text)).by_id()["refcount:_TOY_STORE_DICT"]
+    assert task.status == "open"
+    assert [(r.name, r.conditional) for r in task.released_inputs] == [("dict_st", True)]
+
+
+# -- aliases of array elements -----------------------------------------------------
+
+def test_released_element_alias_is_listed_and_popped():
+    before = tasks_of("alias_before.c")["refcount:_TOY_CALL_O"]
+    assert before.status == "open"
+    assert [(r.name, r.what) for r in before.released_inputs] == [("arg", "element"), ("callable", "input")]
+    macro = before.recipe["macros"][0]
+    assert macro["pops"] == ["POP_TOP", "POP_TOP"]
+    assert before.recipe["stack_effect_after"] == "(callable, self_or_null, args[oparg] -- res, callable_out, arg_out)"
+    assert "array_inputs" not in before.recipe
+    after = tasks_of("alias_after.c")["refcount:_TOY_CALL_O"]
+    assert after.status == "done" and after.recipe["pops"] == ["POP_TOP", "POP_TOP"]
+
+
+# -- recipes: array pops and type pops, from the tree when it has them -------------
+
+def test_array_input_gets_an_array_pop_and_says_the_tree_needs_one():
+    task = tasks_of("recipe_before.c")["refcount:_TOY_CALL_FAST"]
+    assert [r.name for r in task.released_inputs] == ["callable", "self_or_null", "args"]
+    # self_or_null is taken in by the array (the body shifts onto it): no pop of its own
+    assert task.recipe["macros"][0]["pops"] == ["_POP_TOP_OPARG", "POP_TOP"]
+    assert task.recipe["new_pop_uop"] == "_POP_TOP_OPARG"
+    assert "self_or_null" in task.recipe["design_decision"]
+    assert "does not define" in task.recipe["design_decision"]
+
+
+def test_type_pop_from_the_uops_own_exit_check():
+    task = tasks_of("recipe_before.c")["refcount:_TOY_TO_BOOL_INT"]
+    assert task.recipe["macros"][0]["pops"] == ["_POP_TOP_INT"]
+
+
+def test_pops_the_tree_defines_are_recognised_and_proposed_by_their_own_names():
+    after = tasks_of("recipe_after.c")
+    assert after["refcount:_TOY_CALL_FAST"].status == "done"
+    assert after["refcount:_TOY_CALL_FAST"].recipe["pops"] == ["_TOY_POP_ARGS", "POP_TOP"]
+    assert after["refcount:_TOY_TO_BOOL_INT"].recipe["macros"][0]["pops"] == ["_TOY_POP_INT"]
+    # a pop is never a task of its own
+    assert "refcount:_TOY_POP_ARGS" not in after and "refcount:_TOY_POP_INT" not in after
