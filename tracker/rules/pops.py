@@ -18,11 +18,15 @@ _HARMLESS = frozenset({"DEAD", "INPUTS_DEAD", "assert", "static_assert"})
 
 def tree_pops(model: Model, rules: Rules) -> dict[str, str | None]:
     """Name as used in a macro (op name, or inst name) -> the rules' name of its kind."""
-    memo = model.__dict__.setdefault("_tree_pops", {})
+    memo = model.__dict__.get("_tree_pops")
+    if memo is None:
+        memo = model.__dict__["_tree_pops"] = {}
     key = id(rules)
     if key not in memo:
         out: dict[str, str | None] = {}
         for uop in model.uops.values():
+            if uop.definition.outputs or not uop.definition.inputs:
+                continue  # the common case, decided before any look at the body
             kind = _pop_kind(uop, rules)
             if kind is not False:
                 out[uop.definition.name if uop.implicit else uop.name] = kind  # type: ignore[assignment]

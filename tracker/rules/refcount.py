@@ -64,7 +64,7 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
                         if any(n in rc.decref_calls for n in relevant) else {})
             slots = _overwritten_slots(uop, names, rules)
             ordered = [i.name for i in inputs]
-            elements = {a: v.array for v in array_views(uop).values() for a in v.elements}
+            elements = _LazyElements(uop)
             for call in calls_named(uop.body, relevant):
                 if call.depth > 1 and _on_error_path(call, rules):
                     continue
@@ -82,7 +82,7 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
 
 
 def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[str, str],
-              rules: Rules, finding: Finding, elements: dict[str, str] | None = None) -> None:
+              rules: Rules, finding: Finding, elements: "_LazyElements | dict[str, str] | None" = None) -> None:
     """Record what ``call`` releases; ``elements`` maps locals holding an element of an
     array input (``arg = args[0]``) to that array."""
     rc = rules.refcount
@@ -112,6 +112,26 @@ def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[st
                 hit = True
         if hit and call.name not in finding.helpers:
             finding.helpers.append(call.name)
+
+
+class _LazyElements:
+    """Locals holding an element of an array input -> the array; read only when a close
+    names something that is not an input (rare), as it scans the body."""
+
+    def __init__(self, uop: Uop):
+        self.uop = uop
+        self.map: dict[str, str] | None = None
+
+    def _get(self) -> dict[str, str]:
+        if self.map is None:
+            self.map = {a: v.array for v in array_views(self.uop).values() for a in v.elements}
+        return self.map
+
+    def __contains__(self, name: object) -> bool:
+        return any(i.is_array for i in self.uop.inputs) and name in self._get()
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def _on_error_path(call: Call, rules: Rules) -> bool:
