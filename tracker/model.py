@@ -164,7 +164,7 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
             seen.setdefault(d.name, d.loc)
             ops[d.name] = Uop(d.name, d, implicit=False)
         elif isinstance(d, InstDef):
-            if d.name in instructions:
+            if d.name in instructions and "override" not in d.annotations:
                 raise duplicate(d.name, d.loc, "instruction")
             seen[d.name] = d.loc
             uop = Uop("_" + d.name, d, implicit=True)
