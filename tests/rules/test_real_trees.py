@@ -128,3 +128,22 @@ def test_pops_the_tree_defines_are_recognised_and_proposed_by_their_own_names():
     assert after["refcount:_TOY_TO_BOOL_INT"].recipe["macros"][0]["pops"] == ["_TOY_POP_INT"]
     # a pop is never a task of its own
     assert "refcount:_TOY_POP_ARGS" not in after and "refcount:_TOY_POP_INT" not in after
+
+
+def test_array_pop_the_tree_defines_is_proposed_and_needs_no_new_uop():
+    pop_args = ("        op(_TOY_POP_ARGS, (args[oparg] --)) {\n"
+                "            for (int i = 0; i < oparg; i++) {\n"
+                "                PyStackRef_CLOSE(args[i]);\n"
+                "            }\n"
+                "        }\n\n")
+    text = (FIXTURES / "recipe_before.c").read_text().replace(
+        "        op(_TOY_CALL_FAST,", pop_args + "        op(_TOY_CALL_FAST,")
+    with_pop = find_tasks(model_of("with_pop.c", text)).by_id()["refcount:_TOY_CALL_FAST"]
+    assert with_pop.recipe["macros"][0]["pops"] == ["_TOY_POP_ARGS", "POP_TOP"]
+    assert "new_pop_uop" not in with_pop.recipe
+    assert "_TOY_POP_ARGS" in with_pop.recipe["design_decision"]
+    assert any("popped whole by the tree's array pop" in r for r in with_pop.reasons)
+    without = tasks_of("recipe_before.c")["refcount:_TOY_CALL_FAST"]
+    assert any("needs a new pop uop taking oparg (_POP_TOP_OPARG)" in r for r in without.reasons)
+    order = ("easy", "medium", "hard")
+    assert order.index(with_pop.difficulty) < order.index(without.difficulty)

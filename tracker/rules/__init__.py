@@ -161,9 +161,14 @@ def _difficulty_reasons(finding, recipe, uop: Uop, rules: Rules) -> tuple[list[s
     if len(names) > 2:
         points += p.get("extra_inputs", 1)
         reasons.append("more than two inputs to hand on and pop")
-    if recipe.get("array_inputs"):
+    if recipe.get("array_inputs") and recipe.get("new_pop_uop"):
         points += p.get("array_input", 3)
-        reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: needs a design decision")
+        reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: needs a new pop uop "
+                       f"taking oparg ({recipe['new_pop_uop']})")
+    elif recipe.get("array_inputs"):
+        points += p.get("array_input_popped", 1)
+        reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: popped whole by the "
+                       f"tree's array pop")
     if any(r.conditional for r in finding.released):
         points += p.get("conditional", 2)
         reasons.append("released only on some paths")
