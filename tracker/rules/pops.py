@@ -9,10 +9,13 @@ has one, else the name from ``rules.yaml`` (and say that it must be added).
 
 from __future__ import annotations
 
+import re
+
 from ..model import Model, Uop
 from .body import call_names, calls_named
 from .config import Rules
 
+_CALLED = re.compile(r"([A-Za-z_]\w*)\s*\(")
 _HARMLESS = frozenset({"DEAD", "INPUTS_DEAD", "assert", "static_assert"})
 
 
@@ -28,9 +31,8 @@ def tree_pops(model: Model, rules: Rules) -> dict[str, str | None]:
             if uop.definition.outputs or not uop.definition.inputs:
                 continue  # the common case, decided before any look at the body
             kind = _pop_kind(uop, rules)
-            if kind is not False:
+            if kind is not False:  # by the name a macro uses: an inst's own name
                 out[uop.definition.name if uop.implicit else uop.name] = kind  # type: ignore[assignment]
-                out[uop.name] = kind  # type: ignore[assignment]
         memo[key] = out
     return memo[key]
 
@@ -44,16 +46,25 @@ def proposal(kind: str, model: Model | None, rules: Rules) -> str:
     if model is None:
         return kind
     pops = tree_pops(model, rules)
-    if kind in pops:
-        return kind
+    if kind in pops or kind == rules.refcount.default_pop:
+        return kind  # a plain pop has many look-alikes (END_FOR): only its own name counts
     for name, k in pops.items():
-        if k == kind and name.startswith("_"):
+        if k == kind:
             return name
     return kind
 
 
 def defined(name: str, model: Model | None, rules: Rules) -> bool:
     return model is not None and name in tree_pops(model, rules)
+
+
+def _asserted(uop: Uop) -> set[str]:
+    """Names called only to be checked: inside ``assert(...)`` (compiled out of releases)."""
+    out: set[str] = set()
+    for call in calls_named(uop.body, ["assert"]):
+        for arg in call.args:
+            out.update(_CALLED.findall(arg))
+    return out
 
 
 def _pop_kind(uop: Uop, rules: Rules) -> str | None | bool:
@@ -67,7 +78,8 @@ def _pop_kind(uop: Uop, rules: Rules) -> str | None | bool:
     releases = rc.close_calls | rc.release_all_calls
     called = call_names(uop.body)
     harmless = _HARMLESS | rc.borrow_calls | rc.type_checks.keys()
-    if any(n not in releases and n not in harmless for n in called):
+    others = [n for n in called if n not in releases and n not in harmless]
+    if others and not set(others) <= _asserted(uop):
         return False
     if not any(n in releases or n in ("DEAD", "INPUTS_DEAD") for n in called):
         return False
