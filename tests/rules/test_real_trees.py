@@ -147,3 +147,25 @@ def test_array_pop_the_tree_defines_is_proposed_and_needs_no_new_uop():
     assert any("needs a new pop uop taking oparg (_POP_TOP_OPARG)" in r for r in without.reasons)
     order = ("easy", "medium", "hard")
     assert order.index(with_pop.difficulty) < order.index(without.difficulty)
+
+
+def test_a_guard_the_rules_do_not_name_is_read_from_its_exit():
+    text = (FIXTURES / "recipe_before.c").read_text().replace("// END BYTECODES //", """
+        op(_TOY_GUARD_NOS_STR, (nos, unused -- nos, unused)) {
+            PyObject *o = PyStackRef_AsPyObjectBorrow(nos);
+            EXIT_IF(!PyUnicode_CheckExact(o));
+        }
+
+        op(_TOY_CONCAT, (left, right -- res)) {
+            PyObject *res_o = toy_concat(left, right);
+            PyStackRef_CLOSE(right);
+            PyStackRef_CLOSE(left);
+            ERROR_IF(res_o == NULL);
+            res = PyStackRef_FromPyObjectSteal(res_o);
+        }
+
+        macro(TOY_CONCAT) = _TOY_GUARD_NOS_STR + _TOY_CONCAT;
+
+// END BYTECODES //""")
+    task = find_tasks(model_of("guard.c", text)).by_id()["refcount:_TOY_CONCAT"]
+    assert task.recipe["macros"][0]["pops"] == ["POP_TOP", "_POP_TOP_UNICODE"]

@@ -28,22 +28,24 @@ def pop_for(inp: str, uop: Uop, inst: Instruction | None, finding: Finding, rule
 
 
 def _pop_kind_for(inp: str, uop: Uop, inst: Instruction | None, rules: Rules) -> str:
-    """From the type guards before the uop, the type checks it exits on, or its dealloc."""
+    """From the type guards before the uop (named in rules.yaml, or read from their exits),
+    its specialised close, or the exact-type checks it exits on itself."""
     rc = rules.refcount
     stack = [i.name for i in uop.inputs]
     by_name = {i.name: i for i in uop.inputs}
     if inp in by_name and by_name[inp].is_array:
         return rc.array_pop
-    position = None
-    if inp in stack:  # not for the old value of an overwritten slot
-        position = {0: "tos", 1: "nos", 2: "third"}.get(len(stack) - 1 - stack.index(inp))
-    if inst is not None and position:
+    depth = len(stack) - 1 - stack.index(inp) if inp in stack else None  # 0: top of stack
+    position = {0: "tos", 1: "nos", 2: "third"}.get(depth) if depth is not None else None
+    if inst is not None and depth is not None:
         for part in inst.parts:
             if part.uop is uop:
                 break
             guard = rc.guards.get(part.name) or rc.guards.get(part.text)
             if guard and position in guard.positions:
                 return guard.pop
+            if part.uop is not None and depth in _guarded(part.uop, rules):
+                return _guarded(part.uop, rules)[depth]
     special = "PyStackRef_CLOSE_SPECIALIZED"
     specialized = calls_named(uop.body, [special]) if special in call_names(uop.body) else []
     for call in specialized:
@@ -53,6 +55,17 @@ def _pop_kind_for(inp: str, uop: Uop, inst: Instruction | None, rules: Rules) ->
                 return rc.specialized_deallocs[dealloc]
     checked = _exit_checks(uop, rules).get(inp)
     return checked or rc.default_pop
+
+
+def _guarded(uop: Uop, rules: Rules) -> dict[int, str]:
+    """For a guard (a uop that leaves the stack as it is, ``(left, unused -- left, unused)``):
+    depth from the top of stack -> the pop of the exact type it exits unless it has."""
+    memo = uop.__dict__.setdefault("_guarded", {})
+    if id(rules) not in memo:
+        ins, outs = [i.name for i in uop.inputs], [o.name for o in uop.outputs]
+        checks = _exit_checks(uop, rules) if ins and ins == outs else {}
+        memo[id(rules)] = {len(ins) - 1 - ins.index(name): pop for name, pop in checks.items()}
+    return memo[id(rules)]
 
 
 def _exit_checks(uop: Uop, rules: Rules) -> dict[str, str]:
