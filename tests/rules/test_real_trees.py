@@ -169,3 +169,14 @@ def test_a_guard_the_rules_do_not_name_is_read_from_its_exit():
 // END BYTECODES //""")
     task = find_tasks(model_of("guard.c", text)).by_id()["refcount:_TOY_CONCAT"]
     assert task.recipe["macros"][0]["pops"] == ["POP_TOP", "_POP_TOP_UNICODE"]
+
+
+def test_array_handed_whole_to_a_stealing_helper_through_a_pointer_alias():
+    text = (FIXTURES / "recipe_before.c").read_text().replace(
+        "PyObject *res_o = toy_vectorcall(callable, arguments, total);\n            DECREF_INPUTS();",
+        "PyObject *res_o = toy_vectorcall_StackRefSteal(callable, arguments, total);\n"
+        "            DEAD(args);\n            DEAD(self_or_null);\n            DEAD(callable);")
+    task = find_tasks(model_of("steal.c", text)).by_id()["refcount:_TOY_CALL_FAST"]
+    assert [r.name for r in task.released_inputs] == ["callable", "args"]
+    assert task.recipe["macros"][0]["pops"] == ["_POP_TOP_OPARG", "POP_TOP"]
+    assert "toy_vectorcall_StackRefSteal" in task.recipe["body_change"][0]

@@ -127,7 +127,8 @@ def _refcount_task(finding: rc_rule.Finding, model: Model, rules: Rules) -> Task
         return Task(**base, status="done", difficulty="easy",
                     reasons=["converted: inputs returned as outputs and popped by "
                              + ", ".join(finding.pops_seen)],
-                    recipe={"converted_in": finding.converted_in, "pops": finding.pops_seen},
+                    recipe={"converted_in": finding.converted_in, "pops": finding.pops_seen,
+                            "pops_in": finding.pops_in},
                     explanation=f"{uop.name} leaves its inputs for explicit pops the optimizer can remove.")
     recipe = rc_rule.recipe(finding, model, rules)
     reasons, points = _difficulty_reasons(finding, recipe, uop, rules)

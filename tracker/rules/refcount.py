@@ -32,6 +32,7 @@ class Finding:
     escaping: list[str] = field(default_factory=list)
     converted_in: list[str] = field(default_factory=list)  # instructions already popping
     pops_seen: list[str] = field(default_factory=list)
+    pops_in: dict[str, list[str]] = field(default_factory=dict)  # instruction -> its pops
 
     @property
     def status(self) -> str | None:
@@ -64,11 +65,11 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
                         if any(n in rc.decref_calls for n in relevant) else {})
             slots = _overwritten_slots(uop, names, rules)
             ordered = [i.name for i in inputs]
-            elements = _LazyElements(uop)
+            aliases = _Aliases(uop)
             for call in calls_named(uop.body, relevant):
                 if call.depth > 1 and _on_error_path(call, rules):
                     continue
-                _classify(call, names, ordered, borrowed, rules, finding, elements)
+                _classify(call, names, ordered, borrowed, rules, finding, aliases)
                 if call.name in rc.close_calls and call.arg_ident(0) in slots:
                     finding.released.append(ReleasedInput(
                         call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
@@ -78,27 +79,37 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
             if pops and (_returns_inputs(uop) or _returns_slot(uop, rules)):
                 finding.converted_in.append(inst_name)
                 finding.pops_seen = pops
+                finding.pops_in[inst_name] = pops
     return finding
 
 
 def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[str, str],
-              rules: Rules, finding: Finding, elements: "_LazyElements | dict[str, str] | None" = None) -> None:
-    """Record what ``call`` releases; ``elements`` maps locals holding an element of an
-    array input (``arg = args[0]``) to that array."""
+              rules: Rules, finding: Finding, aliases: "_Aliases | None" = None) -> None:
+    """Record what ``call`` releases. ``aliases`` knows the locals standing for array
+    inputs: an element (``arg = args[0]``) or a pointer into one (``p = args``)."""
     rc = rules.refcount
 
-    def release(name: str) -> None:
-        finding.released.append(ReleasedInput(name, call.line, call.name, call.depth > 1))
+    def release(name: str, what: str = "input") -> None:
+        finding.released.append(ReleasedInput(name, call.line, call.name, call.depth > 1, what))
+
+    def input_of(target: str | None) -> tuple[str, str] | None:
+        if target in names:
+            return target, "input"  # type: ignore[return-value]
+        if aliases is None or target is None:
+            return None
+        if target in aliases.pointers():
+            return aliases.pointers()[target], "input"
+        if target in aliases.elements():
+            return target, "element"
+        return None
 
     if call.name in rc.release_all_calls:
         for n in ordered:
             release(n)
     elif call.name in rc.close_calls:
-        target = call.arg_ident(0)
-        if target in names:
-            release(target)
-        elif elements and target in elements:
-            finding.released.append(ReleasedInput(target, call.line, call.name, call.depth > 1, "element"))
+        found = input_of(call.arg_ident(0))
+        if found:
+            release(*found)
     elif call.name in rc.decref_calls:
         target = call.arg_ident(0)
         if target in borrowed and borrowed[target] in names:
@@ -106,32 +117,32 @@ def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[st
     elif call.name not in rc.transfer_calls and rc.consuming.search(call.name):
         hit = False
         for i in range(len(call.args)):
-            target = call.arg_ident(i)
-            if target in names:
-                release(target)
+            found = input_of(call.arg_ident(i))
+            if found:
+                release(*found)
                 hit = True
         if hit and call.name not in finding.helpers:
             finding.helpers.append(call.name)
 
 
-class _LazyElements:
-    """Locals holding an element of an array input -> the array; read only when a close
-    names something that is not an input (rare), as it scans the body."""
+class _Aliases:
+    """Locals standing for array inputs, read from the body only when a release names
+    something that is not an input (rare) and the uop has an array input."""
 
     def __init__(self, uop: Uop):
         self.uop = uop
-        self.map: dict[str, str] | None = None
+        self._views = None if any(i.is_array for i in uop.inputs) else {}
 
-    def _get(self) -> dict[str, str]:
-        if self.map is None:
-            self.map = {a: v.array for v in array_views(self.uop).values() for a in v.elements}
-        return self.map
+    def _get(self):
+        if self._views is None:
+            self._views = array_views(self.uop)
+        return self._views
 
-    def __contains__(self, name: object) -> bool:
-        return any(i.is_array for i in self.uop.inputs) and name in self._get()
+    def elements(self) -> dict[str, str]:
+        return {a: v.array for v in self._get().values() for a in v.elements}
 
-    def __bool__(self) -> bool:
-        return True
+    def pointers(self) -> dict[str, str]:
+        return {p: v.array for v in self._get().values() for p in v.pointers}
 
 
 def _on_error_path(call: Call, rules: Rules) -> bool:
@@ -183,15 +194,17 @@ def _overwritten_slots(uop: Uop, inputs: set[str], rules: Rules) -> set[str]:
 
 
 def _returns_slot(uop: Uop, rules: Rules) -> bool:
-    """Converted shape of the frame-slot pattern: an output takes the slot's old value."""
+    """Converted shape of the frame-slot pattern: an output takes the slot's old value
+    (``old = GETLOCAL(oparg)``, or ``tmp = GETLOCAL(oparg); ... trash = tmp;``)."""
     reads = rules.refcount.slot_reads
     if not any(uop.body.uses(r) for r in reads):
         return False
     names = "|".join(re.escape(r) for r in sorted(reads))
-    return any(
-        re.search(rf"\b{re.escape(o.name)}\s*=\s*(?:{names})\s*\(", uop.body.code)
-        for o in uop.outputs
-    )
+    code = uop.body.code
+    read = rf"(?:{names})\s*\("
+    holders = [m.group(1) for m in re.finditer(rf"\b([A-Za-z_]\w*)\s*=\s*{read}", code)]
+    source = read + "".join(rf"|{re.escape(h)}\s*;" for h in holders)
+    return any(re.search(rf"\b{re.escape(o.name)}\s*=\s*(?:{source})", code) for o in uop.outputs)
 
 
 def _returns_inputs(uop: Uop) -> bool:
@@ -210,23 +223,23 @@ def _returns_inputs(uop: Uop) -> bool:
 
 
 def pops_after(inst: Instruction, uop: Uop, rules: Rules, model: Model | None = None) -> list[str]:
-    """The pop uops that directly follow ``uop`` in ``inst`` (cache entries skipped).
+    """The pop uops that directly follow ``uop`` in ``inst`` (cache entries skipped), after
+    each place it runs.
 
     With ``model``, in what tier 2 runs for ``inst`` (a super-instruction's halves).
     """
     pops: list[str] = []
-    seen = False
+    after = False  # just past an occurrence of the uop (a super-instruction may have two)
     for part in (expansion(inst, model, rules) if model is not None else inst.parts):
         if part.uop is uop:
-            seen = True
-            pops = []
+            after = True
             continue
-        if not seen or part.uop is None:
+        if not after or part.uop is None:
             continue
         if is_pop(part.text, model, rules) or is_pop(part.name, model, rules):
             pops.append(part.text)
         else:
-            break
+            after = False
     return pops
 
 
