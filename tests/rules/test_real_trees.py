@@ -180,3 +180,14 @@ def test_array_handed_whole_to_a_stealing_helper_through_a_pointer_alias():
     assert [r.name for r in task.released_inputs] == ["callable", "args"]
     assert task.recipe["macros"][0]["pops"] == ["_POP_TOP_OPARG", "POP_TOP"]
     assert "toy_vectorcall_StackRefSteal" in task.recipe["body_change"][0]
+
+
+def test_array_sized_otherwise_than_the_array_pop_takes_needs_a_decision():
+    text = (FIXTURES / "recipe_before.c").read_text().replace(
+        "op(_TOY_CALL_FAST, (callable, self_or_null, args[oparg] -- res))",
+        "op(_TOY_CALL_FAST, (callable, self_or_null, args[oparg*2] -- res))")
+    task = find_tasks(model_of("pairs.c", text)).by_id()["refcount:_TOY_CALL_FAST"]
+    assert task.recipe["array_size_mismatch"] == ["args[oparg*2]"]
+    assert "not sized oparg" in task.recipe["design_decision"]
+    plain = tasks_of("recipe_before.c")["refcount:_TOY_CALL_FAST"]
+    assert "array_size_mismatch" not in plain.recipe

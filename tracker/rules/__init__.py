@@ -162,10 +162,12 @@ def _difficulty_reasons(finding, recipe, uop: Uop, rules: Rules) -> tuple[list[s
     if len(names) > 2:
         points += p.get("extra_inputs", 1)
         reasons.append("more than two inputs to hand on and pop")
-    if recipe.get("array_inputs") and recipe.get("new_pop_uop"):
+    if recipe.get("array_inputs") and (recipe.get("new_pop_uop") or recipe.get("array_size_mismatch")):
         points += p.get("array_input", 3)
         reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: needs a new pop uop "
-                       f"taking oparg ({recipe['new_pop_uop']})")
+                       f"taking oparg ({recipe['new_pop_uop']})" if recipe.get("new_pop_uop") else
+                       f"array input(s) {', '.join(recipe['array_size_mismatch'])}: sized otherwise "
+                       f"than the array pop takes, needs a design decision")
     elif recipe.get("array_inputs"):
         points += p.get("array_input_popped", 1)
         reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: popped whole by the "

@@ -175,6 +175,14 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
                 f"this tree does not define yet: add {array_pop} (args[oparg] --), releasing each "
                 f"element, then append it")
             out["new_pop_uop"] = array_pop
+        size = _array_pop_size(array_pop, model)
+        odd = [f"{i.name}[{i.size}]" for i in movable if i.is_array and i.size != size]
+        if odd:
+            out["design_decision"] += (
+                f"; but {', '.join(odd)} {'is' if len(odd) == 1 else 'are'} not sized {size}, "
+                f"which {array_pop} pops: decide how to pop {'it' if len(odd) == 1 else 'them'} "
+                f"(another pop uop, or leave the release where it is)")
+            out["array_size_mismatch"] = odd
     case = uop.optimizer_case
     if case is not None:
         case_in = [str(i) for i in case.inputs]
@@ -211,6 +219,14 @@ def recipe(finding: Finding, model: Model, rules: Rules) -> dict:
         f"still there; run the test suite with the JIT build (--enable-experimental-jit) too."
     )
     return out
+
+
+def _array_pop_size(name: str, model: Model | None) -> str:
+    """How many items the array pop takes: its input's size in the tree, else oparg."""
+    uop = model.uops.get(name) if model is not None else None
+    if uop is not None and len(uop.inputs) == 1 and uop.inputs[0].is_array:
+        return uop.inputs[0].size or "oparg"
+    return "oparg"
 
 
 def _movable(finding: Finding) -> list[StackItem]:
