@@ -52,6 +52,8 @@ class Call:
         code = self._body.code
         i = code.find(";", self._at)
         out: list[str] = []
+        if i < 0:
+            return out
         depth = 0
         start = i + 1
         for j in range(start, len(code)):
