@@ -191,3 +191,10 @@ def test_array_sized_otherwise_than_the_array_pop_takes_needs_a_decision():
     assert "not sized oparg" in task.recipe["design_decision"]
     plain = tasks_of("recipe_before.c")["refcount:_TOY_CALL_FAST"]
     assert "array_size_mismatch" not in plain.recipe
+
+
+@pytest.mark.parametrize("exit_stmt", ["ERROR_IF(true, error);", "ERROR_NO_POP();", "goto error;"])
+def test_each_kind_of_error_exit_marks_a_release_on_the_way_out(exit_stmt):
+    text = (FIXTURES / "error_path_after.c").read_text().replace("ERROR_IF(1);", exit_stmt)
+    task = find_tasks(model_of("exits.c", text)).by_id()["refcount:_TOY_STORE_DICT"]
+    assert task.status == "done"
