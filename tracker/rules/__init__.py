@@ -204,7 +204,8 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
     return Task(
         id=f"optimizer:{uop.name}", kind="optimizer",
         title=f"Teach the optimizer about {uop.name}",
-        uop=uop.name, instructions=[i for i in uop.instructions if i in traceable],
+        uop=uop.name, instructions=[i for i in t2_rule.tier2_users(model, rules).get(uop.name, ())
+                                     if i in traceable],
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
         recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else

@@ -97,14 +97,14 @@ def expansion(inst: Instruction, model: Model, rules: Rules) -> list[Part]:
 
 
 def tier2_users(model: Model, rules: Rules) -> dict[str, list[str]]:
-    """Uop name -> the tier-2 instructions whose expansion runs it, in model order."""
+    """Uop name -> the tier-2 instructions whose expansion runs it."""
     memo = model.__dict__.setdefault("_tier2_users", {})
     key = id(rules)
     if key not in memo:
         users: dict[str, list[str]] = {}
-        for inst in model.instructions.values():
-            if not instruction_viability(inst, rules).ok:
-                continue
+        viable = [i for i in model.instructions.values() if instruction_viability(i, rules).ok]
+        # an instruction made of the uop first, the super-instructions it is a half of after
+        for inst in sorted(viable, key=lambda i: halves(i, model, rules) is not None):
             for part in expansion(inst, model, rules):
                 if part.uop is not None:
                     names = users.setdefault(part.uop.name, [])
