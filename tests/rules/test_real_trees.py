@@ -198,3 +198,21 @@ def test_each_kind_of_error_exit_marks_a_release_on_the_way_out(exit_stmt):
     text = (FIXTURES / "error_path_after.c").read_text().replace("ERROR_IF(1);", exit_stmt)
     task = find_tasks(model_of("exits.c", text)).by_id()["refcount:_TOY_STORE_DICT"]
     assert task.status == "done"
+
+
+def test_history_scans_the_2022_revisions_and_records_a_rejected_one_with_its_error(tmp_path):
+    from tests.gitrepo import Repo
+    from tracker import history
+
+    repo = Repo(tmp_path / "cpython")
+    before = (FIXTURES / "families_2022_before.c").read_text()
+    broken = before.replace("            _TOY_CMP_FLOAT,\n        };", "            _TOY_CMP_DOUBLE,\n        };")
+    after = (FIXTURES / "families_2022_after.c").read_text()
+    for i, text in enumerate([before, broken, after]):
+        repo.commit({"Python/bytecodes.c": text}, f"revision {i}", "Ada Lovelace",
+                    f"2022-12-{10 + i}T12:00:00+00:00")
+    result = history.walk(repo.path, jobs=1)
+    errors = [r["error"] for r in result.revisions]
+    assert errors[0] is None and errors[2] is None
+    assert "unknown instruction '_TOY_CMP_DOUBLE' in family toy_cmp" in errors[1]
+    assert "Traceback" not in errors[1] and "internal error" not in errors[1]
