@@ -18,7 +18,7 @@ from tracker.tui.detail import DetailScreen
 from tracker.tui.help import HelpScreen
 from tracker.tui.tasks_view import COLUMNS, TasksView
 
-from .fakes import FakeClaim, FakeStore, make_task, snapshot_like
+from .fakes import FakeClaim, FakeStore, make_task, snapshot_like, weighed
 
 
 CLAIMED = [c[0] for c in COLUMNS].index("claimed")  # the claimed-by column's index in a row
@@ -184,6 +184,43 @@ def test_sorting_by_key_and_header(tasks, store):
         await pilot.click("#tasks-table", offset=(header_x(app, "status"), 0))
         await settle(pilot)
         assert app.query_one("TasksView").filters.sort == "status"
+
+    drive(app, scenario)
+
+
+def test_sorting_by_share_heaviest_first(tasks, store):
+    app = TrackerApp(weighed(tasks), store=store)
+    share = [c[0] for c in COLUMNS].index("share")
+
+    async def scenario(pilot):
+        # recommended: good first tasks, the heaviest of them first
+        assert shown_ids(app)[:2] == ["refcount:_ADD", "optimizer:_ADD"]
+        await pilot.click("#tasks-table", offset=(header_x(app, "share"), 0))
+        await settle(pilot)
+        view = app.query_one("TasksView")
+        assert view.filters.sort == "share" and not view.filters.reverse
+        ids = shown_ids(app)
+        weights = [app.data.tasks[i].weight for i in ids]
+        assert weights == sorted(weights, reverse=True)
+        assert ids[:4] == ["refcount:_ADD", "optimizer:_ADD", "split:IS",
+                           "helper:_Toy_Float_FromDouble_ConsumeInputs"]
+        table = app.query_one("#tasks-table", DataTable)
+        assert str(table.get_row("refcount:_ADD")[share]) == "15.0%"
+        assert str(table.get_row("refcount:_STORE_ATTR_SLOT")[share]) == "–"  # no execution counts
+        assert "by share" in counts_text(app)
+        await pilot.press("O")  # lightest first
+        assert [app.data.tasks[i].weight for i in shown_ids(app)] == sorted(weights)
+
+    drive(app, scenario)
+
+
+def test_share_column_is_blank_without_counts(tasks, store):
+    app = TrackerApp(tasks, store=store)
+    share = [c[0] for c in COLUMNS].index("share")
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        assert all(str(table.get_row(i)[share]) == "" for i in shown_ids(app))
 
     drive(app, scenario)
 

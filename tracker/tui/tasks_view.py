@@ -50,10 +50,10 @@ def share_text(task: Task) -> Text:
     if task.weight is None:
         return Text("")
     if not task.weight:
-        return Text("–", style="dim")
+        return Text("–", style="dim", justify="right")
     from ..stats import format_share
 
-    return Text(format_share(task.weight), style="bold" if task.weight >= 0.005 else "")
+    return Text(format_share(task.weight), style="bold" if task.weight >= 0.005 else "", justify="right")
 
 
 def task_row(data: TrackerData, task: Task) -> list[Text | str]:
