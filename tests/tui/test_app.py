@@ -737,3 +737,12 @@ def test_leaving_a_detail_at_once_is_harmless(tasks, store):
         assert "_ADD" in app.screen.query_one("#ticket").source
 
     drive(app, scenario)
+
+
+def test_share_cell_text():
+    from tracker.tui.tasks_view import share_text
+
+    def cell(weight):
+        return str(share_text(make_task(1, weight=weight)))
+
+    assert (cell(None), cell(0.0), cell(0.0123), cell(0.0004)) == ("", "–", "1.2%", "<0.1%")

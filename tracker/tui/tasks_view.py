@@ -46,14 +46,15 @@ def _instructions(task: Task) -> str:
 
 
 def share_text(task: Task) -> Text:
-    """The task's share of executed work (``1.5%``); ``–`` without counts; blank if not weighed."""
+    """The task's share of executed work (``1.5%``, ``<0.1%``); ``–`` without counts; blank if not weighed."""
     if task.weight is None:
         return Text("")
     if not task.weight:
         return Text("–", style="dim", justify="right")
     from ..stats import format_share
 
-    return Text(format_share(task.weight), style="bold" if task.weight >= 0.005 else "", justify="right")
+    text = format_share(task.weight) if task.weight >= 0.001 else "<0.1%"  # the column stays narrow
+    return Text(text, style="bold" if task.weight >= 0.005 else "", justify="right")
 
 
 def task_row(data: TrackerData, task: Task) -> list[Text | str]:
