@@ -7,7 +7,8 @@ import os
 import re
 import sys
 
-from .. import github_sync, tickets
+from .. import tickets
+from ..github import client as gh_client, planning, writing
 from ..errors import UsageError
 from . import common
 from .tickets import add_render_args, load_tasks
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="create at most N issues in this run, ready and easy tasks first (default: 10)")
     p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
                    help="environment variable holding the token (default: GITHUB_TOKEN)")
-    p.add_argument("--base-url", default=github_sync.DEFAULT_BASE_URL, metavar="URL",
+    p.add_argument("--base-url", default=gh_client.DEFAULT_BASE_URL, metavar="URL",
                    help="GitHub API URL, e.g. https://github.example.com/api/v3 for GitHub Enterprise")
     add_render_args(p)
     common.add_format_args(p)
@@ -51,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
                          hint="export it, or name another variable with --token-env")
     renderer = tickets.Renderer(args.template_dir)  # template errors before any network use
     taskset = load_tasks(args)
-    client = github_sync.GitHub(args.repo, token, base_url=args.base_url)
+    client = gh_client.GitHub(args.repo, token, base_url=args.base_url)
     issues = client.issues()
-    plan = github_sync.plan(taskset, issues, renderer, max_new=args.max_new)
+    plan = planning.plan(taskset, issues, renderer, max_new=args.max_new)
 
     if not args.apply:
         common.emit(plan.to_json(), args.format, lambda: print_plan(plan, args))
@@ -63,22 +64,22 @@ def run(args: argparse.Namespace) -> int:
 
     store = Store(args.state)
     progress = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None
-    result = github_sync.Executor(client, renderer, store, progress).run(taskset, plan, issues)
+    result = writing.Executor(client, renderer, store, progress).run(taskset, plan, issues)
     data = {"repo": args.repo, "writes": result.writes, "done": [a.to_json() for a in result.done],
             "claims_from_assignees": len(result.claims), "stopped": result.stopped}
 
     def table() -> None:
-        made = {op: sum(1 for a in result.done if a.op == op) for op in github_sync.WRITE_OPS}
+        made = {op: sum(1 for a in result.done if a.op == op) for op in planning.WRITE_OPS}
         print(f"{args.repo}: created {made['create']}, updated {made['update']}, closed {made['close']} "
               f"({result.writes} writes); {len(result.claims)} assignee(s) recorded as claims")
 
     common.emit(data, args.format, table)
     if result.stopped:
-        raise github_sync.SyncStopped(f"stopped after {len(result.done)} change(s): {result.stopped}")
+        raise gh_client.SyncStopped(f"stopped after {len(result.done)} change(s): {result.stopped}")
     return 0
 
 
-def print_plan(plan: github_sync.Plan, args: argparse.Namespace) -> None:
+def print_plan(plan: planning.Plan, args: argparse.Namespace) -> None:
     rows = [(a.op, a.id, f"#{a.number}" if a.number else "", a.reason, a.title)
             for a in plan.actions if a.op != "later"]
     common.print_table(["action", "task", "issue", "why", "title"], rows, title=f"sync plan for {args.repo}")

@@ -1,218 +1,19 @@
-"""Sync against a local server that behaves like the parts of GitHub's REST API we use.
-
-The real PyGithub client talks real HTTP to pytest-httpserver; the fake keeps issues,
-comments and labels in memory, pages lists with Link headers, sends rate-limit headers
-and can be told to fail: a 500, a 403 with rate-limit headers, or a dropped connection
-(before or after it has done the work).
-"""
+"""Sync against the fake GitHub of :mod:`tests.github.fake`, over real HTTP."""
 
 from __future__ import annotations
 
-import json
-import re
-import socket
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from werkzeug.wrappers import Request, Response
 
-from tracker import github_sync as gs
 from tracker.cli.main import main
 from tracker.errors import TrackerError
+from tracker.github import client as gc, planning, writing
 from tracker.store import Store
 from tracker.tasks import Task, TaskSet
-from tracker.tickets import Renderer, parse_marker
+from tracker.tickets import Renderer
 
-OWNER, REPO = "octo", "jit-tasks"
-PREFIX = "/api/v3"
-
-
-@dataclass
-class Fault:
-    method: str
-    path: str  # regex on the path after the API prefix
-    kind: str  # "500" | "ratelimit" | "secondary" | "drop" | "drop_after"
-    skip: int = 0  # let this many matching requests through first
-    times: int = 1
-    reset_in: int = 3600
-
-
-class FakeGitHub:
-    def __init__(self, httpserver):
-        self.server = httpserver
-        self.issues: dict[int, dict] = {}
-        self.comments: dict[int, list[dict]] = {}
-        self.labels: dict[str, dict] = {}
-        self.next_number = 1
-        self.writes: list[tuple[str, str]] = []
-        self.requests: list[tuple[str, str]] = []
-        self.faults: list[Fault] = []
-        self.remaining = 5000
-        self.authorization: set[str] = set()
-        httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
-
-    @property
-    def base_url(self) -> str:
-        return self.server.url_for(PREFIX)
-
-    @property
-    def repo_path(self) -> str:
-        return f"/repos/{OWNER}/{REPO}"
-
-    # --- helpers for tests
-    def add_issue(self, title, body, state="open", labels=(), assignees=(), pull_request=False) -> dict:
-        n = self.next_number
-        self.next_number += 1
-        issue = {
-            "id": 1000 + n, "number": n, "title": title, "body": body, "state": state,
-            "state_reason": None,
-            "labels": [self._label(name) for name in labels],
-            "assignees": [{"login": a} for a in assignees],
-            "assignee": {"login": assignees[0]} if assignees else None,
-            "user": {"login": "jit-bot"},
-            "comments": 0,
-        }
-        if pull_request:
-            issue["pull_request"] = {"url": "x"}
-        self.issues[n] = issue
-        self.comments[n] = []
-        return issue
-
-    def ours(self) -> dict[str, list[dict]]:
-        found: dict[str, list[dict]] = {}
-        for issue in self.issues.values():
-            m = parse_marker(issue["body"])
-            if m:
-                found.setdefault(m[0], []).append(issue)
-        return found
-
-    def _label(self, name: str) -> dict:
-        if name not in self.labels:  # GitHub makes unknown labels on issue writes
-            self.labels[name] = {"name": name, "color": "ededed", "description": ""}
-        return dict(self.labels[name])
-
-    def _json(self, data, status=200, headers=None) -> Response:
-        h = {"Content-Type": "application/json", "X-RateLimit-Limit": "5000",
-             "X-RateLimit-Remaining": str(self.remaining), "X-RateLimit-Reset": str(int(time.time()) + 3600)}
-        h.update(headers or {})
-        return Response(json.dumps(data), status=status, headers=h)
-
-    def _issue_json(self, request: Request, issue: dict) -> dict:
-        api = request.host_url.rstrip("/") + PREFIX + self.repo_path
-        out = dict(issue)
-        out["url"] = f"{api}/issues/{issue['number']}"
-        out["comments_url"] = f"{api}/issues/{issue['number']}/comments"
-        out["html_url"] = f"https://github.example/{OWNER}/{REPO}/issues/{issue['number']}"
-        out["comments"] = len(self.comments[issue["number"]])
-        return out
-
-    def _page(self, request: Request, items: list) -> Response:
-        per_page = int(request.args.get("per_page", 30))
-        page = int(request.args.get("page", 1))
-        last = max(1, -(-len(items) // per_page))
-        chunk = items[(page - 1) * per_page: page * per_page]
-        links = []
-        base = request.base_url
-
-        def url(p: int) -> str:
-            args = dict(request.args)
-            args["page"] = str(p)
-            return base + "?" + "&".join(f"{k}={v}" for k, v in args.items())
-        if page < last:
-            links.append(f'<{url(page + 1)}>; rel="next"')
-            links.append(f'<{url(last)}>; rel="last"')
-        if page > 1:
-            links.append(f'<{url(1)}>; rel="first"')
-            links.append(f'<{url(page - 1)}>; rel="prev"')
-        return self._json(chunk, headers={"Link": ", ".join(links)} if links else None)
-
-    def _fault(self, request: Request, path: str) -> Fault | None:
-        for f in self.faults:
-            if f.method == request.method and re.fullmatch(f.path, path):
-                if f.skip > 0:
-                    f.skip -= 1
-                    return None
-                if f.times > 0:
-                    f.times -= 1
-                    return f
-        return None
-
-    @staticmethod
-    def _drop(request: Request) -> Response:
-        sock = request.environ["werkzeug.socket"]
-        sock.shutdown(socket.SHUT_RDWR)
-        sock.close()
-        return Response("", status=500)
-
-    def handle(self, request: Request) -> Response:
-        path = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else request.path
-        self.requests.append((request.method, path))
-        if "Authorization" in request.headers:
-            self.authorization.add(request.headers["Authorization"])
-        if "bad-token" in request.headers.get("Authorization", ""):
-            return self._json({"message": "Bad credentials"}, 401)
-        fault = self._fault(request, path)
-        if fault and fault.kind == "500":
-            return self._json({"message": "Server Error"}, 500)
-        if fault and fault.kind == "ratelimit":
-            return self._json({"message": "API rate limit exceeded for installation ID 1."}, 403, {
-                "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + fault.reset_in)})
-        if fault and fault.kind == "secondary":
-            return self._json({"message": "You have exceeded a secondary rate limit."}, 403, {"Retry-After": "7"})
-        if fault and fault.kind == "drop":
-            return self._drop(request)
-        response = self.route(request, path)
-        if request.method in ("POST", "PATCH", "PUT", "DELETE") and response.status_code < 300:
-            self.writes.append((request.method, path))
-        if fault and fault.kind == "drop_after":
-            return self._drop(request)
-        return response
-
-    def route(self, request: Request, path: str) -> Response:
-        rp = self.repo_path
-        m = re.fullmatch(re.escape(rp) + r"/issues/(\d+)(/comments)?", path)
-        if path == rp + "/issues" and request.method == "GET":
-            state = request.args.get("state", "open")
-            items = [self._issue_json(request, i) for i in sorted(self.issues.values(), key=lambda i: -i["number"])
-                     if state == "all" or i["state"] == state]
-            return self._page(request, items)
-        if path == rp + "/issues" and request.method == "POST":
-            data = request.get_json()
-            issue = self.add_issue(data["title"], data.get("body", ""), labels=data.get("labels", []),
-                                   assignees=data.get("assignees", []))
-            return self._json(self._issue_json(request, issue), 201)
-        if m and not m.group(2):
-            issue = self.issues.get(int(m.group(1)))
-            if issue is None:
-                return self._json({"message": "Not Found"}, 404)
-            if request.method == "PATCH":
-                data = request.get_json()
-                for key in ("title", "body", "state", "state_reason"):
-                    if key in data:
-                        issue[key] = data[key]
-                if "labels" in data:
-                    issue["labels"] = [self._label(n) for n in data["labels"]]
-            return self._json(self._issue_json(request, issue))
-        if m and m.group(2):
-            n = int(m.group(1))
-            if request.method == "POST":
-                c = {"id": len(self.writes) + 1, "body": request.get_json()["body"], "user": {"login": "jit-bot"}}
-                self.comments[n].append(c)
-                return self._json(c, 201)
-            return self._page(request, self.comments[n])
-        if path == rp + "/labels" and request.method == "GET":
-            return self._page(request, list(self.labels.values()))
-        if path == rp + "/labels" and request.method == "POST":
-            data = request.get_json()
-            if data["name"] in self.labels:
-                return self._json({"message": "Validation Failed", "errors": [{"code": "already_exists"}]}, 422)
-            self.labels[data["name"]] = {"name": data["name"], "color": data.get("color", ""),
-                                         "description": data.get("description", "")}
-            return self._json(self.labels[data["name"]], 201)
-        return self._json({"message": "Not Found"}, 404)
-
+from .fake import OWNER, REPO, Fault, FakeGitHub
 
 # ---------------------------------------------------------------------------- fixtures
 
@@ -240,7 +41,7 @@ def toy_tasks(**changes) -> TaskSet:
 
 @pytest.fixture
 def fake(httpserver, monkeypatch):
-    monkeypatch.setattr(gs, "WRITE_INTERVAL", None)  # no 1 s pause between writes in tests
+    monkeypatch.setattr(gc, "WRITE_INTERVAL", None)  # no 1 s pause between writes in tests
     return FakeGitHub(httpserver)
 
 
@@ -254,16 +55,16 @@ class Sleeps(list):
         self.append(seconds)
 
 
-def client(fake, sleeps=None, **kw) -> gs.GitHub:
-    return gs.GitHub(f"{OWNER}/{REPO}", "s3cret-token", base_url=fake.base_url, per_page=3,
+def client(fake, sleeps=None, **kw) -> gc.GitHub:
+    return gc.GitHub(f"{OWNER}/{REPO}", "s3cret-token", base_url=fake.base_url, per_page=3,
                      sleep=sleeps if sleeps is not None else Sleeps(), **kw)
 
 
 def sync(fake, taskset, renderer, store=None, max_new=10, sleeps=None, **kw):
     gh = client(fake, sleeps, **kw)
     issues = gh.issues()
-    p = gs.plan(taskset, issues, renderer, max_new=max_new)
-    result = gs.Executor(gh, renderer, store).run(taskset, p, issues)
+    p = planning.plan(taskset, issues, renderer, max_new=max_new)
+    result = writing.Executor(gh, renderer, store).run(taskset, p, issues)
     return p, result
 
 
@@ -276,7 +77,7 @@ def assert_no_duplicates(fake):
 
 def test_plan_on_an_empty_repository_files_ready_and_easy_first(renderer):
     ts = toy_tasks()
-    p = gs.plan(ts, [], renderer, max_new=4)
+    p = planning.plan(ts, [], renderer, max_new=4)
     creates = [a.id for a in p.actions if a.op == "create"]
     assert creates[0] == "umbrella"
     # ready easy tasks first, then ready medium (refcount before helper); D waits for the helper
@@ -290,7 +91,7 @@ def test_plan_on_an_empty_repository_files_ready_and_easy_first(renderer):
 
 def test_creation_order_puts_prerequisites_first():
     ts = toy_tasks()
-    chosen, later = gs.creation_order([t for t in ts.tasks if t.status == "open"],
+    chosen, later = planning.creation_order([t for t in ts.tasks if t.status == "open"],
                                       {"refcount:_A"}, max_new=10)
     ids = [t.id for t in chosen]
     assert later == []
@@ -305,14 +106,14 @@ def test_plan_leaves_foreign_and_human_closed_issues_alone(renderer):
     g = renderer.task(ts.get("refcount:_G"), ts)
     gone = renderer.task(task("refcount:_GONE"), TaskSet({}, [task("refcount:_GONE")]))
     issues = [
-        gs.RemoteIssue(1, "A person's issue", "mentions refcount:_A", "open", [], [], "u1"),
-        gs.RemoteIssue(2, a.title, a.body, "closed", [], [], "u2"),  # closed by a person, task open
-        gs.RemoteIssue(3, b.title, b.body, "open", [], ["ann"], "u3"),
-        gs.RemoteIssue(4, g.title, g.body, "open", [], [], "u4"),  # task done
-        gs.RemoteIssue(5, gone.title, gone.body, "open", [], [], "u5"),
-        gs.RemoteIssue(6, b.title, b.body, "open", [], [], "u6"),  # a duplicate of #3
+        gc.RemoteIssue(1, "A person's issue", "mentions refcount:_A", "open", [], [], "u1"),
+        gc.RemoteIssue(2, a.title, a.body, "closed", [], [], "u2"),  # closed by a person, task open
+        gc.RemoteIssue(3, b.title, b.body, "open", [], ["ann"], "u3"),
+        gc.RemoteIssue(4, g.title, g.body, "open", [], [], "u4"),  # task done
+        gc.RemoteIssue(5, gone.title, gone.body, "open", [], [], "u5"),
+        gc.RemoteIssue(6, b.title, b.body, "open", [], [], "u6"),  # a duplicate of #3
     ]
-    p = gs.plan(ts, issues, renderer, max_new=0)
+    p = planning.plan(ts, issues, renderer, max_new=0)
     by = {(a.op, a.number) for a in p.actions if a.number}
     assert ("unchanged", 2) in by  # not reopened
     assert ("close", 4) in by and ("close", 5) in by
@@ -530,13 +331,13 @@ def test_close_stopped_between_comment_and_close_comments_once(fake, renderer):
 
 
 def test_writes_are_paced_by_default(fake):
-    gs.WRITE_INTERVAL = 1.0  # restored by the fixture's monkeypatch
-    gh = gs.GitHub(f"{OWNER}/{REPO}", "t", base_url=fake.base_url)
+    gc.WRITE_INTERVAL = 1.0  # restored by the fixture's monkeypatch
+    gh = gc.GitHub(f"{OWNER}/{REPO}", "t", base_url=fake.base_url)
     assert gh.gh.requester._Requester__seconds_between_writes == 1.0
 
 
 def test_unknown_repository_is_a_clear_error(fake, renderer):
-    gh = gs.GitHub("octo/missing", "t", base_url=fake.base_url, sleep=Sleeps())
+    gh = gc.GitHub("octo/missing", "t", base_url=fake.base_url, sleep=Sleeps())
     with pytest.raises(TrackerError, match="octo/missing: not found"):
         gh.issues()
 
@@ -544,7 +345,7 @@ def test_unknown_repository_is_a_clear_error(fake, renderer):
 # ---------------------------------------------------------------------------- the command
 
 def write_toy_sources(tmp_path: Path) -> list[str]:
-    root = Path(__file__).resolve().parent.parent / "data" / "examples"
+    root = Path(__file__).resolve().parent.parent.parent / "data" / "examples"
     return ["--bytecodes", str(root / "bytecodes.c"), "--optimizer", str(root / "optimizer_bytecodes.c")]
 
 

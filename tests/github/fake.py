@@ -1,0 +1,207 @@
+"""A local server that behaves like the parts of GitHub's REST API jit-tracker uses.
+
+The real PyGithub client talks real HTTP to pytest-httpserver; the fake keeps issues,
+comments and labels in memory, pages lists with Link headers, sends rate-limit headers
+and can be told to fail: a 500, a 403 with rate-limit headers, or a dropped connection
+(before or after it has done the work). Extend it by adding routes in ``route``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+from dataclasses import dataclass
+
+from werkzeug.wrappers import Request, Response
+
+from tracker.tickets import parse_marker
+
+OWNER, REPO = "octo", "jit-tasks"
+PREFIX = "/api/v3"
+
+
+@dataclass
+class Fault:
+    method: str
+    path: str  # regex on the path after the API prefix
+    kind: str  # "500" | "ratelimit" | "secondary" | "drop" | "drop_after"
+    skip: int = 0  # let this many matching requests through first
+    times: int = 1
+    reset_in: int = 3600
+
+
+class FakeGitHub:
+    def __init__(self, httpserver):
+        self.server = httpserver
+        self.issues: dict[int, dict] = {}
+        self.comments: dict[int, list[dict]] = {}
+        self.labels: dict[str, dict] = {}
+        self.next_number = 1
+        self.writes: list[tuple[str, str]] = []
+        self.requests: list[tuple[str, str]] = []
+        self.faults: list[Fault] = []
+        self.remaining = 5000
+        self.authorization: set[str] = set()
+        httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.url_for(PREFIX)
+
+    @property
+    def repo_path(self) -> str:
+        return f"/repos/{OWNER}/{REPO}"
+
+    # --- helpers for tests
+    def add_issue(self, title, body, state="open", labels=(), assignees=(), pull_request=False) -> dict:
+        n = self.next_number
+        self.next_number += 1
+        issue = {
+            "id": 1000 + n, "number": n, "title": title, "body": body, "state": state,
+            "state_reason": None,
+            "labels": [self._label(name) for name in labels],
+            "assignees": [{"login": a} for a in assignees],
+            "assignee": {"login": assignees[0]} if assignees else None,
+            "user": {"login": "jit-bot"},
+            "comments": 0,
+        }
+        if pull_request:
+            issue["pull_request"] = {"url": "x"}
+        self.issues[n] = issue
+        self.comments[n] = []
+        return issue
+
+    def ours(self) -> dict[str, list[dict]]:
+        found: dict[str, list[dict]] = {}
+        for issue in self.issues.values():
+            m = parse_marker(issue["body"])
+            if m:
+                found.setdefault(m[0], []).append(issue)
+        return found
+
+    def _label(self, name: str) -> dict:
+        if name not in self.labels:  # GitHub makes unknown labels on issue writes
+            self.labels[name] = {"name": name, "color": "ededed", "description": ""}
+        return dict(self.labels[name])
+
+    def _json(self, data, status=200, headers=None) -> Response:
+        h = {"Content-Type": "application/json", "X-RateLimit-Limit": "5000",
+             "X-RateLimit-Remaining": str(self.remaining), "X-RateLimit-Reset": str(int(time.time()) + 3600)}
+        h.update(headers or {})
+        return Response(json.dumps(data), status=status, headers=h)
+
+    def _issue_json(self, request: Request, issue: dict) -> dict:
+        api = request.host_url.rstrip("/") + PREFIX + self.repo_path
+        out = dict(issue)
+        out["url"] = f"{api}/issues/{issue['number']}"
+        out["comments_url"] = f"{api}/issues/{issue['number']}/comments"
+        out["html_url"] = f"https://github.example/{OWNER}/{REPO}/issues/{issue['number']}"
+        out["comments"] = len(self.comments[issue["number"]])
+        return out
+
+    def _page(self, request: Request, items: list) -> Response:
+        per_page = int(request.args.get("per_page", 30))
+        page = int(request.args.get("page", 1))
+        last = max(1, -(-len(items) // per_page))
+        chunk = items[(page - 1) * per_page: page * per_page]
+        links = []
+        base = request.base_url
+
+        def url(p: int) -> str:
+            args = dict(request.args)
+            args["page"] = str(p)
+            return base + "?" + "&".join(f"{k}={v}" for k, v in args.items())
+        if page < last:
+            links.append(f'<{url(page + 1)}>; rel="next"')
+            links.append(f'<{url(last)}>; rel="last"')
+        if page > 1:
+            links.append(f'<{url(1)}>; rel="first"')
+            links.append(f'<{url(page - 1)}>; rel="prev"')
+        return self._json(chunk, headers={"Link": ", ".join(links)} if links else None)
+
+    def _fault(self, request: Request, path: str) -> Fault | None:
+        for f in self.faults:
+            if f.method == request.method and re.fullmatch(f.path, path):
+                if f.skip > 0:
+                    f.skip -= 1
+                    return None
+                if f.times > 0:
+                    f.times -= 1
+                    return f
+        return None
+
+    @staticmethod
+    def _drop(request: Request) -> Response:
+        sock = request.environ["werkzeug.socket"]
+        sock.shutdown(socket.SHUT_RDWR)
+        sock.close()
+        return Response("", status=500)
+
+    def handle(self, request: Request) -> Response:
+        path = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else request.path
+        self.requests.append((request.method, path))
+        if "Authorization" in request.headers:
+            self.authorization.add(request.headers["Authorization"])
+        if "bad-token" in request.headers.get("Authorization", ""):
+            return self._json({"message": "Bad credentials"}, 401)
+        fault = self._fault(request, path)
+        if fault and fault.kind == "500":
+            return self._json({"message": "Server Error"}, 500)
+        if fault and fault.kind == "ratelimit":
+            return self._json({"message": "API rate limit exceeded for installation ID 1."}, 403, {
+                "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(time.time()) + fault.reset_in)})
+        if fault and fault.kind == "secondary":
+            return self._json({"message": "You have exceeded a secondary rate limit."}, 403, {"Retry-After": "7"})
+        if fault and fault.kind == "drop":
+            return self._drop(request)
+        response = self.route(request, path)
+        if request.method in ("POST", "PATCH", "PUT", "DELETE") and response.status_code < 300:
+            self.writes.append((request.method, path))
+        if fault and fault.kind == "drop_after":
+            return self._drop(request)
+        return response
+
+    def route(self, request: Request, path: str) -> Response:
+        rp = self.repo_path
+        m = re.fullmatch(re.escape(rp) + r"/issues/(\d+)(/comments)?", path)
+        if path == rp + "/issues" and request.method == "GET":
+            state = request.args.get("state", "open")
+            items = [self._issue_json(request, i) for i in sorted(self.issues.values(), key=lambda i: -i["number"])
+                     if state == "all" or i["state"] == state]
+            return self._page(request, items)
+        if path == rp + "/issues" and request.method == "POST":
+            data = request.get_json()
+            issue = self.add_issue(data["title"], data.get("body", ""), labels=data.get("labels", []),
+                                   assignees=data.get("assignees", []))
+            return self._json(self._issue_json(request, issue), 201)
+        if m and not m.group(2):
+            issue = self.issues.get(int(m.group(1)))
+            if issue is None:
+                return self._json({"message": "Not Found"}, 404)
+            if request.method == "PATCH":
+                data = request.get_json()
+                for key in ("title", "body", "state", "state_reason"):
+                    if key in data:
+                        issue[key] = data[key]
+                if "labels" in data:
+                    issue["labels"] = [self._label(n) for n in data["labels"]]
+            return self._json(self._issue_json(request, issue))
+        if m and m.group(2):
+            n = int(m.group(1))
+            if request.method == "POST":
+                c = {"id": len(self.writes) + 1, "body": request.get_json()["body"], "user": {"login": "jit-bot"}}
+                self.comments[n].append(c)
+                return self._json(c, 201)
+            return self._page(request, self.comments[n])
+        if path == rp + "/labels" and request.method == "GET":
+            return self._page(request, list(self.labels.values()))
+        if path == rp + "/labels" and request.method == "POST":
+            data = request.get_json()
+            if data["name"] in self.labels:
+                return self._json({"message": "Validation Failed", "errors": [{"code": "already_exists"}]}, 422)
+            self.labels[data["name"]] = {"name": data["name"], "color": data.get("color", ""),
+                                         "description": data.get("description", "")}
+            return self._json(self.labels[data["name"]], 201)
+        return self._json({"message": "Not Found"}, 404)

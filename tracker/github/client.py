@@ -1,0 +1,262 @@
+"""The one way jit-tracker talks to GitHub: PyGithub with retries, backoff and rate limits.
+
+PyGithub's own retry is switched off so that waits go through ``sleep`` (tests pass a
+fake) and a non-idempotent create is never repeated blindly. This module imports nothing
+from the layers above it, so the sources layer can read CPython through it too.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..errors import TrackerError
+
+if TYPE_CHECKING:
+    from ..tickets import Ticket
+
+DEFAULT_BASE_URL = "https://api.github.com"
+# Seconds between two writes: GitHub asks integrations for one, against secondary rate limits.
+WRITE_INTERVAL: float | None = 1.0
+
+
+class SyncStopped(TrackerError):
+    """The run stopped between two items (rate limit, GitHub not answering)."""
+
+
+@dataclass
+class RemoteIssue:
+    """The parts of a GitHub issue sync looks at."""
+
+    number: int
+    title: str
+    body: str
+    state: str  # open | closed
+    labels: list[str]
+    assignees: list[str]
+    url: str
+    obj: Any = field(default=None, repr=False, compare=False)  # the PyGithub Issue, for writes
+
+    @property
+    def marker(self) -> tuple[str, str] | None:
+        from ..tickets import parse_marker  # the marker's format belongs to the tickets
+
+        return parse_marker(self.body)
+
+    @classmethod
+    def from_raw(cls, data: dict[str, Any], obj: Any = None) -> "RemoteIssue":
+        return cls(
+            number=int(data["number"]),
+            title=data.get("title") or "",
+            body=data.get("body") or "",
+            state=data.get("state") or "open",
+            labels=[(lb["name"] if isinstance(lb, dict) else str(lb)) for lb in data.get("labels") or []],
+            assignees=[a["login"] for a in data.get("assignees") or [] if a and a.get("login")],
+            url=data.get("html_url") or data.get("url") or "",
+            obj=obj,
+        )
+
+
+def _header(headers: Any, name: str) -> str | None:
+    for k, v in (headers or {}).items():
+        if k.lower() == name.lower():
+            return str(v)
+    return None
+
+
+class GitHub:
+    """A PyGithub repository with retries, backoff and rate-limit handling of our own.
+
+    PyGithub's own retry is switched off so that waits go through ``sleep`` (tests pass
+    a fake) and so that a non-idempotent create is never repeated blindly.
+    """
+
+    def __init__(self, repo: str, token: str | None = None, *, base_url: str | None = None,
+                 per_page: int = 100, timeout: int = 30, max_retries: int = 4, backoff: float = 2.0,
+                 max_wait: float = 300.0, write_interval: float | None | str = "default",
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time):
+        import github
+
+        self.repo_name = repo
+        if write_interval == "default":
+            write_interval = WRITE_INTERVAL
+        self.sleep, self.clock = sleep, clock
+        self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
+        self.requests = 0
+        self.gh = github.Github(
+            auth=github.Auth.Token(token) if token else None,
+            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
+            per_page=per_page, timeout=timeout, retry=None,
+            seconds_between_requests=None, seconds_between_writes=write_interval, lazy=True,
+        )
+        self.repo = self.gh.get_repo(repo)
+
+    # --- the one place errors are judged
+    def call(self, what: str, fn: Callable[[], Any], recover: Callable[[], Any] | None = None) -> Any:
+        """Run ``fn`` (one GitHub operation), retrying what is worth retrying.
+
+        ``recover`` is asked, before a non-idempotent operation is repeated, whether the
+        failed attempt took effect after all; a non-None answer is returned instead.
+        """
+        import requests
+        from github import GithubException
+
+        attempt = 0
+        while True:
+            self.check_budget(what)
+            try:
+                return fn()
+            except GithubException as exc:
+                status = exc.status
+                wait = self._rate_limit_wait(status, exc.headers)
+                if wait is not None:
+                    if wait > self.max_wait:
+                        raise SyncStopped(
+                            f"GitHub's rate limit is used up; it resets in {wait / 60:.0f} min "
+                            f"({self._at(wait)}); stopped before {what}",
+                            hint="nothing is half done: run sync again after the reset to finish") from None
+                    attempt += 1
+                    if attempt > self.max_retries:
+                        raise SyncStopped(f"still rate-limited after {self.max_retries} waits; stopped before {what}",
+                                          hint="run sync again later") from None
+                    self.sleep(wait)
+                    self._after_reset()
+                    continue
+                if status is not None and status >= 500:
+                    reason = f"GitHub answered {status}"
+                else:
+                    raise self._fatal(what, exc) from None
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                reason = f"connection failed ({type(exc).__name__})"
+            attempt += 1
+            if attempt > self.max_retries:
+                raise SyncStopped(f"{what}: {reason}, {self.max_retries + 1} tries",
+                                  hint="nothing is half done: run sync again to finish") from None
+            self.sleep(self.backoff * 2 ** (attempt - 1))
+            if recover is not None:
+                found = self.call(f"checking whether {what} took effect", recover)
+                if found is not None:
+                    return found
+
+    def check_budget(self, what: str, needed: int = 3) -> None:
+        """Before an item: if the remaining requests are nearly used, wait for the reset or stop."""
+        remaining, limit = self.gh.requester.rate_limiting
+        if limit < 0 or remaining >= needed:
+            return
+        wait = max(0.0, self.gh.requester.rate_limiting_resettime - self.clock()) + 1
+        if wait > self.max_wait:
+            raise SyncStopped(
+                f"only {remaining} GitHub API requests left until {self._at(wait)}; stopped before {what}",
+                hint="nothing is half done: run sync again after the reset to finish")
+        self.sleep(wait)
+        self._after_reset()
+
+    def _after_reset(self) -> None:
+        """After waiting for a reset, forget the used-up budget the last answer reported."""
+        remaining, limit = self.gh.requester.rate_limiting
+        if limit > 0:
+            self.gh.requester.rate_limiting = (limit, limit)
+
+    def _rate_limit_wait(self, status: int | None, headers: Any) -> float | None:
+        if status not in (403, 429):
+            return None
+        retry_after = _header(headers, "retry-after")
+        if retry_after and retry_after.isdigit():
+            return float(retry_after)
+        if _header(headers, "x-ratelimit-remaining") == "0":
+            reset = _header(headers, "x-ratelimit-reset")
+            if reset and reset.isdigit():
+                return max(0.0, int(reset) - self.clock()) + 1
+            return 60.0
+        return None
+
+    def _at(self, wait: float) -> str:
+        return datetime.fromtimestamp(self.clock() + wait, timezone.utc).strftime("%H:%M UTC")
+
+    def _fatal(self, what: str, exc: Any) -> TrackerError:
+        status = exc.status
+        message = (exc.data or {}).get("message") if isinstance(exc.data, dict) else None
+        detail = f" ({message})" if message else ""
+        if status == 401:
+            return TrackerError(f"GitHub rejected the token{detail}",
+                                hint="check the token in $GITHUB_TOKEN (or the variable named by --token-env)")
+        if status == 404:
+            return TrackerError(f"{self.repo_name}: not found while {what}{detail}",
+                                hint="check --repo, --base-url, and that the token can read the repository")
+        if status in (403, 410):
+            return TrackerError(f"GitHub refused {what} (HTTP {status}){detail}",
+                                hint="the token needs 'issues: write' and the repository must have issues enabled")
+        return TrackerError(f"GitHub refused {what} (HTTP {status}){detail}")
+
+    # --- operations
+    def issues(self) -> list[RemoteIssue]:
+        """Every issue (open and closed, all pages), pull requests left out."""
+        def fetch() -> list[RemoteIssue]:
+            out = []
+            for issue in self.repo.get_issues(state="all"):
+                raw = _raw(issue)
+                if raw.get("pull_request"):
+                    continue
+                out.append(RemoteIssue.from_raw(raw, issue))
+            return out
+        return self.call(f"listing the issues of {self.repo_name}", fetch)
+
+    def labels(self) -> set[str]:
+        return self.call("listing labels", lambda: {_raw(lb)["name"] for lb in self.repo.get_labels()})
+
+    def create_label(self, name: str, color: str, description: str) -> None:
+        from github import GithubException
+
+        def create() -> bool:
+            try:
+                self.repo.create_label(name, color, description)
+            except GithubException as exc:
+                if exc.status != 422:  # 422: it exists already (made meanwhile)
+                    raise
+            return True
+
+        def recover() -> Any:
+            return True if name.lower() in {n.lower() for n in self.labels()} else None
+        self.call(f"creating label {name!r}", create, recover)
+
+    def create_issue(self, ticket: Ticket) -> RemoteIssue:
+        def create() -> RemoteIssue:
+            issue = self.repo.create_issue(title=ticket.title, body=ticket.body, labels=ticket.labels)
+            return RemoteIssue.from_raw(_raw(issue), issue)
+
+        def recover() -> RemoteIssue | None:
+            for issue in self.issues():
+                if issue.marker and issue.marker[0] == ticket.id:
+                    return issue
+            return None
+        return self.call(f"creating the issue for {ticket.id}", create, recover)
+
+    def edit_issue(self, issue: RemoteIssue, what: str, **fields: Any) -> RemoteIssue:
+        def edit() -> RemoteIssue:
+            obj = issue.obj
+            obj.edit(**fields)
+            # PyGithub updates the attributes (not raw_data) from GitHub's answer
+            return RemoteIssue(issue.number, obj.title or "", obj.body or "", obj.state,
+                               [lb.name for lb in obj.labels], [a.login for a in obj.assignees],
+                               issue.url, obj)
+        return self.call(f"{what} #{issue.number}", edit)
+
+    def has_comment(self, issue: RemoteIssue, text: str) -> bool:
+        return self.call(f"reading comments of #{issue.number}",
+                         lambda: any(text in (_raw(c).get("body") or "") for c in issue.obj.get_comments()))
+
+    def comment(self, issue: RemoteIssue, body: str, marker: str) -> None:
+        self.call(f"commenting on #{issue.number}", lambda: issue.obj.create_comment(body),
+                  lambda: True if self.has_comment(issue, marker) else None)
+
+
+def _raw(obj: Any) -> dict[str, Any]:
+    """The JSON GitHub sent, without PyGithub fetching the object again to 'complete' it."""
+    from github.GithubObject import GithubObject
+
+    return GithubObject.raw_data.fget(obj)  # type: ignore[attr-defined]
+
+
