@@ -206,3 +206,29 @@ def test_github_page_links_are_read_from_the_raw_file():
     assert stats._raw_github("https://github.com/o/r/blob/main/results/x.md") == \
         "https://raw.githubusercontent.com/o/r/main/results/x.md"
     assert stats._raw_github("https://example.org/x.md") == "https://example.org/x.md"
+
+
+# ------------------------------------------------------------------------ scripts/make-pystats
+
+def test_make_pystats_writes_facts_with_provenance(tmp_path):
+    import subprocess
+    import sys
+
+    script = Path(__file__).parent.parent / "scripts" / "make-pystats"
+    out = tmp_path / "pystats.json"
+    done = subprocess.run([sys.executable, str(script), str(FIXTURES / "toy-html.md"), "--out", str(out),
+                           "--repository", "example/benchmarks", "--path", "results/run-pystats.md",
+                           "--commit", "f" * 40, "--python-version", "3.14.0"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "11 uops, 5 instructions" in done.stdout
+    raw = json.loads(out.read_text())
+    assert raw["format"] == "jit-tracker-pystats" and raw["totals"] == {"uops": 10_000, "instructions": 1_000}
+    assert raw["provenance"]["repository"] == "example/benchmarks"
+    assert raw["provenance"]["cpython_commit"] == "0a1b2c3" and raw["provenance"]["python_version"] == "3.14.0"
+    assert list(raw["uops"])[:2] == ["_SET_IP", "_GUARD_X"] and raw["uops"]["_ADD"] == [1500, 0.15]
+    assert stats.load(out).uop_count("_LOAD_LEN") == 500
+    bad = subprocess.run([sys.executable, str(script), str(FIXTURES / "bad-count.md"), "--out", str(out)],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "bad-count.md:42:" in bad.stderr
+    assert json.loads(out.read_text()) == raw  # a failed run leaves the previous file
