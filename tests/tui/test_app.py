@@ -208,6 +208,7 @@ def test_sorting_by_share_heaviest_first(tasks, store):
         assert str(table.get_row("refcount:_ADD")[share]) == "15.0%"
         assert str(table.get_row("refcount:_STORE_ATTR_SLOT")[share]) == "–"  # no execution counts
         assert "by share" in counts_text(app)
+        assert "15.0% of uops" in str(app.query_one("#preview", Label).render())
         await pilot.press("O")  # lightest first
         assert [app.data.tasks[i].weight for i in shown_ids(app)] == sorted(weights)
 

@@ -287,6 +287,10 @@ class TasksView(Vertical):
         waiting = [p for p in self.data.prerequisites.get(task.id, [])
                    if getattr(self.data.tasks.get(p), "status", "done") != "done"]
         extra = f" · waits on {len(waiting)}" if waiting else ""
+        if task.weight:
+            from ..stats import format_share, unit
+
+            extra = f" · {format_share(task.weight)} of {unit(task)}" + extra
         label.update(Text.assemble("▸ ", (task.title, "bold"), extra, ("  enter: details", "dim")))
 
     @on(DataTable.RowSelected, "#tasks-table")
