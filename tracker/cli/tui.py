@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_source_args, source_set
+from .common import add_source_args, add_stats_args, apply_stats, load_report, source_set
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,26 +21,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_source_args(p)
     p.add_argument("--state", metavar="PATH",
                    help="state file for claims (default: $JIT_TRACKER_STATE, else the user data directory)")
+    add_stats_args(p)
     p.set_defaults(func=run)
 
 
 def make_loader(args: argparse.Namespace):
     """A loader for the app: a staged live scan, or the bundled snapshot."""
     found = source_set(args)  # reads the files now: a bad path is a plain CLI error
+    counts = load_report(args)  # likewise a bad --stats, before the screen opens
 
     def live(report):
         from .. import scancache
 
         report(f"Reading {found.bytecodes.name}…", None)
         ts = scancache.scan(found, use_cache=getattr(args, "use_cache", True), report=report).taskset
+        if counts is not None:
+            report("Weighing tasks by execution counts…", 0.8)
+            apply_stats(ts, args, quiet=True, report=counts)
         report("Building the task graph…", 0.9)
         return ts
 
     def bundled(report):
-        from . import common
+        from .. import snapshot
 
         report("Loading the bundled snapshot…", None)
-        return common.task_set(args, quiet=True)  # the app says it itself: stderr is the screen
+        # the app says it is the snapshot: stderr is the screen
+        ts = snapshot.load_bundled(use_cache=getattr(args, "use_cache", True))
+        if counts is not None:
+            apply_stats(ts, args, quiet=True, report=counts)
+        return ts
 
     return live if found is not None else bundled
 
