@@ -23,10 +23,13 @@ def sample() -> Task:
 
 def test_to_json_is_asdict():
     t = sample()
+    t.weight, t.weight_source = 0.25, "uop _X"
     assert t.to_json(with_excerpt=True) == dataclasses.asdict(t)
     without = dataclasses.asdict(t)
     del without["excerpt"]
     assert t.to_json() == without and list(t.to_json()) == list(without)  # same keys, same order
+    unweighed = sample().to_json()
+    assert "weight" not in unweighed and "weight_source" not in unweighed
 
 
 def test_to_json_shares_nothing_with_the_task():
