@@ -309,7 +309,8 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
         if key is None or key in cache.entries or key in todo:
             continue
         bc, opt = pairs[rev]
-        stored = scancache.load_summary(bc, opt, rules=cache.fingerprint) if bc else None
+        use_full = cache.path is not None  # no cache at all: scan everything
+        stored = scancache.load_summary(bc, opt, rules=cache.fingerprint) if use_full else None
         if stored is not None:  # scanned in full before, by another command
             cache.entries[key] = stored
             cache.dirty = True

@@ -85,3 +85,18 @@ def test_history_without_anything_uses_bundled_snapshot(tmp_path, capsys, monkey
     assert main(["contributors"]) == 0
     assert "no history recorded" in capsys.readouterr().out
     assert Store(tmp_path / "state.yaml").history() == []
+
+
+def test_history_no_cache_scans_everything_and_keeps_nothing(repo, capsys):
+    import os
+    from pathlib import Path
+
+    assert main(["history", str(repo.path), "--json"]) == 0
+    assert "scanned 4, 0 from cache" in capsys.readouterr().err
+    cache = Path(os.environ["JIT_TRACKER_CACHE_DIR"]) / "history.json"
+    before = cache.read_bytes()
+    assert main(["history", str(repo.path), "--json", "--no-cache"]) == 0
+    assert "scanned 4, 0 from cache" in capsys.readouterr().err
+    assert cache.read_bytes() == before
+    assert main(["history", str(repo.path), "--json"]) == 0
+    assert "scanned 0, 4 from cache" in capsys.readouterr().err

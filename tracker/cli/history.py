@@ -27,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since", metavar="DATE", help="only revisions committed on or after DATE (2025-01-31)")
     p.add_argument("--until", metavar="DATE", help="only revisions committed before DATE")
     p.add_argument("--jobs", type=int, metavar="N", help="scan in N processes (default: one per core)")
+    p.add_argument("--no-cache", dest="use_cache", action="store_false",
+                   help="scan every revision again, reading and writing no scan cache")
     _format_args(p, with_csv=True)
     _state_arg(p)
     p.set_defaults(func=run_history)
@@ -95,8 +97,9 @@ def run_history(args: argparse.Namespace) -> int:
     if args.cpython_dir:
         bar = _Bar()
         try:
+            cache = {} if args.use_cache else {"cache_path": None}
             result = hist.record(store, args.cpython_dir, since=args.since, until=args.until,
-                                 jobs=args.jobs, progress=bar)
+                                 jobs=args.jobs, progress=bar, **cache)
         finally:
             bar.stop()
         for note in result.notes:
