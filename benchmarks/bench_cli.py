@@ -131,6 +131,38 @@ def first_frame(argv: list[str], env: dict[str, str], timeout: float = 30.0) -> 
     return first, tasks
 
 
+def on_terminal(argv: list[str], env: dict[str, str], timeout: float = 30.0) -> float:
+    """Seconds from spawn to exit of a command writing to a terminal (80x24)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if ready:
+                try:
+                    if not os.read(fd, 1 << 16):
+                        break
+                except OSError:  # the child closed the terminal: it has ended
+                    break
+        _, status = os.waitpid(pid, 0)
+    finally:
+        os.close(fd)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed on a terminal: {' '.join(argv)}")
+    return time.perf_counter() - start
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=7, help="timed runs of each (default 7)")
@@ -187,10 +219,18 @@ def measure(repeat: int, ref_dir: Path, tmp: Path) -> int:
         return frames[-1][0]
 
     cases["tui to first frame (bundled snapshot)"] = (tui, 1.0)
+    terminal: list[float] = []
+
+    def scan_on_terminal() -> float:
+        terminal.append(on_terminal(jt + ["scan", tree], env))
+        return terminal[-1]
+
+    cases["scan CPYTHON_DIR, warm, on a terminal (rich tables)"] = (scan_on_terminal, None)
 
     for func, _ in cases.values():  # untimed: bytecode caches, the scan cache, the file cache
         func()
     frames.clear()
+    terminal.clear()
     CPU.clear()
     times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeat):
@@ -211,6 +251,8 @@ def measure(repeat: int, ref_dir: Path, tmp: Path) -> int:
         med = statistics.median(times[name])
         cpu = statistics.median(CPU[name]) if name in CPU else None
         line = f"  {name:<{width}}  wall {med * 1000:7.1f} ms"
+        if target is None and name != ref_name:
+            line += f" {med / ref:5.3f}x (no target)"
         if target is not None:
             ratio = med / ref
             verdict = "ok" if ratio <= target else "MISSED"
