@@ -119,8 +119,19 @@ def test_an_unwritable_cache_never_stops_a_scan(tmp_path, monkeypatch):
     assert list(tmp_path.glob("**/*.tmp")) == []
 
 
+def test_disabled_reads_and_writes_nothing():
+    from tracker import diskcache
+
+    assert diskcache.write("x", [1, 2])
+    with diskcache.disabled():
+        assert diskcache.read("x") is None and not diskcache.write("y", 1)
+    assert diskcache.read("x") == [1, 2] and entries() == ["x"]
+
+
 def test_oldest_entries_are_pruned(monkeypatch):
-    monkeypatch.setattr(scancache, "MAX_ENTRIES", 3)
+    from tracker import diskcache
+
+    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 3)
     for i in range(5):
         assert scancache.write(f"scan-test-{i}", {"n": i})
         os.utime(Path(scancache.directory()) / f"scan-test-{i}", (1000 + i, 1000 + i))

@@ -10,50 +10,26 @@ git revision, GitHub's contents API) can reuse them. A result names its files
 made under other names is scanned again and replaced.
 
 Entries live in the user cache directory (``$JIT_TRACKER_CACHE_DIR`` overrides it), one
-file each, in :mod:`marshal` format behind a header with a checksum: loading one costs a
-millisecond where YAML or JSON would cost tens. The cache is derived data: an entry
+file each, kept by :mod:`tracker.diskcache` (marshal behind a checksum: loading one costs
+a millisecond where YAML or JSON would cost tens). The cache is derived data: an entry
 that is unreadable, corrupt, from other rules or another Python is ignored and
-rewritten, and no failure to read or write it ever stops a command. Writes go to a
-temporary file renamed into place; the oldest entries are removed past
-:data:`MAX_ENTRIES`.
+rewritten, and no failure to read or write it ever stops a command.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
-import sys
-from hashlib import sha1, sha256
+from contextlib import nullcontext
+from hashlib import sha256
+
+from .diskcache import ENV_VAR, FORMAT, directory, read, tag, write  # noqa: F401  (the API)
 from .sources import SourceSet
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterable
 
-ENV_VAR = "JIT_TRACKER_CACHE_DIR"
-FORMAT = 1  # bump when what an entry holds changes
-MAX_ENTRIES = 48  # full scans are ~0.3 MB each
-_MAGIC = b"jit-tracker-cache\n"
-_TAG = sys.implementation.cache_tag or "py"  # marshal's format follows the interpreter
-
 Report = "Callable[[str, float | None], None]"
-
-
-def directory() -> str:
-    """Where entries are kept: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return os.path.expanduser(env)
-    if sys.platform.startswith("linux"):
-        # the XDG base directory rule, which is what platformdirs follows on Linux: it
-        # costs ~15 ms to import, more than a whole listing from the cache
-        base = os.environ.get("XDG_CACHE_HOME", "").strip()
-        if not os.path.isabs(base):
-            base = os.path.expanduser("~/.cache")
-        return os.path.join(base, "jit-tracker")
-    import platformdirs
-
-    return platformdirs.user_cache_dir("jit-tracker", appauthor=False)
 
 
 _fingerprint: str | None = None
@@ -86,73 +62,8 @@ def fingerprint() -> str:
 # --------------------------------------------------------------------------- entries
 
 
-def read(name: str) -> Any:
-    """The value stored as ``name``, or None when absent, corrupt or not ours."""
-    path = os.path.join(directory(), name)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
-    head = len(_MAGIC) + 20
-    if len(data) < head or not data.startswith(_MAGIC) or sha1(data[head:]).digest() != data[len(_MAGIC):head]:
-        return None
-    try:
-        return marshal.loads(data[head:])
-    except (ValueError, EOFError, TypeError):
-        return None
-
-
-def write(name: str, value: Any) -> bool:
-    """Store ``value`` as ``name`` (temporary file, then rename); False when it could not be."""
-    folder = directory()
-    path = os.path.join(folder, name)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        payload = marshal.dumps(value)
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + sha1(payload).digest() + payload)
-        os.replace(tmp, path)
-    except (OSError, ValueError):  # ValueError: a value marshal cannot hold
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        return False
-    _prune(folder)
-    return True
-
-
-def _prune(folder: str) -> None:
-    """Keep the newest MAX_ENTRIES entries (history's file aside); temporary files of
-    dead writers go too."""
-    try:
-        names = [n for n in os.listdir(folder) if not n.startswith("history")]
-        if len(names) <= MAX_ENTRIES:
-            return
-        paths = sorted((os.path.join(folder, n) for n in names), key=_mtime, reverse=True)
-        for p in paths[MAX_ENTRIES:]:
-            os.unlink(p)
-    except OSError:
-        pass
-
-
-def _mtime(path: str) -> float:
-    try:
-        return os.stat(path).st_mtime
-    except OSError:
-        return 0.0
-
-
-def entry_tag() -> str:
-    """What every entry's name starts with after its kind: the format and the interpreter."""
-    return f"{FORMAT}-{_TAG}"
-
-
 def entry_name(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = None) -> str:
-    return f"scan-{entry_tag()}-{rules or fingerprint()}-{bytecodes_blob}-{optimizer_blob or 'none'}"
+    return f"scan-{tag()}-{rules or fingerprint()}-{bytecodes_blob}-{optimizer_blob or 'none'}"
 
 
 def load(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = None) -> dict | None:
@@ -227,13 +138,15 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
                                     "instructions": entry["instructions"]})
             return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
+    from .diskcache import disabled
 
-    if report:
-        report(f"Parsing {srcs.bytecodes.name}…", 0.1)
-    m = model.load(srcs)
-    if report:
-        report("Finding tasks…", 0.6)
-    ts = rules.find_tasks(m)
+    with nullcontext() if use_cache else disabled():  # the rules' parsed data is cached too
+        if report:
+            report(f"Parsing {srcs.bytecodes.name}…", 0.1)
+        m = model.load(srcs)
+        if report:
+            report("Finding tasks…", 0.6)
+        ts = rules.find_tasks(m)
     counts = definition_counts(m)
     if use_cache:
         data = ts.to_json(with_excerpt=True)

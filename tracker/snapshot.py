@@ -110,23 +110,23 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
 
 
 def _cache_name(raw: bytes) -> str:
-    from . import scancache
+    from .diskcache import tag
     from .sources import blob_id
 
-    return f"snapshot-{scancache.entry_tag()}-{VERSION}-{blob_id(raw)}"
+    return f"snapshot-{tag()}-{VERSION}-{blob_id(raw)}"
 
 
 def _cached(raw: bytes) -> dict[str, Any] | None:
-    from . import scancache
+    from . import diskcache
 
-    data = scancache.read(_cache_name(raw))
+    data = diskcache.read(_cache_name(raw))
     return data if isinstance(data, dict) and isinstance(data.get("tasks"), list) else None
 
 
 def _store(raw: bytes, data: dict[str, Any]) -> None:
-    from . import scancache
+    from . import diskcache
 
-    scancache.write(_cache_name(raw), data)
+    diskcache.write(_cache_name(raw), data)
 
 
 def _parse(p: Path, raw: bytes) -> dict[str, Any]:

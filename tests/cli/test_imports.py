@@ -51,6 +51,17 @@ def test_tasks_json_loads_no_front_end_nor_graph_library(tmp_path):
         assert not warm & (FRONT_ENDS | {"networkx", "rich", "yaml", "tracker.rules", "tracker.dsl"}), args
 
 
+def test_a_scan_from_a_fresh_process_reads_no_yaml_once_rules_are_cached(tmp_path):
+    loaded(["tasks", *EX, "--json"], tmp_path)
+    for entry in tmp_path.glob("scan-*"):
+        entry.unlink()  # the scan is gone, the parsed rule data stays
+    mods, out = loaded(["tasks", *EX, "--json"], tmp_path)
+    assert json.loads(out)["tasks"] and "tracker.rules" in mods
+    assert "yaml" not in mods
+    mods, _ = loaded(["tasks", *EX, "--json", "--no-cache"], tmp_path)
+    assert "yaml" in mods  # --no-cache reads nothing from the cache
+
+
 def test_listing_as_a_table_and_scan_stay_light(tmp_path):
     for args in (["tasks", *EX], ["scan", *EX], ["instructions", *EX, "--json"]):
         loaded(args, tmp_path)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from hashlib import sha1
 from typing import Any
 
-import yaml
-
+from .. import diskcache
 from ..errors import DataError
 from .body import borrow_pattern
 
@@ -130,17 +130,30 @@ class _Reader:
 
 
 def _load_yaml(path: Path) -> Any:
+    """The parsed file; kept in the disk cache by its contents, so that a scan from a
+    fresh process does not import and run PyYAML for two small files."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text: {exc}") from None
+    name = f"yaml-{diskcache.tag()}-{sha1(raw).hexdigest()}"
+    kept = diskcache.read(name)
+    if isinstance(kept, dict) and "data" in kept:
+        return kept["data"]
+    import yaml
+
     try:
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
         raise DataError(f"{where}: invalid YAML: {problem}") from None
+    diskcache.write(name, {"data": data})  # a value marshal cannot hold is simply not kept
+    return data
 
 
 def load_rules(data_dir: Path | None = None) -> Rules:

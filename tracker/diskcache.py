@@ -1,0 +1,125 @@
+"""Derived data kept on disk between runs, in the user cache directory.
+
+The bottom of the storage: named values in :mod:`marshal` format behind a header with a
+checksum, written to a temporary file renamed into place, the oldest removed past
+:data:`MAX_ENTRIES`. Any layer may keep what it derived from a file's contents here
+(the scan cache of :mod:`tracker.scancache`, parsed rule data); a value that is
+missing, corrupt or written by another Python reads as None, and a failure to write is
+reported by the return value, never raised: a cache never stops a command.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from contextlib import contextmanager
+from hashlib import sha1
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Any, Iterator
+
+ENV_VAR = "JIT_TRACKER_CACHE_DIR"
+FORMAT = 1  # bump when what an entry holds changes
+MAX_ENTRIES = 48  # full scans are ~0.4 MB each
+_MAGIC = b"jit-tracker-cache\n"
+_TAG = sys.implementation.cache_tag or "py"  # marshal's format follows the interpreter
+_off = 0  # > 0 inside disabled(): nothing is read or written
+
+
+def directory() -> str:
+    """Where entries are kept: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return os.path.expanduser(env)
+    if sys.platform.startswith("linux"):
+        # the XDG base directory rule, which is what platformdirs follows on Linux: it
+        # costs ~15 ms to import, more than a whole listing from the cache
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        if not os.path.isabs(base):
+            base = os.path.expanduser("~/.cache")
+        return os.path.join(base, "jit-tracker")
+    import platformdirs
+
+    return platformdirs.user_cache_dir("jit-tracker", appauthor=False)
+
+
+def tag() -> str:
+    """What every entry's name carries after its kind: the format and the interpreter."""
+    return f"{FORMAT}-{_TAG}"
+
+
+@contextmanager
+def disabled() -> "Iterator[None]":
+    """Nothing is read from or written to the cache inside (``--no-cache``)."""
+    global _off
+    _off += 1
+    try:
+        yield
+    finally:
+        _off -= 1
+
+
+def read(name: str) -> Any:
+    """The value stored as ``name``, or None when absent, corrupt or not ours."""
+    if _off:
+        return None
+    path = os.path.join(directory(), name)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    head = len(_MAGIC) + 20
+    if len(data) < head or not data.startswith(_MAGIC) or sha1(data[head:]).digest() != data[len(_MAGIC):head]:
+        return None
+    try:
+        return marshal.loads(data[head:])
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def write(name: str, value: Any) -> bool:
+    """Store ``value`` as ``name`` (temporary file, then rename); False when it could not be."""
+    if _off:
+        return False
+    folder = directory()
+    path = os.path.join(folder, name)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        payload = marshal.dumps(value)
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(_MAGIC + sha1(payload).digest() + payload)
+        os.replace(tmp, path)
+    except (OSError, ValueError):  # ValueError: a value marshal cannot hold
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        return False
+    _prune(folder)
+    return True
+
+
+def _prune(folder: str) -> None:
+    """Keep the newest MAX_ENTRIES entries (history's file aside); temporary files of
+    dead writers go too."""
+    try:
+        names = [n for n in os.listdir(folder) if not n.startswith("history")]
+        if len(names) <= MAX_ENTRIES:
+            return
+        paths = sorted((os.path.join(folder, n) for n in names), key=_mtime, reverse=True)
+        for p in paths[MAX_ENTRIES:]:
+            os.unlink(p)
+    except OSError:
+        pass
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return 0.0
