@@ -212,7 +212,7 @@ def rules_fingerprint() -> str:
     root = Path(__file__).resolve().parent
     files = sorted(
         [*root.glob("dsl/*.py"), *root.glob("rules/**/*.py"), root / "model.py", root / "tasks.py",
-         root / "sources.py", DATA_DIR / "rules.yaml", DATA_DIR / "curated.yaml"]
+         root / "sources" / "__init__.py", DATA_DIR / "rules.yaml", DATA_DIR / "curated.yaml"]
     )
     h = hashlib.sha256()
     for f in files:

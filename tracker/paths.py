@@ -7,6 +7,7 @@ carries the same folders inside the package as ``tracker/_data`` and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -21,3 +22,16 @@ def _find(name: str) -> Path:
 
 DATA_DIR = _find("data")
 TEMPLATES_DIR = _find("templates")
+
+
+CACHE_ENV = "JIT_TRACKER_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Where derived data is cached: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("jit-tracker"))

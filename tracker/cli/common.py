@@ -14,17 +14,51 @@ from ..errors import UsageError
 
 
 def add_source_args(parser: argparse.ArgumentParser, required: bool = False) -> None:
-    """The one convention: CPYTHON_DIR, or --bytecodes FILE [--optimizer FILE]."""
+    """The one convention: CPYTHON_DIR, --bytecodes FILE [--optimizer FILE], or --github."""
     parser.add_argument(
         "cpython_dir", nargs=None if required else "?", metavar="CPYTHON_DIR",
-        help="a CPython checkout" + ("" if required else " (default: the bundled snapshot)"),
+        help="a CPython checkout" + ("" if required else " (default: the newest data at hand)"),
     )
     parser.add_argument("--bytecodes", metavar="FILE", help="Python/bytecodes.c to read")
     parser.add_argument("--optimizer", metavar="FILE", help="Python/optimizer_bytecodes.c to read")
+    add_github_args(parser)
+
+
+def add_github_args(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """--github OWNER/NAME[@REF] and --base-url URL."""
+    parser.add_argument(
+        "--github", nargs="?", const="python/cpython@main", default=default, metavar="OWNER/NAME[@REF]",
+        help="read the definitions from GitHub at REF (alone: python/cpython@main); uses "
+        "$GITHUB_TOKEN when set, and the user cache so an unchanged commit downloads nothing",
+    )
+    parser.add_argument("--base-url", metavar="URL",
+                        help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3; "
+                        "default https://api.github.com)")
+
+
+def _github_spec(args: argparse.Namespace):
+    """The --github spec, after checking it is the only source named."""
+    from ..sources.github import Spec
+
+    if getattr(args, "bytecodes", None) or getattr(args, "cpython_dir", None):
+        raise UsageError("give one source: CPYTHON_DIR, --bytecodes FILE or --github, not several")
+    base_url = getattr(args, "base_url", None)
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url must be an http(s) URL, got {base_url!r}",
+                         hint="for GitHub Enterprise: https://HOST/api/v3")
+    return Spec.parse(args.github)
 
 
 def source_set(args: argparse.Namespace) -> sources.SourceSet | None:
-    """The sources named on the command line, or None when none were named."""
+    """The sources named on the command line, or None when none were named.
+
+    With --github this reads GitHub (or the cache); failures are
+    :class:`tracker.sources.github.Unavailable`, which :func:`task_set` turns into a fallback.
+    """
+    if getattr(args, "github", None):
+        from ..sources import github
+
+        return github.fetch(_github_spec(args), base_url=args.base_url)
     if args.bytecodes:
         if args.cpython_dir:
             raise UsageError("give either CPYTHON_DIR or --bytecodes, not both")
@@ -41,7 +75,8 @@ def require_sources(args: argparse.Namespace) -> sources.SourceSet:
     if found is None:
         raise UsageError(
             "no CPython sources given",
-            hint="pass a CPython checkout as CPYTHON_DIR, or --bytecodes FILE [--optimizer FILE]",
+            hint="pass a CPython checkout as CPYTHON_DIR, --bytecodes FILE [--optimizer FILE], "
+            "or --github OWNER/NAME[@REF]",
         )
     return found
 
@@ -83,18 +118,48 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     console.print(table)
 
 
-def task_set(args: argparse.Namespace, quiet: bool = False):
-    """Tasks from the sources on the command line, or from the bundled snapshot.
+def say(line: str) -> None:
+    print(line, file=sys.stderr)
 
-    Falling back is said in one line on stderr, so that nobody mistakes the
-    snapshot's facts for a live scan.
+
+def task_set(args: argparse.Namespace, quiet: bool = False, report=None):
+    """Tasks from the sources on the command line, else the newest data at hand.
+
+    What is shown is always said in one line on stderr (origin, revision, date, age), so
+    nobody mistakes an old snapshot for today's CPython. When --github cannot be read,
+    the line says why and what is shown instead (the last live scan, else the bundled
+    snapshot); only when nothing can be shown is it an error.
     """
-    from .. import rules, snapshot
+    from .. import livescan, rules
+    from ..provenance import describe
 
+    tell = (lambda line: None) if quiet else say
+    if getattr(args, "github", None):
+        from ..sources import github
+
+        spec = _github_spec(args)
+        try:
+            found = github.fetch(spec, base_url=args.base_url, report=report)
+        except github.Unavailable as exc:
+            ts, notices = livescan.fallback()
+            for n in notices:
+                tell(n)
+            tell(f"jit-tracker: {exc.what}; showing {describe(ts.source)} instead")
+            ts.source["unavailable"] = exc.what
+            return ts
+        ts, _previous = livescan.scan(found)
+        tell(f"jit-tracker: {describe(ts.source)}")
+        return ts
     found = source_set(args)
     if found is not None:
         return rules.scan(found)
-    ts = snapshot.load_bundled()
-    if not quiet:
-        print(snapshot.bundled_notice(ts), file=sys.stderr)
+    ts, notices = livescan.newest()
+    for n in notices:
+        tell(n)
+    if ts.source.get("snapshot") == "bundled":
+        from .. import snapshot
+
+        tell(snapshot.bundled_notice(ts))
+    else:
+        tell(f"jit-tracker: {describe(ts.source)}; no CPYTHON_DIR given")
     return ts

@@ -17,7 +17,7 @@ from ..errors import DSLError, TrackerError
 # Command modules, in the order `--help` lists them.
 COMMANDS = [
     "defs", "scan", "tasks", "instructions", "graph", "tickets", "sync",
-    "claims", "history", "snapshot", "tui",
+    "claims", "history", "snapshot", "update", "tui",
 ]
 
 

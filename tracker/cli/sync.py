@@ -31,14 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="create at most N issues in this run, ready and easy tasks first (default: 10)")
     p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
                    help="environment variable holding the token (default: GITHUB_TOKEN)")
-    p.add_argument("--base-url", default=gh_client.DEFAULT_BASE_URL, metavar="URL",
-                   help="GitHub API URL, e.g. https://github.example.com/api/v3 for GitHub Enterprise")
     add_render_args(p)
     common.add_format_args(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    args.base_url = args.base_url or gh_client.DEFAULT_BASE_URL  # --base-url comes with the sources' options
     if not REPO_RE.fullmatch(args.repo or ""):
         raise UsageError(f"--repo must be OWNER/NAME, got {args.repo!r}")
     if not re.match(r"https?://[^/\s]+", args.base_url or ""):

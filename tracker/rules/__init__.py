@@ -97,7 +97,9 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
         source = {"origin": s.origin, "bytecodes": s.bytecodes.name,
                   "optimizer": s.optimizer.name if s.optimizer else None,
                   "revision": s.revision, "date": s.date}
-    if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith("git:"):
+        if s.repository:
+            source.update(repository=s.repository, ref=s.ref, blobs=list(s.blobs))
+    if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith(("git:", "github:")):
         _relative_paths(tasks, facts, model.sources.origin)
     tasks.sort(key=lambda t: (("refcount", "helper", "split", "optimizer", "tier2").index(t.kind), t.id))
     return TaskSet(source, tasks, facts)

@@ -1,4 +1,4 @@
-"""Where DSL text comes from: a CPython checkout, explicit files, or git blobs.
+"""Where DSL text comes from: a CPython checkout, explicit files, git blobs, or GitHub.
 
 Reading is separated from parsing so that every way of getting the text (a work tree,
 a revision of a git repository, a test's string) goes through one decoder with one
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DSLError, UsageError
+from ..errors import DSLError, UsageError
 
 BYTECODES = "Python/bytecodes.c"
 OPTIMIZER = "Python/optimizer_bytecodes.c"
@@ -40,9 +40,12 @@ class SourceSet:
 
     bytecodes: SourceText
     optimizer: SourceText | None
-    origin: str  # a directory, "files" or "git:<rev>"
+    origin: str  # a directory, "files", "git:<rev>" or "github:OWNER/NAME@REF"
     revision: str | None = None
     date: str | None = None
+    repository: str | None = None  # OWNER/NAME on GitHub (sources.github)
+    ref: str | None = None  # the branch, tag or sha asked for
+    blobs: tuple[str | None, ...] = ()  # blob ids of the two files, when known
 
 
 def decode(data: bytes, name: str) -> str:
