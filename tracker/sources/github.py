@@ -24,6 +24,9 @@ from . import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
 DEFAULT_REPO = "python/cpython"
 DEFAULT_REF = "main"
 TOKEN_ENV = "GITHUB_TOKEN"
+# A command that cannot reach GitHub falls back within seconds: one retry, 1 s apart.
+RETRIES = 1
+BACKOFF = 1.0
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}/[A-Za-z0-9_.-]{1,100}")
 
 Report = Callable[[str, "float | None"], None]
@@ -127,7 +130,7 @@ def token_from_env() -> str | None:
 
 def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
           cache_dir: str | os.PathLike[str] | None = None, report: Report | None = None,
-          client: Any = None, retries: int = 1, backoff: float = 1.0,
+          client: Any = None, retries: int | None = None, backoff: float | None = None,
           sleep: Callable[[float], None] | None = None) -> SourceSet:
     """Both DSL files of ``spec`` from GitHub, downloading only blobs not cached yet.
 
@@ -139,7 +142,8 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
     cache = BlobCache(cache_root(cache_dir))
     if client is None:
         client = _client(spec, base_url, token if token is not None else token_from_env(),
-                         retries, backoff, sleep)
+                         RETRIES if retries is None else retries,
+                         BACKOFF if backoff is None else backoff, sleep)
     say(f"Asking GitHub for {spec}…", 0.05)
     sha, date = _read(spec, lambda: client.commit(spec.ref))
     blobs = cache.commit(spec.repo, sha)
