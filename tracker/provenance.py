@@ -46,24 +46,27 @@ def is_stale(source: dict[str, Any], now: datetime | None = None) -> bool:
     return days is None or days > STALE_DAYS
 
 
-def origin_text(source: dict[str, Any]) -> str:
-    """How the data was obtained, for the parenthesis."""
+def origin_text(source: dict[str, Any], short: bool = False) -> str:
+    """How the data was obtained, for the parenthesis (``short``: for an 80-column header)."""
     origin = str(source.get("origin") or "")
+    remote = origin[len("github:"):] if origin.startswith("github:") else origin
     if source.get("snapshot") == "bundled":
         return "bundled snapshot"
     if source.get("snapshot") == "live-cache":
+        if short:
+            return f"cached: {remote}"
         fetched = str(source.get("fetched") or "")[:10]
-        return f"last live scan of {origin[len('github:'):]}" + (f", fetched {fetched}" if fetched else "")
+        return f"last live scan of {remote}" + (f", fetched {fetched}" if fetched else "")
     if source.get("snapshot"):
         return f"snapshot {source['snapshot']}"
     if origin.startswith("github:"):
-        return f"live scan of {origin[len('github:'):]}"
+        return f"live: {remote}" if short else f"live scan of {remote}"
     if origin == "files":
         return f"live scan of {source.get('bytecodes') or 'files'}"
     return f"live scan of {origin}" if origin else "live scan"
 
 
-def describe(source: dict[str, Any] | None, now: datetime | None = None) -> str:
+def describe(source: dict[str, Any] | None, now: datetime | None = None, short: bool = False) -> str:
     """The provenance line: what tree, which revision, when, how old, and how obtained."""
     source = source or {}
     what = ["CPython"]
@@ -78,4 +81,4 @@ def describe(source: dict[str, Any] | None, now: datetime | None = None) -> str:
     if when is not None:
         parts.append(when.strftime("%Y-%m-%d"))
     parts.append(age_text(age_days(source, now)))
-    return f"{', '.join(parts)} ({origin_text(source)})"
+    return f"{', '.join(parts)} ({origin_text(source, short)})"

@@ -1,14 +1,15 @@
 """``jit-tracker tui``: the interactive front end (Textual).
 
 Argument errors are reported before the screen opens, like every other command;
-scanning runs inside the app, in a worker, so the screen shows progress meanwhile.
+scanning and reading GitHub run inside the app, in workers, so the first frame never
+waits for them and the screen shows progress meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from .common import add_source_args, source_set
+from .common import _github_spec, add_source_args, source_set
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tui", help="browse, claim and follow tasks in an interactive terminal app",
         description="Open the interactive tracker: the task table with filters and search, each "
         "task's detail (source, recipe, prerequisites, ticket), claims, progress and contributors. "
-        "Without CPYTHON_DIR it shows the bundled snapshot.",
+        "Without CPYTHON_DIR it shows the newest data at hand (the last update from GitHub, else "
+        "the bundled snapshot); `u` updates from GitHub.",
     )
     add_source_args(p)
     p.add_argument("--state", metavar="PATH",
@@ -25,7 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def make_loader(args: argparse.Namespace):
-    """A loader for the app: a staged live scan, or the bundled snapshot."""
+    """A loader for the app: a staged live scan, GitHub, or the newest data at hand."""
+    if getattr(args, "github", None):
+        _github_spec(args)  # a malformed spec is a plain CLI error; the network waits for the app
+
+        def remote(report):
+            from . import common
+
+            return common.task_set(args, quiet=True, report=report)
+
+        return remote
+
     found = source_set(args)  # reads the files now: a bad path is a plain CLI error
 
     def live(report):
@@ -38,18 +50,31 @@ def make_loader(args: argparse.Namespace):
         report("Building the task graph…", 0.9)
         return ts
 
-    def bundled(report):
+    def newest(report):
         from . import common
 
-        report("Loading the bundled snapshot…", None)
-        task_set = getattr(common, "task_set", None)
-        if task_set is not None:
-            return task_set(args, quiet=True)  # the app says it itself: stderr is the screen
-        from .. import snapshot
+        report("Loading the newest data at hand…", None)
+        return common.task_set(args, quiet=True)  # the app says it itself: stderr is the screen
 
-        return snapshot.load_bundled()
+    return live if found is not None else newest
 
-    return live if found is not None else bundled
+
+def make_updater(args: argparse.Namespace):
+    """What `u` runs in the app: fetch --github's spec (default python/cpython@main) and scan."""
+    from ..sources.github import Spec
+
+    spec = Spec.parse(getattr(args, "github", None))
+    base_url = getattr(args, "base_url", None)
+
+    def update(report):
+        from .. import livescan
+        from ..sources import github
+
+        found = github.fetch(spec, base_url=base_url, report=report)
+        report("Finding tasks…", 0.8)
+        return livescan.scan(found)
+
+    return update
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +82,6 @@ def run(args: argparse.Namespace) -> int:
     from ..tui import run as run_tui
 
     loader = make_loader(args)
+    updater = make_updater(args)
     state = args.state
-    return run_tui(loader=loader, store=lambda: Store(state))
-
+    return run_tui(loader=loader, store=lambda: Store(state), updater=updater)

@@ -7,6 +7,7 @@ function opening one) for claims, issues, history and contributors.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -20,7 +21,8 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static, TabbedContent, TabPane
 
 from ..errors import TrackerError
-from ..tasks import TaskSet
+from ..provenance import describe, is_stale
+from ..tasks import TaskSet, compare
 from .claim_dialog import ClaimDialog, ClaimRequest, ConfirmDialog
 from .contributors import ContributorsView
 from .data import Filters, Report, StoreLike, TrackerData
@@ -31,6 +33,8 @@ from .progress import ProgressView
 from .tasks_view import TasksView
 
 Loader = Callable[[Report], TaskSet]
+Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
+"""Fetches today's sources from GitHub (off the UI thread); raises TrackerError when it cannot."""
 
 
 class TaskCommands(Provider):
@@ -71,6 +75,7 @@ class TrackerApp(App):
         Binding("2", "show_tab('progress')", "Progress", show=False),
         Binding("3", "show_tab('contributors')", "People", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("u", "update", "Update", show=False),
     ]
 
     def __init__(
@@ -79,12 +84,17 @@ class TrackerApp(App):
         *,
         loader: Loader | None = None,
         store: StoreLike | Callable[[], StoreLike] | None = None,
+        updater: Updater | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         if tasks is None and loader is None:
             raise ValueError("TrackerApp needs tasks or a loader")
         self._tasks = tasks
         self._loader = loader
+        self._updater = updater
+        self.updating = False
+        self.now = now or (lambda: datetime.now(timezone.utc))  # ages are relative to it (tests fix it)
         self._store_source = store
         self.store: StoreLike | None = None
         self.data: TrackerData | None = None
@@ -92,6 +102,7 @@ class TrackerApp(App):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        yield Static("Loading tasks…", id="provenance")
         with ContentSwitcher(initial="loading", id="switcher"):
             with Vertical(id="loading"):
                 yield Label("Loading tasks…", id="loading-label")
@@ -147,30 +158,103 @@ class TrackerApp(App):
 
     def _failed(self, error: BaseException) -> None:
         self.load_error = error
+        self.query_one("#provenance", Static).update("Nothing loaded: see below")
         self.query_one("#error", Static).update(load_error_text(error))
         self.query_one("#switcher", ContentSwitcher).current = "error"
         self.set_focus(None)  # nothing behind the message takes keys
 
     def _loaded(self, data: TrackerData) -> None:
         self.query_one("#loading-bar", ProgressBar).update(total=1, progress=1)  # stop its animation
+        self._show(data)
+        self.query_one("#tasks-table").focus()
+        source = data.taskset.source or {}
+        if source.get("unavailable"):
+            self.notify(f"{source['unavailable']}; showing the data at hand instead.",
+                        title="GitHub not read", severity="warning", timeout=8)
+        if is_stale(source, self.now()) and (source.get("snapshot") or self._updater is not None):
+            self.notify(self._stale_text(source), title="Old data", timeout=10)
+        if data.store_error:
+            self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
+                        title="State file problem", severity="error", timeout=10)
+
+    def _stale_text(self, source: dict) -> str:
+        what = "the bundled snapshot" if source.get("snapshot") == "bundled" else "this data"
+        text = f"Showing {what}: {describe(source, self.now())}."
+        if self._updater is not None:
+            text += " Press u to update from GitHub."
+        if source.get("snapshot") == "bundled":
+            text += " For the source text too: jit-tracker tui /path/to/cpython"
+        return text
+
+    def _show(self, data: TrackerData) -> None:
+        """Put ``data`` on every view; the task table keeps its filters, sort and cursor."""
         self.data = data
         self.load_error = None
         self.sub_title = _source_label(data.taskset.source)
+        self._show_provenance()
         self.query_one("#switcher", ContentSwitcher).current = "main"
         self.query_one(TasksView).set_data(data)
         self.query_one(ProgressView).set_data(data)
         self.query_one(ContributorsView).set_data(data)
-        self.query_one("#tasks-table").focus()
-        source = data.taskset.source or {}
-        if source.get("snapshot") == "bundled":
-            what = " of ".join(x for x in ((source.get("revision") or "")[:10],
-                                           (source.get("date") or "")[:10]) if x)
-            self.notify(f"Showing the bundled snapshot of CPython {what}. For live results and the "
-                        "source text: jit-tracker tui /path/to/cpython", title="Bundled snapshot",
-                        timeout=8)
-        if data.store_error:
-            self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
-                        title="State file problem", severity="error", timeout=10)
+
+    def _show_provenance(self, extra: str = "") -> None:
+        if self.data is None:
+            return
+        line = describe(self.data.taskset.source, self.now(), short=True)
+        self.query_one("#provenance", Static).update(line + (f" · {extra}" if extra else ""))
+
+    # ------------------------------------------------------------------ update from GitHub
+    def action_update(self) -> None:
+        if self._updater is None:
+            self.notify("Updating needs GitHub: start the app with `jit-tracker tui` "
+                        "(or --github OWNER/NAME[@REF]).", severity="warning")
+            return
+        if self.updating:
+            self.notify("An update is already running.")
+            return
+        if self.data is None:
+            return
+        self.updating = True
+        self._show_provenance("updating from GitHub…")
+        self.update_from_github()
+
+    @work(thread=True, exclusive=True, group="update", exit_on_error=False)
+    def update_from_github(self) -> None:
+        """Fetch and scan off the UI thread; the table stays usable meanwhile."""
+        assert self._updater is not None
+        report = partial(self.call_from_thread, self._update_progress)
+        try:
+            taskset, _previous = self._updater(report)
+            store = self.store
+            data = TrackerData.load(taskset, store) if store is not None else TrackerData(
+                taskset, store_error=self.data.store_error if self.data else None)
+        except Exception as exc:  # noqa: BLE001 - offline, rate limit, a parse error: a message
+            self.call_from_thread(self._update_failed, exc)
+            return
+        self.call_from_thread(self._updated, data)
+
+    def _update_progress(self, message: str, fraction: float | None) -> None:
+        done = f" {round(fraction * 100)}%" if fraction is not None else ""
+        self._show_provenance(f"updating: {message}{done}")
+
+    def _update_failed(self, error: BaseException) -> None:
+        self.updating = False
+        self._show_provenance()
+        what = getattr(error, "what", None) or str(error)
+        shown = describe(self.data.taskset.source, self.now()) if self.data else "nothing"
+        self.notify(f"{what}. Still showing {shown}.", title="Not updated", severity="warning",
+                    timeout=10)
+
+    def _updated(self, data: TrackerData) -> None:
+        self.updating = False
+        old = self.data
+        self._show(data)
+        if old is None:
+            return
+        changes = compare(old.taskset, data.taskset)
+        self.notify(f"{changes.describe(old.taskset.source.get('date'))}. Now: "
+                    f"{describe(data.taskset.source, self.now())}.", title="Updated from GitHub",
+                    timeout=10)
 
     # ------------------------------------------------------------------ navigation
     def action_show_tab(self, tab: str) -> None:
@@ -217,6 +301,8 @@ class TrackerApp(App):
         yield SystemCommand("Help", "Keys and ideas (?)", self.action_help)
         yield SystemCommand("Reload", "Rescan the sources and re-read the state file (ctrl+r)",
                             self.action_reload)
+        yield SystemCommand("Update from GitHub", "Fetch today's CPython and say what changed (u)",
+                            self.action_update)
 
     def _starter_filter(self) -> None:
         self.action_show_tab("tasks")
@@ -323,8 +409,8 @@ def _source_label(source: dict) -> str:
 
 
 def run(tasks: TaskSet | None = None, *, loader: Loader | None = None,
-        store: StoreLike | Callable[[], StoreLike] | None = None) -> int:
-    TrackerApp(tasks, loader=loader, store=store).run()
+        store: StoreLike | Callable[[], StoreLike] | None = None, updater: Updater | None = None) -> int:
+    TrackerApp(tasks, loader=loader, store=store, updater=updater).run()
     return 0
 
 
