@@ -66,7 +66,8 @@ def origin_text(source: dict[str, Any], short: bool = False) -> str:
     return f"live scan of {origin}" if origin else "live scan"
 
 
-def describe(source: dict[str, Any] | None, now: datetime | None = None, short: bool = False) -> str:
+def describe(source: dict[str, Any] | None, now: datetime | None = None, short: bool = False,
+             age: bool = True) -> str:
     """The provenance line: what tree, which revision, when, how old, and how obtained."""
     source = source or {}
     what = ["CPython"]
@@ -80,5 +81,6 @@ def describe(source: dict[str, Any] | None, now: datetime | None = None, short: 
     when = parse_date(source.get("date"))
     if when is not None:
         parts.append(when.strftime("%Y-%m-%d"))
-    parts.append(age_text(age_days(source, now)))
+    if age:
+        parts.append(age_text(age_days(source, now)))
     return f"{', '.join(parts)} ({origin_text(source, short)})"
