@@ -25,9 +25,9 @@ FILE_NAME = "live-scan.json"
 
 
 def path(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    from .sources.github import cache_root
+    from .paths import cache_dir as default
 
-    return cache_root(cache_dir) / FILE_NAME
+    return (Path(cache_dir) if cache_dir is not None else default()) / FILE_NAME
 
 
 def _fingerprint() -> str:
