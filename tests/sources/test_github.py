@@ -300,3 +300,26 @@ def test_provenance_line_and_age():
     assert describe(bundled, now).startswith("CPython main 3.15.0a5+, 2026-02-08, 290 days old (bundled snapshot)")
     assert "from today" in describe({**src, "date": (now - timedelta(hours=2)).isoformat()}, now)
     assert "1 day old" in describe({**src, "date": (now - timedelta(days=1, hours=1)).isoformat()}, now)
+
+
+# ---------------------------------------------------------------------------- snapshots
+
+def test_make_snapshot_from_github_records_provenance(fake, tmp_path, monkeypatch):
+    """scripts/make-snapshot --github: the bundled snapshot can be rebuilt from GitHub alone."""
+    import subprocess
+    import sys
+
+    sha = fake.add_commit(files(opt=OPT_LATER), ref="main", date="2026-11-20T10:00:00Z")
+    out = tmp_path / "snap.yaml"
+    env = {**os.environ, "SNAPSHOT_OUT": str(out), "GITHUB_TOKEN": TOKEN}
+    done = subprocess.run(["sh", str(ROOT / "scripts" / "make-snapshot"), "--github", "--base-url",
+                           fake.base_url], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert TOKEN not in done.stdout + done.stderr and TOKEN not in out.read_text()
+    ts = snapshot.load(out)
+    src = ts.source
+    assert (src["revision"], src["date"], src["ref"]) == (sha, "2026-11-20T10:00:00Z", "main")
+    assert src["repository"] == fake.base_url.removesuffix("/api/v3") + "/python/cpython"
+    assert "blobs" not in src and all(t.excerpt is None for t in ts.tasks)
+    assert ts.by_id()["optimizer:_LOAD_LEN"].status == "done"
+    assert "op(_LOAD_LEN" not in out.read_text()  # facts only, never the definitions' text
