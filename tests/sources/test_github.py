@@ -161,9 +161,14 @@ def test_the_token_is_sent_but_never_shown_or_stored(fake, capsys, monkeypatch, 
     assert code2 == 0 and "rejected the token in $GITHUB_TOKEN" in err2
     code3, out3, err3 = run(capsys, "update", "--base-url", fake.base_url)
     assert code3 == 1 and "rejected the token" in err3
-    for text in (out, err, out2, err2, out3, err3):
+    state = tmp_path / "state.yaml"
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    code4, out4, err4 = run(capsys, "claim", "refcount:_ADD", "--by", "ada", "--state", str(state),
+                            "--github", "--base-url", fake.base_url)
+    assert code4 == 0, err4
+    for text in (out, err, out2, err2, out3, err3, out4, err4):
         assert TOKEN not in text
-    for path in cache.rglob("*"):
+    for path in [*cache.rglob("*"), *tmp_path.rglob("*")]:
         if path.is_file():
             assert TOKEN.encode() not in path.read_bytes(), path
 
@@ -199,6 +204,16 @@ def test_rate_limited_says_so_and_falls_back(fake, capsys):
     assert "(last live scan of python/cpython@main" in err
 
 
+def test_server_errors_are_retried_then_fall_back(fake, capsys):
+    fake.add_commit(files())
+    fake.faults.append(Fault("GET", r"/repos/python/cpython/commits/main", "500", times=1))
+    code, data, err = tasks_json(capsys, fake)  # one 500, then an answer: no fallback
+    assert code == 0 and data["source"]["origin"] == "github:python/cpython@main"
+    fake.faults.append(Fault("GET", r"/repos/python/cpython/commits/main", "500", times=9))
+    code, data, err = tasks_json(capsys, fake)
+    assert code == 0 and "GitHub is not answering (server errors); showing CPython main" in err
+
+
 @pytest.mark.parametrize("spec, expected", [
     ("nobody/nothing", "nobody/nothing@main: no such repository or ref on GitHub"),
     ("python/cpython@no-such-branch", "python/cpython@no-such-branch: no such repository or ref"),
@@ -226,6 +241,31 @@ def test_a_repository_without_the_definitions(fake, capsys):
 def test_github_and_a_checkout_together_is_a_usage_error(capsys, tmp_path):
     code, _, err = run(capsys, "tasks", str(tmp_path), "--github")
     assert code == 2 and "give one source" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["tasks", "--ready"], ["instructions", "--not-tier2", "--json"], ["graph", "--format", "dot"],
+    ["scan", "--json"],
+])
+def test_every_command_that_reads_cpython_takes_github(fake, capsys, tmp_path, argv):
+    sha = fake.add_commit(files())
+    code, out, err = run(capsys, *argv, "--github", "--base-url", fake.base_url)
+    assert code == 0, err
+    assert out.strip()
+    assert ("GET", "/repos/python/cpython/commits/main") in fake.requests
+    if argv[0] != "scan":  # scan prints its own header with the revision
+        assert f"CPython main {sha[:7]}" in err
+    else:
+        assert json.loads(out)["source"]["revision"] == sha
+
+
+def test_tickets_from_github(fake, capsys, tmp_path):
+    fake.add_commit(files())
+    code, out, err = run(capsys, "tickets", "--github", "--base-url", fake.base_url, "--out", str(tmp_path / "t"))
+    assert code == 0, err
+    umbrella = (tmp_path / "t" / "umbrella.md").read_text()
+    assert "Data: CPython main " in umbrella and "(live scan of python/cpython@main)" in umbrella
+    assert "days old" not in umbrella  # no age: it would change the issue every day
 
 
 # ---------------------------------------------------------------------------- newest at hand

@@ -143,7 +143,8 @@ class GitHub:
             attempt += 1
             if attempt > self.max_retries:
                 raise SyncStopped(f"{what}: {reason}, {self.max_retries + 1} tries",
-                                  hint="nothing is half done: run sync again to finish") from None
+                                  hint="nothing is half done: run sync again to finish",
+                                  reason="server" if reason.startswith("GitHub answered") else "unreachable") from None
             self.sleep(self.backoff * 2 ** (attempt - 1))
             if recover is not None:
                 found = self.call(f"checking whether {what} took effect", recover)

@@ -197,6 +197,8 @@ def _read(spec: Spec, fn: Callable[[], Any]) -> Any:
         if exc.reason == "ratelimit":
             raise Unavailable("GitHub's rate limit is used up",
                               hint=f"set ${TOKEN_ENV} for 5,000 requests an hour, or wait an hour") from None
+        if exc.reason == "server":
+            raise Unavailable("GitHub is not answering (server errors)") from None
         raise Unavailable("GitHub is unreachable (offline?)") from None
     except TrackerError as exc:
         status = getattr(exc, "status", None)
