@@ -152,7 +152,9 @@ def task_set(args: argparse.Namespace, quiet: bool = False, report=None):
         return ts
     found = source_set(args)
     if found is not None:
-        return rules.scan(found)
+        ts = rules.scan(found)
+        tell(f"jit-tracker: {describe(ts.source)}")
+        return ts
     ts, notices = livescan.newest()
     for n in notices:
         tell(n)
