@@ -347,7 +347,6 @@ def test_provenance_line_and_age():
 def test_make_snapshot_from_github_records_provenance(fake, tmp_path, monkeypatch):
     """scripts/make-snapshot --github: the bundled snapshot can be rebuilt from GitHub alone."""
     import subprocess
-    import sys
 
     sha = fake.add_commit(files(opt=OPT_LATER), ref="main", date="2026-11-20T10:00:00Z")
     out = tmp_path / "snap.yaml"

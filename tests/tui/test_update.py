@@ -15,8 +15,8 @@ from tracker.tui import TrackerApp
 from tracker.tui.tasks_view import TasksView
 
 from ..github.fake import FakeGitHub
-from ..sources.test_github import BC, OPT, OPT_LATER, closed_port_url, files
-from .fakes import FakeStore, toy_tasks
+from ..sources.test_github import OPT_LATER, closed_port_url, files
+from .fakes import toy_tasks
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -21,8 +21,8 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static, TabbedContent, TabPane
 
 from ..errors import TrackerError
-from ..provenance import describe, is_stale
-from ..tasks import TaskSet, compare
+from ..provenance import is_stale
+from ..tasks import TaskSet
 from .claim_dialog import ClaimDialog, ClaimRequest, ConfirmDialog
 from .contributors import ContributorsView
 from .data import Filters, Report, StoreLike, TrackerData
@@ -31,6 +31,7 @@ from .help import HelpScreen
 from .messages import ClaimsChanged, OpenTask, load_error_text
 from .progress import ProgressView
 from .tasks_view import TasksView
+from .updating import GitHubUpdates
 
 Loader = Callable[[Report], TaskSet]
 Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
@@ -62,7 +63,7 @@ class TaskCommands(Provider):
                                help="★ ready, easy and unclaimed")
 
 
-class TrackerApp(App):
+class TrackerApp(GitHubUpdates, App):
     """jit-tracker's TUI. Give it ``tasks`` or a ``loader``; ``store`` may be a Store or a factory."""
 
     TITLE = "jit-tracker"
@@ -177,15 +178,6 @@ class TrackerApp(App):
             self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
                         title="State file problem", severity="error", timeout=10)
 
-    def _stale_text(self, source: dict) -> str:
-        what = "the bundled snapshot" if source.get("snapshot") == "bundled" else "this data"
-        text = f"Showing {what}: {describe(source, self.now())}."
-        if self._updater is not None:
-            text += " Press u to update from GitHub."
-        if source.get("snapshot") == "bundled":
-            text += " For the source text too: jit-tracker tui /path/to/cpython"
-        return text
-
     def _show(self, data: TrackerData) -> None:
         """Put ``data`` on every view; the task table keeps its filters, sort and cursor."""
         self.data = data
@@ -196,65 +188,6 @@ class TrackerApp(App):
         self.query_one(TasksView).set_data(data)
         self.query_one(ProgressView).set_data(data)
         self.query_one(ContributorsView).set_data(data)
-
-    def _show_provenance(self, extra: str = "") -> None:
-        if self.data is None:
-            return
-        line = describe(self.data.taskset.source, self.now(), short=True)
-        self.query_one("#provenance", Static).update(line + (f" · {extra}" if extra else ""))
-
-    # ------------------------------------------------------------------ update from GitHub
-    def action_update(self) -> None:
-        if self._updater is None:
-            self.notify("Updating needs GitHub: start the app with `jit-tracker tui` "
-                        "(or --github OWNER/NAME[@REF]).", severity="warning")
-            return
-        if self.updating:
-            self.notify("An update is already running.")
-            return
-        if self.data is None:
-            return
-        self.updating = True
-        self._show_provenance("updating from GitHub…")
-        self.update_from_github()
-
-    @work(thread=True, exclusive=True, group="update", exit_on_error=False)
-    def update_from_github(self) -> None:
-        """Fetch and scan off the UI thread; the table stays usable meanwhile."""
-        assert self._updater is not None
-        report = partial(self.call_from_thread, self._update_progress)
-        try:
-            taskset, _previous = self._updater(report)
-            store = self.store
-            data = TrackerData.load(taskset, store) if store is not None else TrackerData(
-                taskset, store_error=self.data.store_error if self.data else None)
-        except Exception as exc:  # noqa: BLE001 - offline, rate limit, a parse error: a message
-            self.call_from_thread(self._update_failed, exc)
-            return
-        self.call_from_thread(self._updated, data)
-
-    def _update_progress(self, message: str, fraction: float | None) -> None:
-        done = f" {round(fraction * 100)}%" if fraction is not None else ""
-        self._show_provenance(f"updating: {message}{done}")
-
-    def _update_failed(self, error: BaseException) -> None:
-        self.updating = False
-        self._show_provenance()
-        what = getattr(error, "what", None) or str(error)
-        shown = describe(self.data.taskset.source, self.now()) if self.data else "nothing"
-        self.notify(f"{what}. Still showing {shown}.", title="Not updated", severity="warning",
-                    timeout=10)
-
-    def _updated(self, data: TrackerData) -> None:
-        self.updating = False
-        old = self.data
-        self._show(data)
-        if old is None:
-            return
-        changes = compare(old.taskset, data.taskset)
-        self.notify(f"{changes.describe(old.taskset.source.get('date'))}. Now: "
-                    f"{describe(data.taskset.source, self.now())}.", title="Updated from GitHub",
-                    timeout=10)
 
     # ------------------------------------------------------------------ navigation
     def action_show_tab(self, tab: str) -> None:
