@@ -158,3 +158,30 @@ def test_the_github_loader_falls_back_and_the_app_says_why(store):
         assert "(bundled snapshot)" in header(app)
 
     drive(app, scenario)
+
+
+def test_a_detail_whose_task_vanished_is_closed(fake, store):
+    import re
+
+    from tracker.tui.detail import DetailScreen
+
+    from ..sources.test_github import BC, OPT
+
+    without = re.sub(rb"        op\(_LOAD_LEN,.*?macro\(LOAD_LEN\) = _LOAD_LEN;\n", b"", BC, flags=re.S)
+    assert without != BC
+    fake.add_commit(files(bc=without, opt=OPT))
+    app = TrackerApp(toy_tasks(), store=store, now=lambda: NOW,
+                     updater=make_updater(args(base_url=fake.base_url)))
+
+    async def scenario(pilot):
+        app.open_task("optimizer:_LOAD_LEN")
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "optimizer:_LOAD_LEN" not in app.data.tasks
+        assert not isinstance(app.screen, DetailScreen)
+        assert any("1 gone" in m for m in messages(app))
+
+    drive(app, scenario)

@@ -27,6 +27,7 @@ TOKEN_ENV = "GITHUB_TOKEN"
 # A command that cannot reach GitHub falls back within seconds: one retry, 1 s apart.
 RETRIES = 1
 BACKOFF = 1.0
+_OID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}/[A-Za-z0-9_.-]{1,100}")
 
 Report = Callable[[str, "float | None"], None]
@@ -146,6 +147,7 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
                          BACKOFF if backoff is None else backoff, sleep)
     say(f"Asking GitHub for {spec}…", 0.05)
     sha, date = _read(spec, lambda: client.commit(spec.ref))
+    _check_id(sha, spec)
     blobs = cache.commit(spec.repo, sha)
     if blobs is None:
         say(f"Listing Python/ at {sha[:7]}…", 0.15)
@@ -155,6 +157,9 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
             raise Unavailable(f"{spec.repo} has no {BYTECODES} at {sha[:7]}",
                               hint="is this a CPython repository (3.12 or newer)?")
         blobs = {"bytecodes": listing[name_bc], "optimizer": listing.get(name_opt)}
+        for oid in blobs.values():
+            if oid is not None:
+                _check_id(oid, spec)  # ids become file names in the cache
         cache.put_commit(spec.repo, sha, blobs)
     texts: dict[str, SourceText | None] = {}
     for i, (key, path) in enumerate((("bytecodes", BYTECODES), ("optimizer", OPTIMIZER))):
@@ -172,6 +177,11 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
     return SourceSet(texts["bytecodes"], texts["optimizer"], f"github:{spec}", sha, date,
                      repository=spec.repo, ref=spec.ref,
                      blobs=(blobs["bytecodes"], blobs.get("optimizer")))
+
+
+def _check_id(oid: Any, spec: Spec) -> None:
+    if not isinstance(oid, str) or not _OID.fullmatch(oid):
+        raise Unavailable(f"GitHub answered with a malformed object id for {spec}")
 
 
 def _client(spec: Spec, base_url: str | None, token: str | None, retries: int, backoff: float,
