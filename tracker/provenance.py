@@ -42,8 +42,9 @@ def age_text(days: int | None) -> str:
 
 
 def is_stale(source: dict[str, Any], now: datetime | None = None) -> bool:
+    """Older than a week (undated data, such as files being edited, is not called old)."""
     days = age_days(source, now)
-    return days is None or days > STALE_DAYS
+    return days is not None and days > STALE_DAYS
 
 
 def origin_text(source: dict[str, Any], short: bool = False) -> str:
