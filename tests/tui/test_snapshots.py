@@ -13,7 +13,7 @@ from functools import partial
 from tracker.errors import DSLError
 from tracker.tui import TrackerApp as _TrackerApp
 
-from .fakes import snapshot_like
+from .fakes import snapshot_like, weighed
 
 # ages in the header are relative to "now": fixed, so that a screenshot never ages
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -38,6 +38,15 @@ def test_tasks_view(snap_compare, tasks, store):
     tasks.source.update(origin="github:python/cpython@main", ref="main",
                         revision="3f2a1c0b9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b", date="2026-11-20T10:00:00Z")
     assert snap_compare(TrackerApp(tasks, store=store), run_before=loaded)
+
+
+def test_tasks_view_with_shares(snap_compare, tasks, store):
+    """The share column filled from a pystats report, the table sorted by it."""
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("o")  # recommended -> share
+
+    assert snap_compare(TrackerApp(weighed(tasks), store=store), run_before=run_before)
 
 
 def test_tasks_view_filtered_and_searched(snap_compare, tasks, store):

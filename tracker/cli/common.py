@@ -122,14 +122,67 @@ def say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def add_stats_args(parser: argparse.ArgumentParser) -> None:
+    """--stats FILE|URL (a pystats report) or --no-stats; the bundled report by default."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--stats", metavar="FILE|URL",
+                       help="execution counts to weigh tasks by: a pystats Markdown report or "
+                       "summarize_stats JSON, as a file or URL (default: the bundled report)")
+    group.add_argument("--no-stats", dest="stats", action="store_const", const="",
+                       help="do not weigh tasks by execution counts")
+
+
+def load_report(args: argparse.Namespace):
+    """The pystats report ``--stats`` names, the bundled one by default, None with --no-stats."""
+    choice = getattr(args, "stats", None)
+    if choice == "":
+        return None
+    from .. import stats
+
+    return stats.load(choice) if choice else stats.load_bundled()
+
+
+def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None):
+    """Weigh the tasks by the report ``--stats`` names (the bundled one by default).
+
+    Says on stderr how many tasks the report did not cover; returns the task set.
+    """
+    from .. import stats
+
+    report = report or load_report(args)
+    if report is None:
+        return ts
+    choice = getattr(args, "stats", None)
+    coverage = stats.weigh(ts.tasks, report)
+    ts.stats = {"label": report.label, "describe": report.describe(), "suite": report.suite,
+                "origin": "bundled" if not choice else report.origin,
+                "provenance": dict(report.provenance),
+                "covered": coverage.covered, "tasks": coverage.total}
+    notice = coverage.notice(report, ts.source.get("python_version"))
+    if notice and not quiet:
+        print(notice, file=sys.stderr)
+    return ts
+
+
 def task_set(args: argparse.Namespace, quiet: bool = False, report=None):
     """Tasks from the sources on the command line, else the newest data at hand.
 
     What is shown is always said in one line on stderr (origin, revision, date, age), so
     nobody mistakes an old snapshot for today's CPython. When --github cannot be read,
     the line says why and what is shown instead (the last live scan, else the bundled
-    snapshot); only when nothing can be shown is it an error.
+    snapshot); only when nothing can be shown is it an error. ``report`` is told the
+    progress of reading GitHub. Commands that weigh tasks get the execution counts too.
     """
+    weighs = hasattr(args, "stats")  # the command weighs tasks by execution counts
+    counts = load_report(args) if weighs else None  # a bad report fails before a long scan
+    ts = tasks_at_hand(args, quiet, report)
+    if counts is not None:
+        apply_stats(ts, args, quiet, counts)
+    return ts
+
+
+def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None):
+    """:func:`task_set` without the execution counts."""
     from .. import livescan, rules
     from ..provenance import describe
 

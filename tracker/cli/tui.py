@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import _github_spec, add_source_args, source_set
+from .common import _github_spec, add_source_args, add_stats_args, apply_stats, load_report, source_set
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,18 +23,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_source_args(p)
     p.add_argument("--state", metavar="PATH",
                    help="state file for claims (default: $JIT_TRACKER_STATE, else the user data directory)")
+    add_stats_args(p)
     p.set_defaults(func=run)
 
 
 def make_loader(args: argparse.Namespace):
     """A loader for the app: a staged live scan, GitHub, or the newest data at hand."""
+    counts = load_report(args)  # a bad --stats is a plain CLI error, before the screen opens
+
+    def weighed(ts):
+        return apply_stats(ts, args, quiet=True, report=counts) if counts is not None else ts
+
     if getattr(args, "github", None):
-        _github_spec(args)  # a malformed spec is a plain CLI error; the network waits for the app
+        _github_spec(args)  # a malformed spec too; the network waits for the app
 
         def remote(report):
             from . import common
 
-            return common.task_set(args, quiet=True, report=report)
+            return weighed(common.tasks_at_hand(args, quiet=True, report=report))
 
         return remote
 
@@ -47,6 +53,9 @@ def make_loader(args: argparse.Namespace):
         m = model.load(found)
         report("Finding tasks…", 0.6)
         ts = rules.find_tasks(m)
+        if counts is not None:
+            report("Weighing tasks by execution counts…", 0.8)
+            weighed(ts)
         report("Building the task graph…", 0.9)
         return ts
 
@@ -54,7 +63,8 @@ def make_loader(args: argparse.Namespace):
         from . import common
 
         report("Loading the newest data at hand…", None)
-        return common.task_set(args, quiet=True)  # the app says it itself: stderr is the screen
+        # quiet: the app says what it shows itself (stderr is the screen)
+        return weighed(common.tasks_at_hand(args, quiet=True))
 
     return live if found is not None else newest
 
@@ -65,6 +75,7 @@ def make_updater(args: argparse.Namespace):
 
     spec = Spec.parse(getattr(args, "github", None))
     base_url = getattr(args, "base_url", None)
+    counts = load_report(args) if hasattr(args, "stats") else None
 
     def update(report):
         from .. import livescan
@@ -72,7 +83,10 @@ def make_updater(args: argparse.Namespace):
 
         found = github.fetch(spec, base_url=base_url, report=report)
         report("Finding tasks…", 0.8)
-        return livescan.scan(found)
+        taskset, previous = livescan.scan(found)
+        if counts is not None:
+            apply_stats(taskset, args, quiet=True, report=counts)
+        return taskset, previous
 
     return update
 
