@@ -37,7 +37,10 @@ def test_blob_id_is_gits(tmp_path):
     f.write_bytes("op(_A, (x --)) { DEAD(x); }\n// é\n".encode())
     git = subprocess.run(["git", "hash-object", str(f)], capture_output=True, text=True, check=True)
     assert sources.read_file(f).blob_id() == sources.blob_id(f.read_bytes()) == git.stdout.strip()
-    assert sources.SourceText("x", "ignored", blob="given").blob_id() == "given"
+    text = sources.SourceText("x", "t")
+    given = sources.SourceSet(text, text, "github:o/n@main", blobs=("given-1", "given-2"))
+    assert given.blob_ids() == ("given-1", "given-2")
+    assert sources.SourceSet(text, None, "files").blob_ids() == (sources.blob_id(b"t"), None)
 
 
 def test_cache_is_per_test_and_not_the_users():

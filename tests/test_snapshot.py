@@ -62,7 +62,11 @@ def test_load_errors(tmp_path):
 def test_bundled_snapshot_is_real_and_factual():
     ts = snapshot.load_bundled()
     src = ts.source
-    assert len(src["revision"]) == 40 and src["date"].startswith("20")
+    # CPython main 3.15.0a5+ as copied into a public repository on 2026-02-08; the copy's
+    # commit is recorded, CPython's own commit is not known and not invented
+    assert src["date"].startswith("2026-02-08") and src["python_version"] == "3.15.0a5+"
+    assert src["revision"] is None and len(src["repository_revision"]) == 40
+    assert src["repository"].startswith("https://github.com/") and src["ref"] == "main"
     assert src["bytecodes"] == "Python/bytecodes.c"
     kinds = {t.kind for t in ts.tasks}
     assert {"refcount", "optimizer"} <= kinds
@@ -77,7 +81,20 @@ def test_bundled_snapshot_is_real_and_factual():
 def test_bundled_notice_is_one_line():
     ts = snapshot.load_bundled()
     notice = snapshot.bundled_notice(ts)
-    assert "\n" not in notice and ts.source["revision"][:10] in notice and "bundled snapshot" in notice
+    assert "\n" not in notice and "bundled snapshot" in notice
+    assert "CPython main 3.15.0a5+, 2026-02-08, " in notice and " days old " in notice
+
+
+def test_bundled_counts():
+    """The figures the README quotes (CPython main of February 2026)."""
+    counts = snapshot.load_bundled().counts()
+    assert counts["kind"] == {"refcount": 110, "helper": 9, "split": 31, "optimizer": 159, "tier2": 9}
+    assert counts["status"] == {"open": 170, "done": 147, "blocked": 1}
+    assert counts["difficulty"] == {"easy": 91, "medium": 53, "hard": 26}
+
+
+def test_bundled_source_reads_only_the_head():
+    assert snapshot.bundled_source() == {**snapshot.load_bundled().source, "snapshot": "bundled"}
 
 
 def test_missing_bundled_is_a_clear_error(tmp_path, monkeypatch):

@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type c
 if TYPE_CHECKING:
     from typing import Any, Iterator
 
-ENV_VAR = "JIT_TRACKER_CACHE_DIR"
+ENV_VAR = "JIT_TRACKER_CACHE_DIR"  # also tracker.paths.CACHE_ENV
 FORMAT = 1  # bump when what an entry holds changes
 MAX_ENTRIES = 48  # full scans are ~0.4 MB each
 _MAGIC = b"jit-tracker-cache\n"
@@ -29,7 +29,8 @@ _off = 0  # > 0 inside disabled(): nothing is read or written
 
 
 def directory() -> str:
-    """Where entries are kept: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
+    """Where entries are kept: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory
+    (also where :mod:`tracker.sources.github` keeps blobs and the last live scan lives)."""
     env = os.environ.get(ENV_VAR)
     if env:
         return os.path.expanduser(env)

@@ -7,6 +7,7 @@ carries the same folders inside the package as ``tracker/_data`` and
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -21,3 +22,13 @@ def _find(name: str) -> Path:
 
 DATA_DIR = _find("data")
 TEMPLATES_DIR = _find("templates")
+
+
+from .diskcache import ENV_VAR as CACHE_ENV  # noqa: E402
+
+
+def cache_dir() -> Path:
+    """Where derived data is cached: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
+    from .diskcache import directory
+
+    return Path(directory())

@@ -43,7 +43,7 @@ def fingerprint() -> str:
 
         root = os.path.dirname(os.path.abspath(__file__))
         files = [os.path.join(root, "model.py"), os.path.join(root, "tasks.py"),
-                 os.path.join(root, "sources.py"),
+                 os.path.join(root, "sources", "__init__.py"),
                  os.path.join(str(DATA_DIR), "rules.yaml"), os.path.join(str(DATA_DIR), "curated.yaml")]
         for sub in ("dsl", "rules"):
             for dirpath, _dirs, names in os.walk(os.path.join(root, sub)):
@@ -126,8 +126,7 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
     """The tasks of ``srcs``: from the cache when these contents were scanned before."""
     from .tasks import TaskSet
 
-    bc_blob = srcs.bytecodes.blob_id()
-    opt_blob = srcs.optimizer.blob_id() if srcs.optimizer else None
+    bc_blob, opt_blob = srcs.blob_ids()
     names = display_names(srcs)
     if use_cache:
         entry = load(bc_blob, opt_blob)

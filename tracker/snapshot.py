@@ -166,14 +166,34 @@ def load_bundled(use_cache: bool = True) -> TaskSet:
     return ts
 
 
+def bundled_source() -> dict[str, Any]:
+    """The bundled snapshot's provenance, read from the file's head only (cheap).
+
+    Deciding whether a cached live scan is newer must not cost loading every task.
+    """
+    head = []
+    try:
+        with BUNDLED.open(encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("counts:"):
+                    break
+                head.append(line)
+                if len(head) > 200:
+                    break
+        data = yaml.load("".join(head), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    source = data.get("source") if isinstance(data, dict) else None
+    return dict(source, snapshot="bundled") if isinstance(source, dict) else {}
+
+
 def bundled_notice(taskset: TaskSet | None = None) -> str:
     """The one line commands print on stderr when they fall back to the bundled snapshot."""
-    src = (taskset.source if taskset is not None else {}) or {}
-    rev = (src.get("revision") or "")[:10]
-    date = (src.get("date") or "")[:10]
-    what = "CPython " + " of ".join(x for x in (rev, date) if x) if (rev or date) else "CPython"
-    return (f"jit-tracker: no CPYTHON_DIR given; using the bundled snapshot of {what} "
-            "(pass a checkout for live results)")
+    from .provenance import describe
+
+    src = (taskset.source if taskset is not None else bundled_source()) or {}
+    return (f"jit-tracker: {describe(src)}; no CPYTHON_DIR given "
+            "(`jit-tracker update` fetches today's CPython from GitHub)")
 
 
 def provenance_of(directory: str | os.PathLike[str]) -> dict[str, Any]:

@@ -381,8 +381,12 @@ class Renderer:
             counts = {s: sum(1 for t in tasks if t.status == s) for s in ("open", "done", "blocked")}
             groups.append({"kind": kind, "entries": entries, "counts": counts, "total": len(tasks)})
         totals = {s: sum(g["counts"][s] for g in groups) for s in ("open", "done", "blocked")}
+        from .provenance import describe
+
         context = {"groups": groups, "totals": totals, "total": len(taskset.tasks),
-                   "source": dict(taskset.source), "stats": taskset.stats}
+                   "source": dict(taskset.source), "stats": taskset.stats,
+                   # no age: it changes daily, and sync would rewrite the issue for it
+                   "provenance": describe(taskset.source, age=False)}
         title, body = self._render(UMBRELLA_TEMPLATE, context)
         return self._ticket(UMBRELLA_ID, title, list(self.labels.umbrella), body)
 

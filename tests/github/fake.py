@@ -44,6 +44,10 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.remaining = 5000
         self.authorization: set[str] = set()
+        # repository contents (sources.github): commits by sha, refs, blobs by id
+        self.commits: dict[str, dict] = {}
+        self.refs: dict[tuple[str, str], str] = {}
+        self.blobs: dict[str, bytes] = {}
         httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -164,6 +168,9 @@ class FakeGitHub:
         return response
 
     def route(self, request: Request, path: str) -> Response:
+        found = self.route_contents(request, path)
+        if found is not None:
+            return found
         rp = self.repo_path
         m = re.fullmatch(re.escape(rp) + r"/issues/(\d+)(/comments)?", path)
         if path == rp + "/issues" and request.method == "GET":
@@ -205,3 +212,57 @@ class FakeGitHub:
                                          "description": data.get("description", "")}
             return self._json(self.labels[data["name"]], 201)
         return self._json({"message": "Not Found"}, 404)
+
+    # --- repository contents: commits, directory listings, blobs (what sources.github reads)
+    def add_commit(self, files: dict[str, bytes], *, repo: str = "python/cpython", ref: str = "main",
+                   date: str = "2026-11-20T10:00:00Z") -> str:
+        """A commit holding ``files`` (path -> content), which ``ref`` now points at."""
+        import hashlib
+
+        tree = {}
+        for path, data in files.items():
+            oid = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+            self.blobs[oid] = data
+            tree[path] = oid
+        sha = hashlib.sha1(f"{repo}{ref}{date}{sorted(tree.items())}".encode()).hexdigest()
+        self.commits[sha] = {"repo": repo, "date": date, "tree": tree}
+        self.refs[(repo, ref)] = sha
+        return sha
+
+    def content_requests(self) -> list[tuple[str, str]]:
+        """Requests that downloaded file content (listings and blobs), not just resolved a ref."""
+        return [(m, p) for m, p in self.requests if "/contents/" in p or "/git/blobs/" in p]
+
+    def route_contents(self, request: Request, path: str) -> Response | None:
+        m = re.fullmatch(r"/repos/([^/]+/[^/]+)/(commits/(.+)|contents/(.+)|git/blobs/([0-9a-f]+))", path)
+        if m is None or request.method != "GET":
+            return None
+        repo = m.group(1)
+        if m.group(3) is not None:  # commits/REF
+            ref = m.group(3)
+            sha = self.refs.get((repo, ref)) or (ref if self.commits.get(ref, {}).get("repo") == repo else None)
+            if sha is None:
+                known = any(r == repo for r, _ in self.refs)
+                return self._json({"message": f"No commit found for SHA: {ref}" if known else "Not Found"},
+                                  422 if known else 404)
+            c = self.commits[sha]
+            return self._json({"sha": sha, "commit": {"committer": {"date": c["date"]},
+                                                      "author": {"date": c["date"]}, "message": "x"},
+                               "files": []})
+        if m.group(4) is not None:  # contents/DIR?ref=SHA
+            c = self.commits.get(request.args.get("ref", ""))
+            if c is None or c["repo"] != repo:
+                return self._json({"message": "Not Found"}, 404)
+            prefix = m.group(4).rstrip("/") + "/"
+            items = [{"name": p[len(prefix):], "path": p, "sha": oid, "type": "file",
+                      "size": len(self.blobs[oid])}
+                     for p, oid in sorted(c["tree"].items())
+                     if p.startswith(prefix) and "/" not in p[len(prefix):]]
+            return self._json(items) if items else self._json({"message": "Not Found"}, 404)
+        data = self.blobs.get(m.group(5))
+        if data is None:
+            return self._json({"message": "Not Found"}, 404)
+        import base64
+
+        return self._json({"sha": m.group(5), "size": len(data), "encoding": "base64",
+                           "content": base64.encodebytes(data).decode()})

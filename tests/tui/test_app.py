@@ -658,7 +658,7 @@ def test_bundled_snapshot_says_so(tasks, store):
 
     async def scenario(pilot):
         messages = [n.message for n in app._notifications]
-        assert any("bundled snapshot of CPython 5859cc74b0 of 2025-05-30" in m
+        assert any("Showing the bundled snapshot: CPython 5859cc7, 2025-05-30, " in m
                    and "jit-tracker tui /path/to/cpython" in m for m in messages)
 
     drive(app, scenario, notifications=True)

@@ -7,10 +7,17 @@ after looking at the new SVGs.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from functools import partial
+
 from tracker.errors import DSLError
-from tracker.tui import TrackerApp
+from tracker.tui import TrackerApp as _TrackerApp
 
 from .fakes import snapshot_like, weighed
+
+# ages in the header are relative to "now": fixed, so that a screenshot never ages
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+TrackerApp = partial(_TrackerApp, now=lambda: NOW)
 
 
 async def loaded(pilot) -> None:
@@ -28,6 +35,8 @@ def opened(task_id: str):
 
 
 def test_tasks_view(snap_compare, tasks, store):
+    tasks.source.update(origin="github:python/cpython@main", ref="main",
+                        revision="3f2a1c0b9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b", date="2026-11-20T10:00:00Z")
     assert snap_compare(TrackerApp(tasks, store=store), run_before=loaded)
 
 

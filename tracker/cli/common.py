@@ -20,19 +20,53 @@ if TYPE_CHECKING:
 
 
 def add_source_args(parser: argparse.ArgumentParser, required: bool = False) -> None:
-    """The one convention: CPYTHON_DIR, or --bytecodes FILE [--optimizer FILE]."""
+    """The one convention: CPYTHON_DIR, --bytecodes FILE [--optimizer FILE], or --github."""
     parser.add_argument(
         "cpython_dir", nargs=None if required else "?", metavar="CPYTHON_DIR",
-        help="a CPython checkout" + ("" if required else " (default: the bundled snapshot)"),
+        help="a CPython checkout" + ("" if required else " (default: the newest data at hand)"),
     )
     parser.add_argument("--bytecodes", metavar="FILE", help="Python/bytecodes.c to read")
     parser.add_argument("--optimizer", metavar="FILE", help="Python/optimizer_bytecodes.c to read")
     parser.add_argument("--no-cache", dest="use_cache", action="store_false",
                         help="scan again even when these sources were scanned before (and store nothing)")
+    add_github_args(parser)
+
+
+def add_github_args(parser: argparse.ArgumentParser, default: str | None = None) -> None:
+    """--github OWNER/NAME[@REF] and --base-url URL."""
+    parser.add_argument(
+        "--github", nargs="?", const="python/cpython@main", default=default, metavar="OWNER/NAME[@REF]",
+        help="read the definitions from GitHub at REF (alone: python/cpython@main); uses "
+        "$GITHUB_TOKEN when set, and the user cache so an unchanged commit downloads nothing",
+    )
+    parser.add_argument("--base-url", metavar="URL",
+                        help="GitHub API URL (GitHub Enterprise: https://HOST/api/v3; "
+                        "default https://api.github.com)")
+
+
+def _github_spec(args: argparse.Namespace):
+    """The --github spec, after checking it is the only source named."""
+    from ..sources.github import Spec
+
+    if getattr(args, "bytecodes", None) or getattr(args, "cpython_dir", None):
+        raise UsageError("give one source: CPYTHON_DIR, --bytecodes FILE or --github, not several")
+    base_url = getattr(args, "base_url", None)
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url must be an http(s) URL, got {base_url!r}",
+                         hint="for GitHub Enterprise: https://HOST/api/v3")
+    return Spec.parse(args.github)
 
 
 def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
-    """The sources named on the command line, or None when none were named."""
+    """The sources named on the command line, or None when none were named.
+
+    With --github this reads GitHub (or the cache); failures are
+    :class:`tracker.sources.github.Unavailable`, which :func:`task_set` turns into a fallback.
+    """
+    if getattr(args, "github", None):
+        from ..sources import github
+
+        return github.fetch(_github_spec(args), base_url=args.base_url)
     from .. import sources
 
     if args.bytecodes:
@@ -55,7 +89,8 @@ def require_sources(args: argparse.Namespace) -> "sources.SourceSet":
     if found is None:
         raise UsageError(
             "no CPython sources given",
-            hint="pass a CPython checkout as CPYTHON_DIR, or --bytecodes FILE [--optimizer FILE]",
+            hint="pass a CPython checkout as CPYTHON_DIR, --bytecodes FILE [--optimizer FILE], "
+            "or --github OWNER/NAME[@REF]",
         )
     return found
 
@@ -134,6 +169,10 @@ def scan(args: argparse.Namespace, found: "sources.SourceSet"):
     return scancache.scan(found, use_cache=use_cache(args))
 
 
+def say(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 def add_stats_args(parser: argparse.ArgumentParser) -> None:
     """--stats FILE|URL (a pystats report) or --no-stats; the bundled report by default."""
     group = parser.add_mutually_exclusive_group()
@@ -176,23 +215,59 @@ def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None):
     return ts
 
 
-def task_set(args: argparse.Namespace, quiet: bool = False) -> "TaskSet":
-    """Tasks from the sources on the command line, or from the bundled snapshot.
+def task_set(args: argparse.Namespace, quiet: bool = False, report=None) -> "TaskSet":
+    """Tasks from the sources on the command line, else the newest data at hand.
 
-    Falling back is said in one line on stderr, so that nobody mistakes the
-    snapshot's facts for a live scan.
+    What is shown is always said in one line on stderr (origin, revision, date, age), so
+    nobody mistakes an old snapshot for today's CPython. When --github cannot be read,
+    the line says why and what is shown instead (the last live scan, else the bundled
+    snapshot); only when nothing can be shown is it an error. ``report`` is told the
+    progress of reading GitHub. Commands that weigh tasks get the execution counts too.
     """
-    found = source_set(args)
     weighs = hasattr(args, "stats")  # the command weighs tasks by execution counts
-    report = load_report(args) if weighs else None  # a bad report fails before a long scan
+    counts = load_report(args) if weighs else None  # a bad report fails before a long scan
+    ts = tasks_at_hand(args, quiet, report)
+    if counts is not None:
+        apply_stats(ts, args, quiet, counts)
+    return ts
+
+
+def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None):
+    """:func:`task_set` without the execution counts."""
+    from ..provenance import describe
+
+    tell = (lambda line: None) if quiet else say
+    if getattr(args, "github", None):
+        from .. import livescan
+        from ..sources import github
+
+        spec = _github_spec(args)
+        try:
+            found = github.fetch(spec, base_url=args.base_url, report=report)
+        except github.Unavailable as exc:
+            ts, notices = livescan.fallback()
+            for n in notices:
+                tell(n)
+            tell(f"jit-tracker: {exc.what}; showing {describe(ts.source)} instead")
+            ts.source["unavailable"] = exc.what
+            return ts
+        ts, _previous = livescan.scan(found)
+        tell(f"jit-tracker: {describe(ts.source)}")
+        return ts
+    found = source_set(args)
     if found is not None:
         ts = scan(args, found).taskset
-    else:
+        tell(f"jit-tracker: {describe(ts.source)}")
+        return ts
+    from .. import livescan
+
+    ts, notices = livescan.newest()
+    for n in notices:
+        tell(n)
+    if ts.source.get("snapshot") == "bundled":
         from .. import snapshot
 
-        ts = snapshot.load_bundled(use_cache=use_cache(args))
-        if not quiet:
-            print(snapshot.bundled_notice(ts), file=sys.stderr)
-    if report is not None:
-        apply_stats(ts, args, quiet, report)
+        tell(snapshot.bundled_notice(ts))
+    else:
+        tell(f"jit-tracker: {describe(ts.source)}; no CPYTHON_DIR given")
     return ts

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import UsageError
 from .common import add_source_args, require_sources
 
 
@@ -21,11 +22,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="FILE", required=True, help="where to write the snapshot ('-' for stdout)")
     p.add_argument("--repository", metavar="URL", help="record this public URL as the source repository")
     p.add_argument("--note", metavar="TEXT", help="a provenance note (what tree this is)")
+    p.add_argument("--ref", metavar="NAME", help="the branch the tree is from (e.g. main)")
+    p.add_argument("--date", metavar="ISO", help="the tree's commit date, when git cannot say")
+    p.add_argument("--repository-revision", metavar="SHA",
+                   help="the commit of --repository holding the files, when that repository is "
+                   "a copy and CPython's own commit is not known")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import snapshot
+    from ..provenance import parse_date
     from .common import scan
 
     srcs = require_sources(args)
@@ -34,6 +41,18 @@ def run(args: argparse.Namespace) -> int:
     if srcs.revision:
         provenance.setdefault("revision", srcs.revision)
         provenance.setdefault("date", srcs.date)
+    if srcs.repository:  # read from GitHub: the repository's public URL and the ref asked for
+        api = (args.base_url or "https://api.github.com").rstrip("/")
+        host = "https://github.com" if api == "https://api.github.com" else api.removesuffix("/api/v3")
+        provenance["repository"] = f"{host}/{srcs.repository}"
+        provenance["ref"] = srcs.ref
+        ts.source.pop("blobs", None)
+    for key in ("ref", "date", "repository_revision"):
+        value = getattr(args, key)
+        if value:
+            if key == "date" and parse_date(value) is None:
+                raise UsageError(f"--date {value!r}: expected an ISO date such as 2026-02-08T06:25:30Z")
+            provenance[key] = value
     version = _python_version(args.cpython_dir) if args.cpython_dir else None
     if version:
         provenance["python_version"] = version

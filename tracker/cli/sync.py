@@ -33,9 +33,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="create at most N issues in this run, ready and easy tasks first (default: 10)")
     p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
                    help="environment variable holding the token (default: GITHUB_TOKEN)")
-    p.add_argument("--base-url", metavar="URL",
-                   help="GitHub API URL (default: GitHub's own), e.g. https://github.example.com/api/v3 "
-                   "for GitHub Enterprise")
     add_render_args(p)
     common.add_format_args(p)
     p.set_defaults(func=run)
@@ -45,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from .. import tickets
     from ..github import client as gh_client, planning, writing
 
-    if args.base_url is None:
-        args.base_url = gh_client.DEFAULT_BASE_URL
+    args.base_url = args.base_url or gh_client.DEFAULT_BASE_URL  # --base-url comes with the sources' options
     if not REPO_RE.fullmatch(args.repo or ""):
         raise UsageError(f"--repo must be OWNER/NAME, got {args.repo!r}")
     if not re.match(r"https?://[^/\s]+", args.base_url or ""):

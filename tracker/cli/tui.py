@@ -1,14 +1,15 @@
 """``jit-tracker tui``: the interactive front end (Textual).
 
 Argument errors are reported before the screen opens, like every other command;
-scanning runs inside the app, in a worker, so the screen shows progress meanwhile.
+scanning and reading GitHub run inside the app, in workers, so the first frame never
+waits for them and the screen shows progress meanwhile.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from .common import add_source_args, add_stats_args, apply_stats, load_report, source_set
+from .common import _github_spec, add_source_args, add_stats_args, apply_stats, load_report, source_set
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,7 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "tui", help="browse, claim and follow tasks in an interactive terminal app",
         description="Open the interactive tracker: the task table with filters and search, each "
         "task's detail (source, recipe, prerequisites, ticket), claims, progress and contributors. "
-        "Without CPYTHON_DIR it shows the bundled snapshot.",
+        "Without CPYTHON_DIR it shows the newest data at hand (the last update from GitHub, else "
+        "the bundled snapshot); `u` updates from GitHub.",
     )
     add_source_args(p)
     p.add_argument("--state", metavar="PATH",
@@ -26,9 +28,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def make_loader(args: argparse.Namespace):
-    """A loader for the app: a staged live scan, or the bundled snapshot."""
+    """A loader for the app: a staged live scan, GitHub, or the newest data at hand."""
+    counts = load_report(args)  # a bad --stats is a plain CLI error, before the screen opens
+
+    def weighed(ts):
+        return apply_stats(ts, args, quiet=True, report=counts) if counts is not None else ts
+
+    if getattr(args, "github", None):
+        _github_spec(args)  # a malformed spec too; the network waits for the app
+
+        def remote(report):
+            from . import common
+
+            return weighed(common.tasks_at_hand(args, quiet=True, report=report))
+
+        return remote
+
     found = source_set(args)  # reads the files now: a bad path is a plain CLI error
-    counts = load_report(args)  # likewise a bad --stats, before the screen opens
 
     def live(report):
         from .. import scancache
@@ -37,27 +53,47 @@ def make_loader(args: argparse.Namespace):
         ts = scancache.scan(found, use_cache=getattr(args, "use_cache", True), report=report).taskset
         if counts is not None:
             report("Weighing tasks by execution counts…", 0.8)
-            apply_stats(ts, args, quiet=True, report=counts)
+            weighed(ts)
         report("Building the task graph…", 0.9)
         return ts
 
-    def bundled(report):
-        from .. import snapshot
+    def newest(report):
+        from . import common
 
-        report("Loading the bundled snapshot…", None)
-        # the app says it is the snapshot: stderr is the screen
-        ts = snapshot.load_bundled(use_cache=getattr(args, "use_cache", True))
+        report("Loading the newest data at hand…", None)
+        # quiet: the app says what it shows itself (stderr is the screen)
+        return weighed(common.tasks_at_hand(args, quiet=True))
+
+    return live if found is not None else newest
+
+
+def make_updater(args: argparse.Namespace):
+    """What `u` runs in the app: fetch --github's spec (default python/cpython@main) and scan."""
+    from ..sources.github import Spec
+
+    spec = Spec.parse(getattr(args, "github", None))
+    base_url = getattr(args, "base_url", None)
+    counts = load_report(args) if hasattr(args, "stats") else None
+
+    def update(report):
+        from .. import livescan
+        from ..sources import github
+
+        found = github.fetch(spec, base_url=base_url, report=report)
+        report("Finding tasks…", 0.8)
+        taskset, previous = livescan.scan(found)
         if counts is not None:
-            apply_stats(ts, args, quiet=True, report=counts)
-        return ts
+            apply_stats(taskset, args, quiet=True, report=counts)
+        return taskset, previous
 
-    return live if found is not None else bundled
+    return update
 
 
 def run(args: argparse.Namespace) -> int:
     from ..tui import run as run_tui
 
     loader = make_loader(args)
+    updater = make_updater(args)
     state = args.state
 
     def store():  # opened by the app's loading worker, after the first frame
@@ -65,5 +101,4 @@ def run(args: argparse.Namespace) -> int:
 
         return Store(state)
 
-    return run_tui(loader=loader, store=store)
-
+    return run_tui(loader=loader, store=store, updater=updater)

@@ -23,7 +23,15 @@ WRITE_INTERVAL: float | None = 1.0
 
 
 class SyncStopped(TrackerError):
-    """The run stopped between two items (rate limit, GitHub not answering)."""
+    """The run stopped between two items (rate limit, GitHub not answering).
+
+    ``reason`` says which ("ratelimit" or "unreachable") for callers that fall back to
+    something else instead of stopping, such as reading CPython's sources.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, *, reason: str = "unreachable"):
+        super().__init__(message, hint)
+        self.reason = reason
 
 
 @dataclass
@@ -117,11 +125,12 @@ class GitHub:
                         raise SyncStopped(
                             f"GitHub's rate limit is used up; it resets in {wait / 60:.0f} min "
                             f"({self._at(wait)}); stopped before {what}",
-                            hint="nothing is half done: run sync again after the reset to finish") from None
+                            hint="nothing is half done: run sync again after the reset to finish",
+                            reason="ratelimit") from None
                     attempt += 1
                     if attempt > self.max_retries:
                         raise SyncStopped(f"still rate-limited after {self.max_retries} waits; stopped before {what}",
-                                          hint="run sync again later") from None
+                                          hint="run sync again later", reason="ratelimit") from None
                     self.sleep(wait)
                     self._after_reset()
                     continue
@@ -134,7 +143,8 @@ class GitHub:
             attempt += 1
             if attempt > self.max_retries:
                 raise SyncStopped(f"{what}: {reason}, {self.max_retries + 1} tries",
-                                  hint="nothing is half done: run sync again to finish") from None
+                                  hint="nothing is half done: run sync again to finish",
+                                  reason="server" if reason.startswith("GitHub answered") else "unreachable") from None
             self.sleep(self.backoff * 2 ** (attempt - 1))
             if recover is not None:
                 found = self.call(f"checking whether {what} took effect", recover)
@@ -150,7 +160,7 @@ class GitHub:
         if wait > self.max_wait:
             raise SyncStopped(
                 f"only {remaining} GitHub API requests left until {self._at(wait)}; stopped before {what}",
-                hint="nothing is half done: run sync again after the reset to finish")
+                hint="nothing is half done: run sync again after the reset to finish", reason="ratelimit")
         self.sleep(wait)
         self._after_reset()
 
@@ -177,6 +187,11 @@ class GitHub:
         return datetime.fromtimestamp(self.clock() + wait, timezone.utc).strftime("%H:%M UTC")
 
     def _fatal(self, what: str, exc: Any) -> TrackerError:
+        error = self._fatal_error(what, exc)
+        error.status = exc.status  # type: ignore[attr-defined]  # for readers that fall back
+        return error
+
+    def _fatal_error(self, what: str, exc: Any) -> TrackerError:
         status = exc.status
         message = (exc.data or {}).get("message") if isinstance(exc.data, dict) else None
         detail = f" ({message})" if message else ""
@@ -251,6 +266,37 @@ class GitHub:
     def comment(self, issue: RemoteIssue, body: str, marker: str) -> None:
         self.call(f"commenting on #{issue.number}", lambda: issue.obj.create_comment(body),
                   lambda: True if self.has_comment(issue, marker) else None)
+
+    # --- reading a repository's files (the sources layer reads CPython through these)
+    def _get(self, what: str, path: str, **params: Any) -> Any:
+        from urllib.parse import quote
+
+        url = f"{self.repo.url}/{quote(path, safe='/')}"
+        return self.call(what, lambda: self.gh.requester.requestJsonAndCheck(
+            "GET", url, parameters=params or None)[1])
+
+    def commit(self, ref: str) -> tuple[str, str]:
+        """The sha and committer date of ``ref`` (a branch, tag or sha): one request."""
+        data = self._get(f"resolving {self.repo_name}@{ref}", f"commits/{ref}")
+        info = data.get("commit") or {}
+        date = (info.get("committer") or {}).get("date") or (info.get("author") or {}).get("date")
+        return data["sha"], date
+
+    def listing(self, directory: str, sha: str) -> dict[str, str]:
+        """Blob sha per file name in ``directory`` at commit ``sha`` (no file content)."""
+        data = self._get(f"listing {directory} at {sha[:10]}", f"contents/{directory}", ref=sha)
+        if not isinstance(data, list):
+            return {}
+        return {e["name"]: e["sha"] for e in data if e.get("type") == "file"}
+
+    def blob(self, sha: str) -> bytes:
+        """The content of one blob, by its sha."""
+        import base64
+
+        data = self._get(f"downloading blob {sha[:10]}", f"git/blobs/{sha}")
+        if data.get("encoding") == "base64":
+            return base64.b64decode(data.get("content") or "")
+        return (data.get("content") or "").encode("utf-8")
 
 
 def _raw(obj: Any) -> dict[str, Any]:

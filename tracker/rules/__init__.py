@@ -93,7 +93,7 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
 
     _apply_curated(tasks, rules)
     source = model.sources.provenance() if model.sources is not None else {}
-    if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith("git:"):
+    if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith(("git:", "github:")):
         _relative_paths(tasks, facts, model.sources.origin)
     tasks.sort(key=lambda t: (("refcount", "helper", "split", "optimizer", "tier2").index(t.kind), t.id))
     return TaskSet(source, tasks, facts)

@@ -7,6 +7,7 @@ function opening one) for claims, issues, history and contributors.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
@@ -20,12 +21,14 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static, TabbedContent, TabPane
 
 from ..errors import TrackerError
+from ..provenance import is_stale
 from ..tasks import TaskSet
 from .contributors import ContributorsView
 from .data import Filters, Report, StoreLike, TrackerData
 from .messages import ClaimsChanged, OpenTask, load_error_text
 from .progress import ProgressView
 from .tasks_view import TasksView
+from .updating import GitHubUpdates
 
 if TYPE_CHECKING:
     from .claim_dialog import ClaimRequest
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
 # imported when first opened: the first frame waits for every import before it.
 
 Loader = Callable[[Report], TaskSet]
+Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
+"""Fetches today's sources from GitHub (off the UI thread); raises TrackerError when it cannot."""
 
 
 class TaskCommands(Provider):
@@ -61,7 +66,7 @@ class TaskCommands(Provider):
                                help="★ ready, easy and unclaimed")
 
 
-class TrackerApp(App):
+class TrackerApp(GitHubUpdates, App):
     """jit-tracker's TUI. Give it ``tasks`` or a ``loader``; ``store`` may be a Store or a factory."""
 
     TITLE = "jit-tracker"
@@ -74,6 +79,7 @@ class TrackerApp(App):
         Binding("2", "show_tab('progress')", "Progress", show=False),
         Binding("3", "show_tab('contributors')", "People", show=False),
         Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("u", "update", "Update", show=False),
     ]
 
     def __init__(
@@ -82,12 +88,17 @@ class TrackerApp(App):
         *,
         loader: Loader | None = None,
         store: StoreLike | Callable[[], StoreLike] | None = None,
+        updater: Updater | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         if tasks is None and loader is None:
             raise ValueError("TrackerApp needs tasks or a loader")
         self._tasks = tasks
         self._loader = loader
+        self._updater = updater
+        self.updating = False
+        self.now = now or (lambda: datetime.now(timezone.utc))  # ages are relative to it (tests fix it)
         self._store_source = store
         self.store: StoreLike | None = None
         self.data: TrackerData | None = None
@@ -95,6 +106,7 @@ class TrackerApp(App):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        yield Static("Loading tasks…", id="provenance")
         with ContentSwitcher(initial="loading", id="switcher"):
             with Vertical(id="loading"):
                 yield Label("Loading tasks…", id="loading-label")
@@ -152,30 +164,35 @@ class TrackerApp(App):
 
     def _failed(self, error: BaseException) -> None:
         self.load_error = error
+        self.query_one("#provenance", Static).update("Nothing loaded: see below")
         self.query_one("#error", Static).update(load_error_text(error))
         self.query_one("#switcher", ContentSwitcher).current = "error"
         self.set_focus(None)  # nothing behind the message takes keys
 
     def _loaded(self, data: TrackerData) -> None:
         self.query_one("#loading-bar", ProgressBar).update(total=1, progress=1)  # stop its animation
+        self._show(data)
+        self.query_one("#tasks-table").focus()
+        source = data.taskset.source or {}
+        if source.get("unavailable"):
+            self.notify(f"{source['unavailable']}; showing the data at hand instead.",
+                        title="GitHub not read", severity="warning", timeout=8)
+        if is_stale(source, self.now()) and (source.get("snapshot") or self._updater is not None):
+            self.notify(self._stale_text(source), title="Old data", timeout=10)
+        if data.store_error:
+            self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
+                        title="State file problem", severity="error", timeout=10)
+
+    def _show(self, data: TrackerData) -> None:
+        """Put ``data`` on every view; the task table keeps its filters, sort and cursor."""
         self.data = data
         self.load_error = None
         self.sub_title = _source_label(data.taskset.source)
+        self._show_provenance()
         self.query_one("#switcher", ContentSwitcher).current = "main"
         self.query_one(TasksView).set_data(data)
         self.query_one(ProgressView).set_data(data)
         self.query_one(ContributorsView).set_data(data)
-        self.query_one("#tasks-table").focus()
-        source = data.taskset.source or {}
-        if source.get("snapshot") == "bundled":
-            what = " of ".join(x for x in ((source.get("revision") or "")[:10],
-                                           (source.get("date") or "")[:10]) if x)
-            self.notify(f"Showing the bundled snapshot of CPython {what}. For live results and the "
-                        "source text: jit-tracker tui /path/to/cpython", title="Bundled snapshot",
-                        timeout=8)
-        if data.store_error:
-            self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
-                        title="State file problem", severity="error", timeout=10)
 
     # ------------------------------------------------------------------ navigation
     def action_show_tab(self, tab: str) -> None:
@@ -228,6 +245,8 @@ class TrackerApp(App):
         yield SystemCommand("Help", "Keys and ideas (?)", self.action_help)
         yield SystemCommand("Reload", "Rescan the sources and re-read the state file (ctrl+r)",
                             self.action_reload)
+        yield SystemCommand("Update from GitHub", "Fetch today's CPython and say what changed (u)",
+                            self.action_update)
 
     def _starter_filter(self) -> None:
         self.action_show_tab("tasks")
@@ -342,8 +361,8 @@ def _source_label(source: dict) -> str:
 
 
 def run(tasks: TaskSet | None = None, *, loader: Loader | None = None,
-        store: StoreLike | Callable[[], StoreLike] | None = None) -> int:
-    TrackerApp(tasks, loader=loader, store=store).run()
+        store: StoreLike | Callable[[], StoreLike] | None = None, updater: Updater | None = None) -> int:
+    TrackerApp(tasks, loader=loader, store=store, updater=updater).run()
     return 0
 
 

@@ -44,6 +44,7 @@ RIGHT = {
         ("r", "ready tasks only"),
         ("x", "clear every filter"),
         ("o O", "sort by / reverse"),
+        ("u", "update from GitHub"),
     ],
     "Contributors": [
         ("tab enter", "open one of their tasks"),

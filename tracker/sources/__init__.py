@@ -1,4 +1,4 @@
-"""Where DSL text comes from: a CPython checkout, explicit files, or git blobs.
+"""Where DSL text comes from: a CPython checkout, explicit files, git blobs, or GitHub.
 
 Reading is separated from parsing so that every way of getting the text (a work tree,
 a revision of a git repository, a test's string) goes through one decoder with one
@@ -11,7 +11,7 @@ import os
 from hashlib import sha1
 from dataclasses import dataclass
 from pathlib import Path
-from .errors import DSLError, UsageError
+from ..errors import DSLError, UsageError
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -30,18 +30,14 @@ MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 @dataclass(frozen=True)
 class SourceText:
-    """The decoded text of one input, with the name it is reported under.
-
-    ``blob`` is the git blob id of its bytes when the source knows it (a git revision,
-    GitHub); :meth:`blob_id` computes it otherwise. The scan cache is keyed by it.
-    """
+    """The decoded text of one input, with the name it is reported under."""
 
     name: str
     text: str
-    blob: str | None = None
 
     def blob_id(self) -> str:
-        return self.blob or blob_id(self.text.encode("utf-8"))  # UTF-8 round-trips exactly
+        """Git's id of the file (the scan cache is keyed by it)."""
+        return blob_id(self.text.encode("utf-8"))  # decoding UTF-8 strictly round-trips
 
 
 @dataclass(frozen=True)
@@ -50,15 +46,27 @@ class SourceSet:
 
     bytecodes: SourceText
     optimizer: SourceText | None
-    origin: str  # a directory, "files" or "git:<rev>"
+    origin: str  # a directory, "files", "git:<rev>" or "github:OWNER/NAME@REF"
     revision: str | None = None
     date: str | None = None
+    repository: str | None = None  # OWNER/NAME on GitHub (sources.github)
+    ref: str | None = None  # the branch, tag or sha asked for
+    blobs: tuple[str | None, ...] = ()  # blob ids of the two files, when known
 
     def provenance(self) -> dict[str, Any]:
         """Where a scan's tasks came from, as ``TaskSet.source`` records it."""
-        return {"origin": self.origin, "bytecodes": self.bytecodes.name,
-                "optimizer": self.optimizer.name if self.optimizer else None,
-                "revision": self.revision, "date": self.date}
+        source = {"origin": self.origin, "bytecodes": self.bytecodes.name,
+                  "optimizer": self.optimizer.name if self.optimizer else None,
+                  "revision": self.revision, "date": self.date}
+        if self.repository:
+            source.update(repository=self.repository, ref=self.ref, blobs=list(self.blobs))
+        return source
+
+    def blob_ids(self) -> tuple[str, str | None]:
+        """The git blob ids of both files: as the source gave them, else computed."""
+        known = tuple(self.blobs) + (None, None)
+        return (known[0] or self.bytecodes.blob_id(),
+                known[1] or (self.optimizer.blob_id() if self.optimizer else None))
 
 
 def blob_id(data: bytes) -> str:
