@@ -171,6 +171,9 @@ def bundled_source() -> dict[str, Any]:
 
     Deciding whether a cached live scan is newer must not cost loading every task.
     """
+    from . import diskcache
+    from .sources import blob_id
+
     head = []
     try:
         with BUNDLED.open(encoding="utf-8") as f:
@@ -180,11 +183,22 @@ def bundled_source() -> dict[str, Any]:
                 head.append(line)
                 if len(head) > 200:
                     break
-        data = yaml.load("".join(head), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
+    except OSError:
         return {}
-    source = data.get("source") if isinstance(data, dict) else None
-    return dict(source, snapshot="bundled") if isinstance(source, dict) else {}
+    text = "".join(head)
+    name = f"snapshot-source-{diskcache.tag()}-{blob_id(text.encode())}"  # parsed before: no YAML
+    source = diskcache.read(name)
+    if not isinstance(source, dict):
+        yaml, loader, _ = _yaml()
+        try:
+            data = yaml.load(text, Loader=loader)
+        except yaml.YAMLError:
+            return {}
+        source = data.get("source") if isinstance(data, dict) else None
+        if not isinstance(source, dict):
+            return {}
+        diskcache.write(name, source)
+    return dict(source, snapshot="bundled")
 
 
 def bundled_notice(taskset: TaskSet | None = None) -> str:
