@@ -7,6 +7,7 @@ function opening one) for claims, issues, history and contributors.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -123,14 +124,19 @@ class TrackerApp(GitHubUpdates, App):
         yield Footer()
 
     def on_mount(self) -> None:
-        # load after the first frame: a cached scan arrives so fast that filling the
-        # table would otherwise come first, and the screen would stay blank meanwhile
-        self.call_after_refresh(self.load)
+        self._first_frame = threading.Event()
+        self.call_after_refresh(self._first_frame.set)
+        self.load()
 
     # ------------------------------------------------------------------ loading
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         """Scan (or take) the tasks and read the store, off the UI thread."""
+        # after the first frame: a cached scan arrives so fast that filling the table
+        # would otherwise come first, and the screen would stay blank meanwhile
+        frame = getattr(self, "_first_frame", None)
+        if frame is not None:
+            frame.wait(timeout=2.0)
         report = partial(self.call_from_thread, self._report)
         try:
             taskset = self._tasks if self._loader is None else self._loader(report)
