@@ -83,7 +83,7 @@ def load(cache_dir: str | os.PathLike[str] | None = None) -> tuple[TaskSet | Non
 
 def _rescan(old: TaskSet, cache_dir: str | os.PathLike[str] | None) -> TaskSet | None:
     """The cached scan's blobs scanned again with today's rules (they changed since)."""
-    from . import rules
+    from . import scancache
     from .sources import BYTECODES, OPTIMIZER
     from .sources.github import BlobCache, cache_root
 
@@ -95,11 +95,11 @@ def _rescan(old: TaskSet, cache_dir: str | os.PathLike[str] | None) -> TaskSet |
         return None
     src = old.source
     try:
-        ts = rules.scan(SourceSet(
+        ts = scancache.scan(SourceSet(
             SourceText(BYTECODES, decode(bc, BYTECODES)),
             SourceText(OPTIMIZER, decode(opt, OPTIMIZER)) if opt is not None else None,
             src["origin"], src.get("revision"), src.get("date"), src.get("repository"),
-            src.get("ref"), tuple(blobs[:2])))
+            src.get("ref"), tuple(blobs[:2]))).taskset
     except TrackerError:
         return None
     ts.source["fetched"] = src.get("fetched")
@@ -114,7 +114,7 @@ def scan(srcs: SourceSet, cache_dir: str | os.PathLike[str] | None = None) -> tu
     commit moved); otherwise the sources are scanned. Either way the result becomes
     the last live scan.
     """
-    from . import rules
+    from . import scancache
 
     previous, _ = load(cache_dir)
     src = previous.source if previous is not None else {}
@@ -127,7 +127,7 @@ def scan(srcs: SourceSet, cache_dir: str | os.PathLike[str] | None = None) -> tu
         for key in ("fetched", "snapshot", "old_rules"):
             taskset.source.pop(key, None)
     else:
-        taskset = rules.scan(srcs)
+        taskset = scancache.scan(srcs).taskset  # shared with checkouts of the same blobs
     save(taskset, cache_dir)
     return taskset, previous
 

@@ -367,3 +367,21 @@ def test_make_snapshot_from_github_records_provenance(fake, tmp_path, monkeypatc
     assert "blobs" not in src and all(t.excerpt is None for t in ts.tasks)
     assert ts.by_id()["optimizer:_LOAD_LEN"].status == "done"
     assert "op(_LOAD_LEN" not in out.read_text()  # facts only, never the definitions' text
+
+
+def test_github_and_a_checkout_of_the_same_files_share_the_scan_cache(fake, capsys, cache, tmp_path):
+    fake.add_commit(files())
+    _, remote, _ = tasks_json(capsys, fake)
+    scans = sorted(p.name for p in cache.glob("scan-*"))
+    assert len(scans) == 1 and gh.blob_id(BC) in scans[0] and gh.blob_id(OPT) in scans[0]
+    checkout = tmp_path / "cpython" / "Python"
+    checkout.mkdir(parents=True)
+    (checkout / "bytecodes.c").write_bytes(BC)
+    (checkout / "optimizer_bytecodes.c").write_bytes(OPT)
+    code, out, _ = run(capsys, "scan", str(tmp_path / "cpython"), "--json")
+    assert code == 0 and json.loads(out)["cached"] is True  # the GitHub scan, reused
+    code, out, _ = run(capsys, "tasks", str(tmp_path / "cpython"), "--json")
+    local = json.loads(out)
+    assert [(t["id"], t["status"], t["file"], t["line"]) for t in local["tasks"]] == \
+        [(t["id"], t["status"], t["file"], t["line"]) for t in remote["tasks"]]
+    assert sorted(p.name for p in cache.glob("scan-*")) == scans
