@@ -103,7 +103,7 @@ def test_merge_github_claims(st):
     st.merge_github_claims([("t:LOCAL", "someone", "u1"), ("t:GH", "bob", "u2"), ("t:GONE", "cy", "u3")])
     claims = st.claims()
     assert claims["t:LOCAL"].by == "ada" and claims["t:LOCAL"].issue == "u1"  # local wins
-    assert claims["t:GH"].source == "github" and claims["t:GH"].by == "bob"
+    assert claims["t:GH"].source == "assignee" and claims["t:GH"].by == "bob"
     since = claims["t:GH"].since
     st.merge_github_claims([("t:GH", "bob", "u2")])
     claims = st.claims()

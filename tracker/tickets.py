@@ -281,6 +281,10 @@ class Links:
 
     numbers: dict[str, int] = field(default_factory=dict)  # task id (or "umbrella") -> issue number
     claimers: dict[str, str] = field(default_factory=dict)  # task id -> login or name
+    # kind -> an adopted tracking issue (data/tracking.yaml): task tickets of that kind link
+    # it, and the umbrella leaves the kind out (jit-tracker never edits an adopted issue)
+    tracking: dict[str, int] = field(default_factory=dict)
+    pulls: dict[str, dict[str, Any]] = field(default_factory=dict)  # task id -> {number, author, state}
 
     def number(self, task_id: str) -> int | None:
         return self.numbers.get(task_id)
@@ -354,7 +358,9 @@ class Renderer:
             "subject": task.subject,
             "ready": task.id in ready,
             "prerequisites": prereqs,
-            "umbrella": links.number(UMBRELLA_ID),
+            "umbrella": links.tracking.get(task.kind) or links.number(UMBRELLA_ID),
+            "claimer": links.claimers.get(task.id),
+            "pull_request": links.pulls.get(task.id),
             "recipe": recipe_items(task.recipe or {}),
             "files": _files(task),
             "excerpt": task.excerpt.rstrip("\n") if task.excerpt else None,
@@ -370,16 +376,19 @@ class Renderer:
         ready = ready_ids(taskset) if ready is None else ready
         groups = []
         for kind in KINDS:
+            if kind in links.tracking:
+                continue  # an adopted issue tracks it
             tasks = sorted((t for t in taskset.tasks if t.kind == kind), key=lambda t: t.id)
             if not tasks:
                 continue
             entries = [{"task": t, "number": links.number(t.id), "claimer": links.claimers.get(t.id),
+                        "pull_request": links.pulls.get(t.id),
                         "ready": t.id in ready, "done": t.status == "done"} for t in tasks]
             counts = {s: sum(1 for t in tasks if t.status == s) for s in ("open", "done", "blocked")}
             groups.append({"kind": kind, "entries": entries, "counts": counts, "total": len(tasks)})
         totals = {s: sum(g["counts"][s] for g in groups) for s in ("open", "done", "blocked")}
-        context = {"groups": groups, "totals": totals, "total": len(taskset.tasks),
-                   "source": dict(taskset.source)}
+        context = {"groups": groups, "totals": totals, "total": sum(g["total"] for g in groups),
+                   "source": dict(taskset.source), "adopted": dict(sorted(links.tracking.items()))}
         title, body = self._render(UMBRELLA_TEMPLATE, context)
         return self._ticket(UMBRELLA_ID, title, list(self.labels.umbrella), body)
 

@@ -212,7 +212,7 @@ def test_assignees_become_claims(fake, renderer, tmp_path):
     fake.writes.clear()
     p, result = sync(fake, toy_tasks(), renderer, store)
     claim = store.claims()["refcount:_B"]
-    assert (claim.by, claim.source) == ("octocat", "github")
+    assert (claim.by, claim.source) == ("octocat", "assignee")
     assert claim.issue.endswith(f"/issues/{issue['number']}")
     umbrella = fake.ours()["umbrella"][0]
     assert "claimed by `octocat`" in umbrella["body"]

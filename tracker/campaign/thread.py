@@ -64,16 +64,34 @@ class PullLink:
         return "in review" if self.state == "open" else "merged, waiting for a rescan"
 
 
+@dataclass
+class Thread:
+    """The comments of one issue, with what "this" means there and the campaign's kind."""
+
+    comments: list[Comment]
+    kind: str | None = None
+    task_id: str | None = None
+
+
 def claims_from_comments(comments: Iterable[Comment], index: NameIndex, kind: str | None = None,
-                         task_id: str | None = None, phrases: Phrases | None = None,
-                         held: dict[str, RemoteClaim] | None = None) -> dict[str, RemoteClaim]:
-    """Who holds which task after this thread (``held``: what earlier threads said)."""
+                         task_id: str | None = None, phrases: Phrases | None = None) -> dict[str, RemoteClaim]:
+    """Who holds which task after one thread."""
+    return claims_from_threads([Thread(list(comments), kind, task_id)], index, phrases)
+
+
+def claims_from_threads(threads: list[Thread], index: NameIndex,
+                        phrases: Phrases | None = None) -> dict[str, RemoteClaim]:
+    """Who holds which task after all threads, their comments read in the order written
+    (a claim on the tracking issue can be withdrawn on the task's issue); an offer is
+    accepted only in its own thread."""
     phrases = phrases or phrases_mod.load()
-    held = dict(held or {})
-    offers: list[tuple[Statement, Comment]] = []
-    for c in sorted(comments, key=lambda c: c.created):
-        for st in phrases_mod.read(c.body, c.author, index, kind, task_id, phrases):
-            _apply(st, c, held, offers, task_id)
+    held: dict[str, RemoteClaim] = {}
+    offers: dict[int, list[tuple[Statement, Comment]]] = {i: [] for i in range(len(threads))}
+    order = sorted(((c.created, i, j) for i, t in enumerate(threads) for j, c in enumerate(t.comments)))
+    for _, i, j in order:
+        thread, c = threads[i], threads[i].comments[j]
+        for st in phrases_mod.read(c.body, c.author, index, thread.kind, thread.task_id, phrases):
+            _apply(st, c, held, offers[i], thread.task_id)
     return held
 
 

@@ -38,6 +38,8 @@ class RemoteIssue:
     assignees: list[str]
     url: str
     obj: Any = field(default=None, repr=False, compare=False)  # the PyGithub Issue, for writes
+    comments: int = 0  # how many comments it has (the campaign reader skips issues without)
+    created: str = ""
 
     @property
     def marker(self) -> tuple[str, str] | None:
@@ -56,6 +58,8 @@ class RemoteIssue:
             assignees=[a["login"] for a in data.get("assignees") or [] if a and a.get("login")],
             url=data.get("html_url") or data.get("url") or "",
             obj=obj,
+            comments=int(data.get("comments") or 0),
+            created=data.get("created_at") or "",
         )
 
 
@@ -251,6 +255,34 @@ class GitHub:
     def comment(self, issue: RemoteIssue, body: str, marker: str) -> None:
         self.call(f"commenting on #{issue.number}", lambda: issue.obj.create_comment(body),
                   lambda: True if self.has_comment(issue, marker) else None)
+
+    # --- reading a campaign (issue 9): one issue, its comments, the pull requests; all pages
+    def issue(self, number: int) -> RemoteIssue:
+        """One issue by number (an adopted tracking issue), read and never written."""
+        def fetch() -> RemoteIssue:
+            _, data = self.gh.requester.requestJsonAndCheck("GET", f"{self.repo.url}/issues/{int(number)}")
+            return RemoteIssue.from_raw(data)
+        return self.call(f"reading issue #{number} of {self.repo_name}", fetch)
+
+    def issue_comments(self, number: int) -> list[dict[str, Any]]:
+        """Every comment of an issue, oldest first: {author, body, created, url}."""
+        def fetch() -> list[dict[str, Any]]:
+            return [{"author": (raw.get("user") or {}).get("login") or "", "body": raw.get("body") or "",
+                     "created": raw.get("created_at") or "", "url": raw.get("html_url") or ""}
+                    for raw in map(_raw, self.repo.get_issue(int(number)).get_comments())]
+        return self.call(f"reading the comments of #{number} in {self.repo_name}", fetch)
+
+    def pulls(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Pull requests (open, closed, merged), newest first, down to those created at ``since``."""
+        def fetch() -> list[dict[str, Any]]:
+            out = []
+            for pr in self.repo.get_pulls(state="all", sort="created", direction="desc"):
+                raw = _raw(pr)
+                if since and (raw.get("created_at") or "") < since:
+                    break  # pages come newest first: the rest is older still
+                out.append(raw)
+            return out
+        return self.call(f"listing the pull requests of {self.repo_name}", fetch)
 
 
 def _raw(obj: Any) -> dict[str, Any]:
