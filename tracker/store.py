@@ -242,6 +242,12 @@ class Store:
             data["claims"][task_id] = new.to_json()
             return new
 
+    def annotate_claim(self, task_id: str, **fields: Any) -> None:
+        """Add what became known about a claim (the comment it was posted as, ``url=``)."""
+        with self.transaction() as data:
+            if task_id in data["claims"]:
+                data["claims"][task_id].update({k: v for k, v in fields.items() if v is not None})
+
     def release(self, task_id: str) -> Claim:
         with self.transaction() as data:
             current = data["claims"].pop(task_id, None)

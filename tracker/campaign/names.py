@@ -60,12 +60,12 @@ class NameIndex:
                 index.by_instruction.setdefault(name, []).append(t.id)
         return index
 
-    def resolve(self, name: str, kind: str | None = None, family: bool = False) -> list[str]:
-        """Task ids ``name`` stands for: of ``kind`` when any, else of one kind only."""
+    def resolve(self, name: str, kind: str | None = None, family: bool = False, strict: bool = False) -> list[str]:
+        """Task ids ``name`` stands for: of ``kind`` when any, else (unless ``strict``) of one kind only."""
         found = self._candidates(name, family)
         if kind:
             of_kind = [t for t in found if self.tasks[t].kind == kind]
-            if of_kind:
+            if of_kind or strict:
                 return of_kind
         kinds = {self.tasks[t].kind for t in found}
         return found if len(kinds) == 1 else []
@@ -82,7 +82,8 @@ class NameIndex:
         return list(self.by_instruction.get(bare, []))
 
     def find(self, text: str, kind: str | None = None, vague_after: re.Pattern | None = None,
-             vague_before: re.Pattern | None = None, family_after: re.Pattern | None = None) -> list[Found]:
+             vague_before: re.Pattern | None = None, family_after: re.Pattern | None = None,
+             strict: bool = False) -> list[Found]:
         """Every name in ``text`` that resolves to tasks, in order; vague mentions left out."""
         out: list[Found] = []
         plain = text.replace("\\_", "_")
@@ -95,7 +96,7 @@ class NameIndex:
             family = bool(family_after and family_after.search(after))
             ids: list[str] = []
             for name in expand(m.group(1)):
-                for tid in self.resolve(name, kind, family):
+                for tid in self.resolve(name, kind, family, strict):
                     if tid not in ids:
                         ids.append(tid)
             if ids:

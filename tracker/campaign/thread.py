@@ -181,7 +181,7 @@ def pull_links(pulls: Iterable[dict[str, Any]], index: NameIndex, prs_repo: str,
             if task_id:
                 tasks.append(task_id)
             elif ref in refs:
-                args = (kind, phrases.vague_after, None, phrases.family_after)
+                args = (kind, phrases.vague_after, phrases.vague_before, phrases.family_after, kind is not None)
                 names = index.find(title, *args) or index.find(body, *args)
                 tasks += [t for f in names for t in f.tasks]
         link_args = (int(pr["number"]), (pr.get("user") or {}).get("login") or "", pr.get("html_url") or "",
@@ -204,7 +204,7 @@ def checklist(body: str, index: NameIndex, kind: str | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in ITEM_RE.finditer(body or ""):
         rest = m.group("rest").strip()
-        names = index.find(rest, kind)
+        names = index.find(rest, kind, strict=kind is not None)
         if not names:
             continue
         first = names[0]

@@ -284,6 +284,16 @@ class GitHub:
             return out
         return self.call(f"listing the pull requests of {self.repo_name}", fetch)
 
+    def post_comment(self, number: int, body: str, marker: str) -> dict[str, Any]:
+        """Comment on issue ``number``; a retry first looks for the comment (by ``marker``)."""
+        issue = self.repo.get_issue(int(number))  # lazy: no request until the comment is made
+
+        def recover() -> dict[str, Any] | None:
+            return next((c for c in self.issue_comments(number) if marker in c["body"]), None)
+        raw = self.call(f"commenting on #{number} of {self.repo_name}",
+                        lambda: _raw(issue.create_comment(body)), recover)
+        return {"url": raw.get("html_url") or raw.get("url") or "", **raw}
+
 
 def _raw(obj: Any) -> dict[str, Any]:
     """The JSON GitHub sent, without PyGithub fetching the object again to 'complete' it."""

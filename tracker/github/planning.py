@@ -101,13 +101,22 @@ def creation_order(tasks: list[Task], ready: set[str], max_new: int) -> tuple[li
     return placed, later
 
 
-def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max_new: int = 10) -> Plan:
+def links_for(kept: dict[str, RemoteIssue], known: Links | None = None) -> Links:
+    """Issue numbers and assignees of our issues, over what the campaign reader knows
+    (claims from comments and pull requests, adopted tracking issues, pull requests)."""
+    known = known or Links()
+    return Links({tid: i.number for tid, i in kept.items()}, {**known.claimers, **claimers(kept)},
+                 dict(known.tracking), dict(known.pulls))
+
+
+def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max_new: int = 10,
+         known: Links | None = None) -> Plan:
     """What a sync would do, in the order it would do it. Changes nothing."""
     kept, dups = ours(issues)
     ready = ready_ids(taskset)
     tasks = taskset.by_id()
     revision = taskset.source.get("revision")
-    links = Links({tid: i.number for tid, i in kept.items()}, claimers(kept))
+    links = links_for(kept, known)
     actions: list[Action] = []
 
     # Numbers new issues will get are unknown until they exist; placeholders make the
@@ -116,14 +125,15 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
     create, later = creation_order(wanted_new, ready, max_new)
     umbrella = kept.get(UMBRELLA_ID)
     placeholder = -1
-    if umbrella is None:
+    wants_umbrella = umbrella is None and any(t.kind not in links.tracking for t in taskset.tasks)
+    if wants_umbrella:
         links.numbers[UMBRELLA_ID] = placeholder
         placeholder -= 1
     for t in create:
         links.numbers[t.id] = placeholder
         placeholder -= 1
 
-    if umbrella is None:
+    if wants_umbrella:
         u = renderer.umbrella(taskset, links, ready)
         actions.append(Action("create", UMBRELLA_ID, u.title, "no tracking issue yet", None, u.labels))
     for t in create:

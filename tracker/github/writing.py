@@ -12,7 +12,7 @@ from typing import Any, Callable
 from ..tasks import Task, TaskSet
 from ..tickets import UMBRELLA_ID, Links, Renderer, ready_ids
 from .client import GitHub, RemoteIssue, SyncStopped
-from .planning import Action, Plan, claimers, ours
+from .planning import Action, Plan, claimers, links_for, ours
 
 CLOSE_MARKER = "<!-- jit-tracker: closed id={id} -->"
 
@@ -34,8 +34,9 @@ class Executor:
     """
 
     def __init__(self, client: GitHub, renderer: Renderer, store: Any = None,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, known: Links | None = None):
         self.client, self.renderer, self.store = client, renderer, store
+        self.known = known  # what the campaign reader found (see planning.links_for)
         self.progress = progress or (lambda _msg: None)
 
     def run(self, taskset: TaskSet, plan_: Plan, issues: list[RemoteIssue]) -> Result:
@@ -43,7 +44,7 @@ class Executor:
         kept, _ = ours(issues)
         ready = ready_ids(taskset)
         tasks = taskset.by_id()
-        links = Links({tid: i.number for tid, i in kept.items()}, claimers(kept))
+        links = links_for(kept, self.known)
         try:
             self._run(taskset, plan_, kept, links, ready, tasks, result)
         except SyncStopped as exc:
@@ -109,7 +110,7 @@ class Executor:
 
         umbrella = kept.get(UMBRELLA_ID)
         if umbrella is not None and umbrella.state == "open":
-            links.claimers = claimers(kept)  # closes above may have ended some
+            links.claimers = links_for(kept, self.known).claimers  # closes above may have ended some
             u = self.renderer.umbrella(taskset, links, ready)
             if not (umbrella.marker and umbrella.marker[1] == u.hash):
                 kept[UMBRELLA_ID] = self.client.edit_issue(
