@@ -68,7 +68,10 @@ class NameIndex:
             if of_kind or strict:
                 return of_kind
         kinds = {self.tasks[t].kind for t in found}
-        return found if len(kinds) == 1 else []
+        if len(kinds) > 1:  # the uop itself beats a task named after its instruction
+            exact = [t for t in found if self.tasks[t].uop in (name, "_" + name.lstrip("_"))]
+            found = exact if len({self.tasks[t].kind for t in exact}) == 1 else []
+        return found
 
     def _candidates(self, name: str, family: bool) -> list[str]:
         bare = name.lstrip("_")
@@ -76,10 +79,9 @@ class NameIndex:
             out = [tid for uop, ids in self.by_uop.items() if uop.lstrip("_").startswith(bare) for tid in ids]
             out += [tid for ins, ids in self.by_instruction.items() if ins.startswith(bare) for tid in ids]
             return sorted(set(out))
-        for uop in (name, "_" + bare, bare):  # the uop as written, then with/without "_"
-            if uop in self.by_uop:
-                return list(self.by_uop[uop])
-        return list(self.by_instruction.get(bare, []))
+        # the uop as written, with or without "_" (split:IS has no uop, refcount:_IS has)
+        out = [tid for uop in dict.fromkeys((name, "_" + bare, bare)) for tid in self.by_uop.get(uop, [])]
+        return out or list(self.by_instruction.get(bare, []))
 
     def find(self, text: str, kind: str | None = None, vague_after: re.Pattern | None = None,
              vague_before: re.Pattern | None = None, family_after: re.Pattern | None = None,

@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--difficulty", choices=DIFFICULTIES, action="append", help="only this difficulty (repeatable)")
     p.add_argument("--ready", action="store_true", help="only open tasks whose prerequisites are done")
     p.add_argument("--id", dest="ids", action="append", metavar="TASK_ID", help="only this task (repeatable)")
+    p.add_argument("--state", metavar="PATH",
+                   help="state file whose claims and pull requests are shown (default: $JIT_TRACKER_STATE, "
+                   "else the user data directory)")
     add_format_args(p)
     p.set_defaults(func=run)
 
@@ -58,13 +61,33 @@ def run(args: argparse.Namespace) -> int:
         print_table(["id", "status", "difficulty", "instructions", "where"], rows,
                     title=f"{len(chosen)} of {len(ts.tasks)} tasks")
 
+    claims, pulls, checklist = campaign_state(args.state)
     data = {"source": ts.source, "tasks": []}
     for t in chosen:
         item = t.to_json()
         item["ready"] = t.id in ready
+        claim = claims.get(t.id)
+        item["claim"] = claim.to_json() if claim is not None else None
+        item["pull_request"] = pulls.get(t.id)
+        item["tracking"] = checklist.get(t.id)  # what an adopted tracking issue says: done, not planned
         data["tasks"].append(item)
     emit(data, args.format, table)
     return 0
+
+
+def campaign_state(path: str | None) -> tuple[dict, dict, dict]:
+    """Claims, pull requests and tracking-checklist marks from the state ({} when unreadable)."""
+    import sys
+
+    from ..errors import TrackerError
+    from ..store import Store
+
+    store = Store(path)
+    try:
+        return store.claims(), store.pulls(), store.checklist()
+    except TrackerError as exc:
+        print(f"jit-tracker: warning: claims not shown: {exc.message}", file=sys.stderr)
+        return {}, {}, {}
 
 
 def _short(path: str | None) -> str:
