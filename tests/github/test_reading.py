@@ -155,3 +155,21 @@ def test_pulls_older_than_the_campaign_are_not_fetched(fake):
     campaign = read(fake, {"refcount": tracking["number"]})
     assert campaign.pull_requests == 6
     assert "refcount:_CALL_LEN" not in campaign.pulls
+
+
+def test_a_failing_comment_listing_is_retried(fake):
+    from .fake import Fault
+
+    tracking = fake.add_issue("Refcount tracking", "")
+    fake.add_comment(tracking["number"], "ana", "I'll take `_CALL_LEN`.")
+    fake.faults.append(Fault("GET", rf"{fake.repo_path}/issues/{tracking['number']}/comments", "500"))
+    campaign = read(fake, {"refcount": tracking["number"]})
+    assert campaign.claims["refcount:_CALL_LEN"].by == "ana"
+
+
+def test_a_bad_tracking_option_is_a_usage_error(tmp_path, capsys):
+    from tracker.cli.main import main
+
+    from .test_sync import write_toy_sources
+    assert main(["sync", *write_toy_sources(tmp_path), "--repo", HERE, "--tracking", "refcount=abc"]) == 2
+    assert "--tracking" in capsys.readouterr().err

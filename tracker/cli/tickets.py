@@ -54,7 +54,8 @@ def store_links(state: str | None) -> tickets.Links:
     store = Store(state)
     numbers = {tid: int(info["number"]) for tid, info in store.issues().items() if info.get("number")}
     claimers = {tid: c.by for tid, c in store.claims().items()}
-    return tickets.Links(numbers, claimers)
+    tracking = {k: int(v) for k, v in ((store.get_setting("github") or {}).get("tracking") or {}).items()}
+    return tickets.Links(numbers, claimers, tracking, store.pulls())
 
 
 def run(args: argparse.Namespace) -> int:
