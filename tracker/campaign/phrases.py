@@ -88,7 +88,8 @@ class Statement:
     """One sentence's meaning: ``who`` does ``action`` on ``tasks``.
 
     ``tasks`` is empty when the sentence says "this"/"it" about no known task or names
-    nothing (a withdrawal then means every task the person holds in the thread).
+    nothing (a withdrawal then means every task the person holds in the thread; a claim,
+    the tasks of the latest comment inviting the person).
     ``mentions`` are the @logins of the comment (whom a reply answers) and ``quoted``
     the lines it quotes.
     """
@@ -155,16 +156,15 @@ def judge(sentence: str, author: str, index: NameIndex, kind: str | None, task_i
         return None  # "the remaining BINARY_OP ones": nobody can tell which
     if phrases.first("offer", sentence):
         return Statement("offer", author, tasks, sentence) if tasks or task_id else None
-    if phrases.first("accept", sentence):
-        return Statement("accept", author, tasks, sentence)
     m = phrases.first("claim", sentence)
     if m and not phrases.negation.search(sentence):
         if not tasks and task_id:
             tasks = [task_id]  # "I'm on it", "I'll do it" on the task's own issue
-        if not tasks:
-            return None
-        who = m.groupdict().get("who") or author
-        return Statement("claim", who, tasks, sentence)
+        if tasks or phrases.this.search(sentence):  # "it" may stand for what someone asked (see thread)
+            who = m.groupdict().get("who") or author
+            return Statement("claim", who, tasks, sentence)
+    if phrases.first("accept", sentence):
+        return Statement("accept", author, tasks, sentence)
     return None
 
 

@@ -87,11 +87,19 @@ def claims_from_threads(threads: list[Thread], index: NameIndex,
     phrases = phrases or phrases_mod.load()
     held: dict[str, RemoteClaim] = {}
     offers: dict[int, list[tuple[Statement, Comment]]] = {i: [] for i in range(len(threads))}
+    invites: dict[int, list[tuple[list[str], list[str]]]] = {i: [] for i in range(len(threads))}
     order = sorted(((c.created, i, j) for i, t in enumerate(threads) for j, c in enumerate(t.comments)))
     for _, i, j in order:
         thread, c = threads[i], threads[i].comments[j]
         for st in phrases_mod.read(c.body, c.author, index, thread.kind, thread.task_id, phrases):
+            if st.action == "claim" and not st.tasks:  # "Yes, I'll take it": what were they asked?
+                st.tasks = next((tasks for logins, tasks in reversed(invites[i])
+                                 if any(_same(m, c.author) for m in logins)), [])
             _apply(st, c, held, offers[i], thread.task_id)
+        logins = [m for m in LOGIN_RE.findall(c.body or "") if not _same(m, c.author)]
+        if logins:
+            named = index.find(c.body, thread.kind, phrases.vague_after, phrases.vague_before, phrases.family_after)
+            invites[i].append((logins, [t for f in named for t in f.tasks]))
     return held
 
 
