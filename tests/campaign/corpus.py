@@ -93,6 +93,9 @@ THIRD = [
      {"refcount:_IS_OP": "gil"}),
     ("offer-all-yours", R, [("hana", "Mind if I try `_CONTAINS_OP`?"), ("lead", "It's all yours.")],
      {"refcount:_CONTAINS_OP": "hana"}),
+    ("handover-other-than-asker", "task:refcount:_IS_OP",
+     [("eve", "Can I take this?"), ("lead", "@bob feel free to take it, you asked first on Discord")],
+     {"refcount:_IS_OP": "bob"}),
     ("handover-feel-free", R, [("lead", "@ivy feel free to take `_CALL_LEN`")], {"refcount:_CALL_LEN": "ivy"}),
     ("marker-claim", R, [("bot", "I'm working on `_IS_OP` (refcount:_IS_OP).\n\n"
                                  "<!-- jit-tracker: claim id=refcount:_IS_OP by=jade -->")], {"refcount:_IS_OP": "jade"}),

@@ -31,3 +31,17 @@ def test_phrase(case):
     assert {t: c.by for t, c in held.items()} == expected
     for c in held.values():
         assert c.source == "comment" and c.url.startswith("https://x/c")
+
+
+@pytest.mark.parametrize("body", [None, "", "   ", "\u2603 `` ``` @ @@ # gh- _", "_" * 5000, "I'll take " + "`_X_`" * 500,
+                                  "<!-- jit-tracker: claim id= by= -->", "> > > quoted\n> I'll take _CALL_LEN"])
+def test_odd_comments_claim_nothing_and_never_fail(body):
+    held = claims_from_comments([Comment("odd", body, "2025-06-01T00:00:00Z", "u")], INDEX, "refcount")
+    assert held == {}
+
+
+def test_many_comments_are_read_in_the_order_written():
+    thread = [Comment("ana", "I'll take `_CALL_LEN`.", "2025-06-02T00:00:00Z", "u2"),
+              Comment("ben", "I'll take `_CALL_LEN`.", "2025-06-01T00:00:00Z", "u1")]
+    held = claims_from_comments(thread, INDEX, "refcount")
+    assert (held["refcount:_CALL_LEN"].by, held["refcount:_CALL_LEN"].url) == ("ana", "u2")

@@ -164,3 +164,17 @@ def test_tasks_json_carries_claim_and_pull_request(fake, tmp_path, capsys):
     assert (pr["author"], pr["state"]) == ("cai", "open") and pr["url"].endswith(f"/pull/{pr['number']}")
     assert tasks["refcount:_BUILD_PAIRS"]["tracking"]["status"] == "not planned"
     assert tasks["refcount:_ADD_FLOAT"]["claim"] is None and tasks["refcount:_ADD_FLOAT"]["pull_request"] is None
+
+
+def test_sync_json_reports_the_campaign(fake, tmp_path, capsys):
+    issue = adopted_issue(fake)
+    assert main(sync_args(tmp_path, fake, "s.yaml", "--tracking", f"refcount={issue['number']}", "--json")) == 0
+    data = json.loads(capsys.readouterr().out)
+    campaign = data["campaign"]
+    assert campaign["tracking"]["refcount"] == {"number": issue["number"], "url": campaign["tracking"]["refcount"]["url"],
+                                                "adopted": True, "title": "Refcount work (not ours)"}
+    assert campaign["claims"]["refcount:_ADD"]["by"] == "ana"
+    assert campaign["pull_requests"]["refcount:_STORE_ATTR_SLOT"]["author"] == "cai"
+    assert campaign["comments_read"] == 2 and campaign["pull_requests_read"] == 2
+    # the plan files no refcount umbrella: the adopted issue tracks them
+    assert any(a["id"] == "umbrella" and a["op"] == "create" for a in data["actions"])

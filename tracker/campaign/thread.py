@@ -141,7 +141,7 @@ def _accept(st: Statement, c: Comment, held: dict[str, RemoteClaim], offers: lis
             chosen = i
             break
     if chosen is None:
-        if st.mentions and not any(_same(m, o[0].who) for _, o in others):
+        if st.mentions and not any(_same(m, o[0].who) for m in st.mentions for _, o in others):
             return False  # it answers someone who made no offer here
         chosen = others[-1][0]
     offer, _ = offers.pop(chosen)

@@ -41,8 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "claims", help="list who holds which task and since when",
-        description="List claims, local and imported from GitHub assignees; claims older than "
-        "the stale limit are marked stale (others may take them over).",
+        description="List claims: local ones, and those the last 'jit-tracker sync' read from GitHub "
+        "(assignees, comments claiming a task, pull requests working on one), each with its source "
+        "and link; claims older than the stale limit are marked stale (others may take them over).",
     )
     _stale_arg(p)
     p.add_argument("--set-stale-days", type=_days, metavar="N",
