@@ -96,7 +96,7 @@ def test_a_claim_posted_from_the_cli_is_read_back_by_a_second_state(fake, tmp_pa
     assert fake.writes == [("POST", f"{fake.repo_path}/issues/{issue['number']}/comments")]
     posted = fake.comments[issue["number"]][-1]["body"]
     assert "`_ADD`" in posted and "jit-tracker: claim id=refcount:_ADD by=alice" in posted
-    assert "posted on" in out.out and "tok-secret-99" not in out.out + out.err
+    assert f"posted on {HERE} #{issue['number']} (the task's issue)" in out.out and "tok-secret-99" not in out.out + out.err
     assert Store(tmp_path / "a.yaml").claims()["refcount:_ADD"].source == "local"
 
     assert main(sync_args(tmp_path, fake, "b.yaml")) == 0

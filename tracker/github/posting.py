@@ -24,7 +24,7 @@ class Target:
     repo: str
     base_url: str | None
     number: int
-    what: str  # "its issue #12", "tracking issue #134584"
+    what: str  # "#12 (the task's issue)", "#134584 (the tracking issue)"
 
 
 @dataclass
@@ -44,7 +44,7 @@ def target(store: Any, task: Task, repo: str | None = None, base_url: str | None
     same_repo = str(gh.get("repo") or "").lower() == repo.lower()
     issue = store.issues().get(task.id) if same_repo else None
     if issue and issue.get("state", "open") == "open" and issue.get("number"):
-        return Target(repo, base_url, int(issue["number"]), f"its issue #{issue['number']}")
+        return Target(repo, base_url, int(issue["number"]), f"#{issue['number']} (the task's issue)")
     tracking = (gh.get("tracking") or {}) if same_repo else {}
     number = tracking.get(task.kind)
     if number is None and same_repo:
@@ -52,7 +52,7 @@ def target(store: Any, task: Task, repo: str | None = None, base_url: str | None
         number = umbrella.get("number") if umbrella else None
     if number is None:
         return None
-    return Target(repo, base_url, int(number), f"tracking issue #{number}")
+    return Target(repo, base_url, int(number), f"#{number} (the tracking issue)")
 
 
 def text(action: str, task: Task, by: str) -> str:

@@ -277,7 +277,7 @@ class TrackerApp(App):
                              "(run 'jit-tracker sync --repo OWNER/NAME' once).")
         if not os.environ.get("GITHUB_TOKEN"):
             return PostOffer(None, text, f"Kept here only: set GITHUB_TOKEN to post it on {where.repo}.")
-        return PostOffer(f"{where.repo} {where.what}", text)
+        return PostOffer(f"{where.repo} #{where.number}", text)
 
     def _post(self, task_id: str, by: str, action: str) -> str:
         from ..github import posting
