@@ -52,6 +52,10 @@ class Task:
     # CPython source text of the uop and its macro. Only present after a live scan;
     # never written into snapshots (they hold facts, not CPython's text).
     excerpt: str | None = field(default=None, compare=False)
+    # Share of executed work (tracker.stats), set when execution counts are applied:
+    # a fraction of all uops (or instructions) executed, and what it was measured on.
+    weight: float | None = field(default=None, compare=False)
+    weight_source: str | None = field(default=None, compare=False)
 
     @property
     def subject(self) -> str:
@@ -61,6 +65,8 @@ class Task:
         data = asdict(self)
         if not with_excerpt:
             data.pop("excerpt")
+        if self.weight is None and self.weight_source is None:
+            del data["weight"], data["weight_source"]  # no counts applied: the shape of before
         return data
 
     @classmethod
@@ -71,6 +77,21 @@ class Task:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
+_STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
+_DIFFICULTY_RANK = {d: i for i, d in enumerate(DIFFICULTIES)}
+_KIND_RANK = {k: i for i, k in enumerate(KINDS)}
+
+
+def priority_key(ready: set[str]):
+    """Heaviest first (share of executed work); then ready, open, easy, refcount, id.
+
+    Tasks without a weight count as 0, so without execution counts this is the
+    ready/easy order that sync and the TUI use.
+    """
+    return lambda t: (-(t.weight or 0.0), t.id not in ready, _STATUS_RANK.get(t.status, 9),
+                      _DIFFICULTY_RANK.get(t.difficulty, 9), _KIND_RANK.get(t.kind, 9), t.id)
+
+
 @dataclass
 class TaskSet:
     """The tasks of one scan, with where the sources came from."""
@@ -78,6 +99,9 @@ class TaskSet:
     source: dict[str, Any]  # origin, bytecodes, optimizer, revision, date
     tasks: list[Task]
     instructions: list[dict[str, Any]] = field(default_factory=list)  # see rules.tier2
+    # The execution counts applied to the tasks' weights, if any (see tracker.stats):
+    # label, origin, provenance, and how many tasks they covered.
+    stats: dict[str, Any] | None = None
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}

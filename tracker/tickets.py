@@ -366,6 +366,7 @@ class Renderer:
             "excerpt": task.excerpt.rstrip("\n") if task.excerpt else None,
             "file": _display_file(task.file) or "Python/bytecodes.c",
             "labels": labels,
+            "share": share_of(task, taskset),
         }
         title, body = self._render(TASK_TEMPLATE, context)
         return self._ticket(task.id, title, labels, body)
@@ -378,19 +379,38 @@ class Renderer:
         for kind in KINDS:
             if kind in links.tracking:
                 continue  # an adopted issue tracks it
-            tasks = sorted((t for t in taskset.tasks if t.kind == kind), key=lambda t: t.id)
+            # heaviest first when execution counts were applied, else by id
+            tasks = sorted((t for t in taskset.tasks if t.kind == kind), key=lambda t: (-(t.weight or 0), t.id))
             if not tasks:
                 continue
             entries = [{"task": t, "number": links.number(t.id), "claimer": links.claimers.get(t.id),
                         "pull_request": links.pulls.get(t.id),
-                        "ready": t.id in ready, "done": t.status == "done"} for t in tasks]
+                        "ready": t.id in ready, "done": t.status == "done",
+                        "share": share_of(t, taskset)} for t in tasks]
             counts = {s: sum(1 for t in tasks if t.status == s) for s in ("open", "done", "blocked")}
             groups.append({"kind": kind, "entries": entries, "counts": counts, "total": len(tasks)})
         totals = {s: sum(g["counts"][s] for g in groups) for s in ("open", "done", "blocked")}
         context = {"groups": groups, "totals": totals, "total": sum(g["total"] for g in groups),
-                   "source": dict(taskset.source), "adopted": dict(sorted(links.tracking.items()))}
+                   "source": dict(taskset.source), "stats": taskset.stats,
+                   "adopted": dict(sorted(links.tracking.items()))}
         title, body = self._render(UMBRELLA_TEMPLATE, context)
         return self._ticket(UMBRELLA_ID, title, list(self.labels.umbrella), body)
+
+
+def share_of(task: Task, taskset: TaskSet) -> dict[str, Any] | None:
+    """How often a task's subject runs, for templates; None when no counts were applied.
+
+    ``percent`` (``1.5%``, empty when the report has no counts for it), ``unit`` (uops or
+    instructions), ``label`` (``pystats of 2025-07-19``), ``suite`` and ``source``.
+    """
+    if task.weight is None or not taskset.stats:
+        return None
+    from .stats import format_share, unit
+
+    return {"percent": format_share(task.weight) if task.weight else "", "weight": task.weight,
+            "unit": "of the tasks waiting for it" if task.kind == "helper" else unit(task),
+            "label": taskset.stats.get("label", "pystats"), "suite": taskset.stats.get("suite", ""),
+            "source": task.weight_source or ""}
 
 
 def _files(task: Task) -> list[str]:

@@ -2,7 +2,8 @@
 
     .venv/bin/python docs/screenshots/make.py
 
-tasks.svg shows the bundled snapshot (facts about CPython, no source text);
+tasks.svg shows the bundled snapshot (facts about CPython, no source text), weighed
+by the bundled pystats report;
 detail.svg shows a task of the repository's own toy instruction set
 (data/examples), scanned live so that its source excerpt is shown: CPython's own
 text never goes into the repository, screenshots included.
@@ -43,7 +44,7 @@ async def shoot(args: argparse.Namespace, name: str, task_id: str | None = None)
 def main() -> None:
     bundled = argparse.Namespace(cpython_dir=None, bytecodes=None, optimizer=None, state=None)
     os.chdir(ROOT)  # relative paths: no local directory in the pictures
-    toy = argparse.Namespace(cpython_dir=None, state=None,
+    toy = argparse.Namespace(cpython_dir=None, state=None, stats="",  # made-up uops: no counts
                              bytecodes="data/examples/bytecodes.c",
                              optimizer="data/examples/optimizer_bytecodes.c")
     asyncio.run(shoot(bundled, "tasks.svg"))

@@ -111,6 +111,16 @@ def toy_tasks() -> TaskSet:
     return ts
 
 
+def weighed(ts: TaskSet) -> TaskSet:
+    """The tasks weighed by the made-up pystats report of tests/fixtures/pystats."""
+    from tracker import stats
+
+    report = stats.load(ROOT / "tests" / "fixtures" / "pystats" / "toy-pipe.md")
+    stats.weigh(ts.tasks, report)
+    ts.stats = {"label": report.label, "describe": report.describe(), "suite": report.suite}
+    return ts
+
+
 def snapshot_like(ts: TaskSet) -> TaskSet:
     """The same tasks as the bundled snapshot would hold them: no source text."""
     return TaskSet.from_json(ts.to_json())

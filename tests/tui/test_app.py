@@ -16,9 +16,23 @@ from tracker.tui import TrackerApp
 from tracker.tui.claim_dialog import ClaimDialog, ConfirmDialog
 from tracker.tui.detail import DetailScreen
 from tracker.tui.help import HelpScreen
-from tracker.tui.tasks_view import TasksView
+from tracker.tui.tasks_view import COLUMNS, TasksView
 
-from .fakes import FakeClaim, FakeStore, make_task, snapshot_like
+from .fakes import FakeClaim, FakeStore, make_task, snapshot_like, weighed
+
+
+CLAIMED = [c[0] for c in COLUMNS].index("claimed")  # the claimed-by column's index in a row
+
+
+def header_x(app: TrackerApp, key: str) -> int:
+    """Where to click on the header of column ``key`` (the table's own layout)."""
+    table = app.query_one("#tasks-table", DataTable)
+    x = 0
+    for column in table.ordered_columns:
+        if column.key.value == key:
+            return x + 1
+        x += column.get_render_width(table)
+    raise KeyError(key)
 
 
 def drive(app: TrackerApp, scenario, size=(80, 24), notifications: bool = False) -> None:
@@ -73,7 +87,7 @@ def test_lists_every_task_with_counts_and_good_first_tasks_on_top(tasks, store):
         assert app.data.is_starter(first)
         table = app.query_one("#tasks-table", DataTable)
         claimed_row = table.get_row("refcount:_CALL_TYPE_1")
-        assert "grace" in str(claimed_row[5])
+        assert "grace" in str(claimed_row[CLAIMED])
 
     drive(app, scenario)
 
@@ -161,13 +175,53 @@ def test_sorting_by_key_and_header(tasks, store):
     app = TrackerApp(tasks, store=store)
 
     async def scenario(pilot):
-        await pilot.press("o")  # recommended -> id
+        await pilot.press("o")  # recommended -> share (heaviest first)
+        assert app.query_one("TasksView").filters.sort == "share"
+        await pilot.press("o")  # share -> id
         assert shown_ids(app) == sorted(shown_ids(app))
         await pilot.press("O")
         assert shown_ids(app) == sorted(shown_ids(app), reverse=True)
-        await pilot.click("#tasks-table", offset=(54, 0))  # the "status" header
+        await pilot.click("#tasks-table", offset=(header_x(app, "status"), 0))
         await settle(pilot)
         assert app.query_one("TasksView").filters.sort == "status"
+
+    drive(app, scenario)
+
+
+def test_sorting_by_share_heaviest_first(tasks, store):
+    app = TrackerApp(weighed(tasks), store=store)
+    share = [c[0] for c in COLUMNS].index("share")
+
+    async def scenario(pilot):
+        # recommended: good first tasks, the heaviest of them first
+        assert shown_ids(app)[:2] == ["refcount:_ADD", "optimizer:_ADD"]
+        await pilot.click("#tasks-table", offset=(header_x(app, "share"), 0))
+        await settle(pilot)
+        view = app.query_one("TasksView")
+        assert view.filters.sort == "share" and not view.filters.reverse
+        ids = shown_ids(app)
+        weights = [app.data.tasks[i].weight for i in ids]
+        assert weights == sorted(weights, reverse=True)
+        assert ids[:4] == ["refcount:_ADD", "optimizer:_ADD", "split:IS",
+                           "helper:_Toy_Float_FromDouble_ConsumeInputs"]
+        table = app.query_one("#tasks-table", DataTable)
+        assert str(table.get_row("refcount:_ADD")[share]) == "15.0%"
+        assert str(table.get_row("refcount:_STORE_ATTR_SLOT")[share]) == "–"  # no execution counts
+        assert "by share" in counts_text(app)
+        assert "15.0% of uops" in str(app.query_one("#preview", Label).render())
+        await pilot.press("O")  # lightest first
+        assert [app.data.tasks[i].weight for i in shown_ids(app)] == sorted(weights)
+
+    drive(app, scenario)
+
+
+def test_share_column_is_blank_without_counts(tasks, store):
+    app = TrackerApp(tasks, store=store)
+    share = [c[0] for c in COLUMNS].index("share")
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        assert all(str(table.get_row(i)[share]) == "" for i in shown_ids(app))
 
     drive(app, scenario)
 
@@ -283,7 +337,7 @@ def test_claim_asks_a_name_remembers_it_and_writes_the_store(tasks):
         assert "ada" in static_text(app, "#summary")
         await pilot.press("escape")
         row = app.query_one("#tasks-table", DataTable).get_row("refcount:_ADD")
-        assert "ada" in str(row[5])
+        assert "ada" in str(row[CLAIMED])
         # the name is remembered for the next claim
         app.open_task("refcount:_ADD_STR")
         await settle(pilot)
@@ -366,7 +420,7 @@ def test_claims_held_by_others_are_refused_unless_stale(tasks):
 
     async def scenario(pilot):
         row = app.query_one("#tasks-table", DataTable).get_row("refcount:_ADD")
-        assert "stale" in str(row[5])
+        assert "stale" in str(row[CLAIMED])
         assert app.data.is_starter(app.data.tasks["refcount:_ADD"])  # a stale claim frees it
         app.open_task("refcount:_ADD_STR")
         await settle(pilot)
@@ -684,3 +738,12 @@ def test_leaving_a_detail_at_once_is_harmless(tasks, store):
         assert "_ADD" in app.screen.query_one("#ticket").source
 
     drive(app, scenario)
+
+
+def test_share_cell_text():
+    from tracker.tui.tasks_view import share_text
+
+    def cell(weight):
+        return str(share_text(make_task(1, weight=weight)))
+
+    assert (cell(None), cell(0.0), cell(0.0123), cell(0.0004)) == ("", "–", "1.2%", "<0.1%")

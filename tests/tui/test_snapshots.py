@@ -10,7 +10,7 @@ from __future__ import annotations
 from tracker.errors import DSLError
 from tracker.tui import TrackerApp
 
-from .fakes import snapshot_like
+from .fakes import snapshot_like, weighed
 
 
 async def loaded(pilot) -> None:
@@ -29,6 +29,15 @@ def opened(task_id: str):
 
 def test_tasks_view(snap_compare, tasks, store):
     assert snap_compare(TrackerApp(tasks, store=store), run_before=loaded)
+
+
+def test_tasks_view_with_shares(snap_compare, tasks, store):
+    """The share column filled from a pystats report, the table sorted by it."""
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("o")  # recommended -> share
+
+    assert snap_compare(TrackerApp(weighed(tasks), store=store), run_before=run_before)
 
 
 def test_tasks_view_filtered_and_searched(snap_compare, tasks, store):

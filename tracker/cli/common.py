@@ -83,6 +83,48 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: st
     console.print(table)
 
 
+def add_stats_args(parser: argparse.ArgumentParser) -> None:
+    """--stats FILE|URL (a pystats report) or --no-stats; the bundled report by default."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--stats", metavar="FILE|URL",
+                       help="execution counts to weigh tasks by: a pystats Markdown report or "
+                       "summarize_stats JSON, as a file or URL (default: the bundled report)")
+    group.add_argument("--no-stats", dest="stats", action="store_const", const="",
+                       help="do not weigh tasks by execution counts")
+
+
+def load_report(args: argparse.Namespace):
+    """The pystats report ``--stats`` names, the bundled one by default, None with --no-stats."""
+    choice = getattr(args, "stats", None)
+    if choice == "":
+        return None
+    from .. import stats
+
+    return stats.load(choice) if choice else stats.load_bundled()
+
+
+def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None):
+    """Weigh the tasks by the report ``--stats`` names (the bundled one by default).
+
+    Says on stderr how many tasks the report did not cover; returns the task set.
+    """
+    from .. import stats
+
+    report = report or load_report(args)
+    if report is None:
+        return ts
+    choice = getattr(args, "stats", None)
+    coverage = stats.weigh(ts.tasks, report)
+    ts.stats = {"label": report.label, "describe": report.describe(), "suite": report.suite,
+                "origin": "bundled" if not choice else report.origin,
+                "provenance": dict(report.provenance),
+                "covered": coverage.covered, "tasks": coverage.total}
+    notice = coverage.notice(report, ts.source.get("python_version"))
+    if notice and not quiet:
+        print(notice, file=sys.stderr)
+    return ts
+
+
 def task_set(args: argparse.Namespace, quiet: bool = False):
     """Tasks from the sources on the command line, or from the bundled snapshot.
 
@@ -92,9 +134,14 @@ def task_set(args: argparse.Namespace, quiet: bool = False):
     from .. import rules, snapshot
 
     found = source_set(args)
+    weighs = hasattr(args, "stats")  # the command weighs tasks by execution counts
+    report = load_report(args) if weighs else None  # a bad report fails before a long scan
     if found is not None:
-        return rules.scan(found)
-    ts = snapshot.load_bundled()
-    if not quiet:
-        print(snapshot.bundled_notice(ts), file=sys.stderr)
+        ts = rules.scan(found)
+    else:
+        ts = snapshot.load_bundled()
+        if not quiet:
+            print(snapshot.bundled_notice(ts), file=sys.stderr)
+    if report is not None:
+        apply_stats(ts, args, quiet, report)
     return ts

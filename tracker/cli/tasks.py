@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 
 from .. import graph
-from ..tasks import DIFFICULTIES, KINDS, STATUSES
-from .common import add_format_args, add_source_args, emit, print_table, task_set
+from ..tasks import DIFFICULTIES, KINDS, STATUSES, priority_key
+from .common import add_format_args, add_source_args, add_stats_args, emit, print_table, task_set
+
+SORTS = ("share", "id", "source")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "tasks", help="list the tasks found in the sources",
         description="List refcount, optimizer, tier2, helper and split tasks with their "
-        "status, difficulty and recipe. Without CPYTHON_DIR, the bundled snapshot is used.",
+        "status, difficulty and recipe, heaviest first: by the share of executed uops (or "
+        "instructions) their subject accounts for in a pystats report, then ready before "
+        "waiting, easy before hard. Without CPYTHON_DIR, the bundled snapshot is used.",
     )
     add_source_args(p)
     p.add_argument("--kind", choices=KINDS, action="append", help="only tasks of this kind (repeatable)")
@@ -21,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--difficulty", choices=DIFFICULTIES, action="append", help="only this difficulty (repeatable)")
     p.add_argument("--ready", action="store_true", help="only open tasks whose prerequisites are done")
     p.add_argument("--id", dest="ids", action="append", metavar="TASK_ID", help="only this task (repeatable)")
+    p.add_argument("--sort", choices=SORTS, default="share",
+                   help="share: heaviest first, ties ready/easy first (default); id; source: scan order")
+    add_stats_args(p)
     p.add_argument("--state", metavar="PATH",
                    help="state file whose claims and pull requests are shown (default: $JIT_TRACKER_STATE, "
                    "else the user data directory)")
@@ -46,23 +53,41 @@ def select(ts, args: argparse.Namespace) -> list:
     return out
 
 
+def ordered(tasks: list, ready: set[str], sort: str) -> list:
+    if sort == "source":
+        return list(tasks)
+    if sort == "id":
+        return sorted(tasks, key=lambda t: t.id)
+    return sorted(tasks, key=priority_key(ready))
+
+
 def run(args: argparse.Namespace) -> int:
     ts = task_set(args)
-    chosen = select(ts, args)
     ready = graph.ready(ts)
+    chosen = ordered(select(ts, args), ready, args.sort)
 
     def table() -> None:
+        from ..stats import NO_COUNTS, format_share
+
+        weighed = ts.stats is not None
         rows = [
-            (t.id, t.status + (" (ready)" if t.id in ready else ""), t.difficulty,
+            (t.id, *([(format_share(t.weight) if t.weight else NO_COUNTS if t.weight is not None else "")]
+                     if weighed else []),
+             t.status + (" (ready)" if t.id in ready else ""), t.difficulty,
              ", ".join(t.instructions[:3]) + (" ..." if len(t.instructions) > 3 else ""),
              f"{_short(t.file)}:{t.line}" if t.file else "")
             for t in chosen
         ]
-        print_table(["id", "status", "difficulty", "instructions", "where"], rows,
-                    title=f"{len(chosen)} of {len(ts.tasks)} tasks")
+        title = f"{len(chosen)} of {len(ts.tasks)} tasks"
+        if weighed:
+            title += f", by share of executed work ({ts.stats['describe']})"
+        print_table(["id", *(["share"] if weighed else []), "status", "difficulty", "instructions", "where"],
+                    rows, title=title)
 
-    claims, pulls, checklist = campaign_state(args.state)
+    claims, pulls, checklist = campaign_state(args.state) if args.format != "table" else ({}, {}, {})
     data = {"source": ts.source, "tasks": []}
+    if ts.stats is not None:
+        data["stats"] = ts.stats
     for t in chosen:
         item = t.to_json()
         item["ready"] = t.id in ready

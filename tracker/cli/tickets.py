@@ -29,6 +29,7 @@ def add_render_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state", metavar="PATH",
                    help="state file for claims and known issue numbers (default: $JIT_TRACKER_STATE "
                    "or the user data directory)")
+    common.add_stats_args(p)
 
 
 def load_tasks(args: argparse.Namespace) -> TaskSet:

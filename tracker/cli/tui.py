@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_source_args, source_set
+from .common import add_source_args, add_stats_args, apply_stats, load_report, source_set
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,12 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_source_args(p)
     p.add_argument("--state", metavar="PATH",
                    help="state file for claims (default: $JIT_TRACKER_STATE, else the user data directory)")
+    add_stats_args(p)
     p.set_defaults(func=run)
 
 
 def make_loader(args: argparse.Namespace):
     """A loader for the app: a staged live scan, or the bundled snapshot."""
     found = source_set(args)  # reads the files now: a bad path is a plain CLI error
+    counts = load_report(args)  # likewise a bad --stats, before the screen opens
 
     def live(report):
         from .. import model, rules
@@ -35,19 +37,20 @@ def make_loader(args: argparse.Namespace):
         m = model.load(found)
         report("Finding tasks…", 0.6)
         ts = rules.find_tasks(m)
+        if counts is not None:
+            report("Weighing tasks by execution counts…", 0.8)
+            apply_stats(ts, args, quiet=True, report=counts)
         report("Building the task graph…", 0.9)
         return ts
 
     def bundled(report):
-        from . import common
-
-        report("Loading the bundled snapshot…", None)
-        task_set = getattr(common, "task_set", None)
-        if task_set is not None:
-            return task_set(args, quiet=True)  # the app says it itself: stderr is the screen
         from .. import snapshot
 
-        return snapshot.load_bundled()
+        report("Loading the bundled snapshot…", None)
+        ts = snapshot.load_bundled()  # the app says it is the snapshot: stderr is the screen
+        if counts is not None:
+            apply_stats(ts, args, quiet=True, report=counts)
+        return ts
 
     return live if found is not None else bundled
 

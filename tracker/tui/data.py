@@ -16,7 +16,7 @@ from ..tasks import DIFFICULTIES, KINDS, STATUSES, Task, TaskSet
 ALL = "all"
 # Status filter values: a task's own status, or whether someone claimed it.
 STATUS_FILTERS = (ALL, *STATUSES, "claimed", "unclaimed")
-SORT_KEYS = ("recommended", "id", "kind", "uop", "instructions", "difficulty", "status", "claimed")
+SORT_KEYS = ("recommended", "share", "id", "kind", "uop", "instructions", "difficulty", "status", "claimed")
 _DIFFICULTY_RANK = {d: i for i, d in enumerate(DIFFICULTIES)}
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
 _KIND_RANK = {k: i for i, k in enumerate(KINDS)}
@@ -302,10 +302,13 @@ class TrackerData:
 
     # -- the list
     def _sort_key(self, key: str) -> Callable[[Task], Any]:
-        if key == "recommended":
+        if key == "recommended":  # good first tasks, then ready ones; the heaviest first in each
             return lambda t: (not self.is_starter(t), t.id not in self.ready,
-                              _STATUS_RANK.get(t.status, 9), _DIFFICULTY_RANK.get(t.difficulty, 9),
-                              _KIND_RANK.get(t.kind, 9), t.id)
+                              _STATUS_RANK.get(t.status, 9), -(t.weight or 0.0),
+                              _DIFFICULTY_RANK.get(t.difficulty, 9), _KIND_RANK.get(t.kind, 9), t.id)
+        if key == "share":  # heaviest first (share of executed work), then the recommended order
+            recommended = self._sort_key("recommended")
+            return lambda t: (-(t.weight or 0.0), recommended(t))
         if key == "difficulty":
             return lambda t: (_DIFFICULTY_RANK.get(t.difficulty, 9), t.id)
         if key == "status":

@@ -21,6 +21,7 @@ from .messages import OpenTask, no_match_text, no_tasks_text
 COLUMNS = (
     ("star", "★", "recommended", 1),
     ("id", "id", "id", 30),
+    ("share", "share", "share", 6),
     ("kind", "kind", "kind", 9),
     ("difficulty", "diff", "difficulty", 6),
     ("status", "status", "status", 7),
@@ -44,6 +45,18 @@ def _instructions(task: Task) -> str:
     return f"{names[0]}, {names[1]} +{len(names) - 2}"
 
 
+def share_text(task: Task) -> Text:
+    """The task's share of executed work (``1.5%``, ``<0.1%``); ``–`` without counts; blank if not weighed."""
+    if task.weight is None:
+        return Text("")
+    if not task.weight:
+        return Text("–", style="dim", justify="right")
+    from ..stats import format_share
+
+    text = format_share(task.weight) if task.weight >= 0.001 else "<0.1%"  # the column stays narrow
+    return Text(text, style="bold" if task.weight >= 0.005 else "", justify="right")
+
+
 def task_row(data: TrackerData, task: Task) -> list[Text | str]:
     starter = data.is_starter(task)
     base = STARTER_STYLE if starter else ("dim" if task.status == "done" else "")
@@ -51,6 +64,7 @@ def task_row(data: TrackerData, task: Task) -> list[Text | str]:
     return [
         Text("★" if starter else ("·" if task.id in data.ready else " "), style=base),
         Text(_cut(task.id, 30), style=base),
+        share_text(task),
         Text(task.kind, style=base),
         Text(task.difficulty, style=DIFFICULTY_STYLE.get(task.difficulty, "")),
         _status_cell(data, task),
@@ -281,6 +295,10 @@ class TasksView(Vertical):
         waiting = [p for p in self.data.prerequisites.get(task.id, [])
                    if getattr(self.data.tasks.get(p), "status", "done") != "done"]
         extra = f" · waits on {len(waiting)}" if waiting else ""
+        if task.weight:
+            from ..stats import format_share, unit
+
+            extra = f" · {format_share(task.weight)} of {unit(task)}" + extra
         label.update(Text.assemble("▸ ", (task.title, "bold"), extra, ("  enter: details", "dim")))
 
     @on(DataTable.RowSelected, "#tasks-table")
