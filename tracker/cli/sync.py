@@ -1,4 +1,5 @@
-"""``jit-tracker sync``: plan, and with --apply make, the GitHub issues for the tasks."""
+"""``jit-tracker sync``: read the campaign (claims, pull requests, tracking issues) into the
+state; plan, and with --apply make, the GitHub issues for the tasks."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ import argparse
 import os
 import re
 import sys
+from typing import TYPE_CHECKING
 
 from .. import tickets
-from ..github import client as gh_client, planning, reading, writing
+from ..github import client as gh_client, planning, writing
 from ..errors import UsageError
 from . import common
 from .tickets import add_render_args, load_tasks
+
+if TYPE_CHECKING:
+    from ..github import reading
 
 REPO_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
 
@@ -22,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="List the repository's issues and print what would change: issues to create "
         "for open tasks, to update when their rendered content changed, to close when their task "
         "is done. Nothing changes on GitHub without --apply. Only issues carrying jit-tracker's "
-        "hidden marker are ever touched, and closed issues are never reopened.",
+        "hidden marker are ever touched, and closed issues are never reopened. Every run also reads the "
+        "campaign into the local state: claims made in comments on the tracking and task issues, "
+        "assignees, and the pull requests of --prs-repo that work on a task.",
     )
     common.add_source_args(p)
     p.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the GitHub repository holding the issues")
@@ -63,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     renderer = tickets.Renderer(args.template_dir)  # template errors before any network use
     taskset = load_tasks(args)
     from ..store import Store
+
+    from ..github import reading  # the campaign's phrase patterns load only when a sync runs
 
     store = Store(args.state)
     remembered = (store.get_setting("tracking") or {}).get(args.repo.lower()) or {}
