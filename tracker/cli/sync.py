@@ -81,6 +81,8 @@ def run(args: argparse.Namespace) -> int:
     prs = client if args.prs_repo.lower() == args.repo.lower() else gh_client.GitHub(
         args.prs_repo, token, base_url=args.base_url)
     campaign = reading.read_campaign(client, taskset, issues, adopted, prs)
+    for warning in campaign.warnings:
+        print(f"jit-tracker: warning: {warning}", file=sys.stderr)
     known = record(store, args, campaign, issues, options, remembered)
     plan = planning.plan(taskset, issues, renderer, max_new=args.max_new, known=known)
 

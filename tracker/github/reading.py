@@ -14,7 +14,8 @@ from ..campaign import thread as th
 from ..campaign.names import NameIndex
 from ..tasks import TaskSet
 from ..tickets import UMBRELLA_ID
-from .client import GitHub, RemoteIssue
+from ..errors import TrackerError
+from .client import GitHub, RemoteIssue, SyncStopped
 from .planning import ours
 
 
@@ -28,9 +29,10 @@ class Campaign:
     tracking: dict[str, dict[str, Any]] = field(default_factory=dict)  # kind -> {number, url, adopted}
     comments: int = 0  # comments read
     pull_requests: int = 0  # pull requests looked at
+    warnings: list[str] = field(default_factory=list)  # what could not be read (the rest still was)
 
     def to_json(self) -> dict[str, Any]:
-        return {"tracking": self.tracking, "comments_read": self.comments,
+        return {"tracking": self.tracking, "comments_read": self.comments, "warnings": self.warnings,
                 "pull_requests_read": self.pull_requests,
                 "claims": {t: c.to_json() for t, c in sorted(self.claims.items())},
                 "pull_requests": {t: p.to_json() for t, p in sorted(self.pulls.items())},
@@ -83,7 +85,14 @@ def read_campaign(client: GitHub, taskset: TaskSet, issues: list[RemoteIssue], a
     from_comments = th.claims_from_threads(threads, index)
     prs = prs or client
     since = min((s for s in starts if s), default=None)
-    pulls = prs.pulls(since) if refs else []
+    pulls: list[dict[str, Any]] = []
+    if refs:
+        try:
+            pulls = prs.pulls(since)
+        except SyncStopped:
+            raise
+        except TrackerError as exc:  # e.g. --prs-repo absent on a GitHub Enterprise host
+            out.warnings.append(f"pull requests of {prs.repo_name} not read: {exc.message}")
     out.pull_requests = len(pulls)
     out.pulls = th.pull_links(pulls, index, prs.repo_name, refs)
     from_pulls = [th.RemoteClaim(t, p.author, p.since, "pull", p.url) for t, p in out.pulls.items()]
