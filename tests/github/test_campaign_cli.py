@@ -164,6 +164,11 @@ def test_tasks_json_carries_claim_and_pull_request(fake, tmp_path, capsys):
     assert (pr["author"], pr["state"]) == ("cai", "open") and pr["url"].endswith(f"/pull/{pr['number']}")
     assert tasks["refcount:_BUILD_PAIRS"]["tracking"]["status"] == "not planned"
     assert tasks["refcount:_ADD_FLOAT"]["claim"] is None and tasks["refcount:_ADD_FLOAT"]["pull_request"] is None
+    assert main(["claims", "--json", "--state", str(tmp_path / "s.yaml")]) == 0
+    rows = {r["task"]: r for r in json.loads(capsys.readouterr().out)["claims"]}
+    assert rows["refcount:_STORE_ATTR_SLOT"]["source"] == "pull"
+    assert rows["refcount:_STORE_ATTR_SLOT"]["pull_request"]["state"] == "open"
+    assert rows["refcount:_ADD"]["pull_request"] is None
 
 
 def test_sync_json_reports_the_campaign(fake, tmp_path, capsys):

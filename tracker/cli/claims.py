@@ -175,6 +175,7 @@ def run_claims(args: argparse.Namespace) -> int:
             store.stale_days = args.set_stale_days
     now = datetime.now(timezone.utc)
     rows = []
+    pulls = store.pulls()
     for task_id, c in sorted(store.claims().items()):
         try:
             age = (now - parse_time(c.since)).days
@@ -182,7 +183,7 @@ def run_claims(args: argparse.Namespace) -> int:
             age = None
         rows.append({"task": task_id, "by": c.by, "since": c.since, "age_days": age,
                      "stale": store.is_stale(c, now), "source": c.source, "note": c.note,
-                     "issue": c.issue, "url": c.url})
+                     "issue": c.issue, "url": c.url, "pull_request": pulls.get(task_id)})
 
     def table() -> None:
         if not rows:
