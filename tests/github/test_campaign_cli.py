@@ -77,10 +77,14 @@ def test_apply_files_its_own_issues_but_never_edits_the_adopted_one(fake, tmp_pa
     assert touched == []
     assert fake.issues[issue["number"]] == before and len(fake.comments[issue["number"]]) == n_comments
     filed = fake.ours()
-    # the umbrella tracks the other kinds only, and refcount tickets link the adopted issue
-    umbrella = filed["umbrella"][0]["body"]
-    assert "## refcount" not in umbrella and "## optimizer" in umbrella
-    assert f"Refcount tasks are tracked in #{issue['number']}" in umbrella
+    # one tracking issue filed per other kind, none for refcount; refcount tickets link the adopted one
+    assert "umbrella:refcount" not in filed
+    assert {k for k in filed if k.startswith("umbrella")} == {
+        "umbrella:optimizer", "umbrella:tier2", "umbrella:helper", "umbrella:split"}
+    optimizer = filed["umbrella:optimizer"][0]
+    assert optimizer["title"] == "JIT: tracking issue for uops the JIT optimizer ignores"
+    assert "## optimizer" in optimizer["body"] and "## refcount" not in optimizer["body"]
+    assert f"Refcount tasks are tracked in #{issue['number']}" in optimizer["body"]
     refcount = [v[0] for k, v in filed.items() if k.startswith("refcount:")]
     assert refcount and all(f"Tracking issue: #{issue['number']}" in i["body"] for i in refcount)
 
@@ -182,7 +186,8 @@ def test_sync_json_reports_the_campaign(fake, tmp_path, capsys):
     assert campaign["pull_requests"]["refcount:_STORE_ATTR_SLOT"]["author"] == "cai"
     assert campaign["comments_read"] == 2 and campaign["pull_requests_read"] == 2
     # the plan files no refcount umbrella: the adopted issue tracks them
-    assert any(a["id"] == "umbrella" and a["op"] == "create" for a in data["actions"])
+    assert any(a["id"] == "umbrella:optimizer" and a["op"] == "create" for a in data["actions"])
+    assert not any(a["id"] == "umbrella:refcount" for a in data["actions"])
 
 
 def test_a_prs_repo_that_cannot_be_read_is_a_warning_not_a_failure(fake, tmp_path, capsys):

@@ -77,7 +77,7 @@ def parse_option(text: str) -> tuple[str, int | str]:
 def adopted(repo: str, remembered: Mapping[str, Any] | None = None,
             options: Mapping[str, int | str] | None = None,
             table: Mapping[str, Mapping[str, int | str]] | None = None) -> dict[str, int]:
-    """Kind -> adopted issue number in ``repo`` (kinds absent are tracked by the umbrella).
+    """Kind -> adopted issue number in ``repo`` (kinds absent get a tracking issue jit-tracker files).
 
     Later sources win: the data file, what an earlier ``--tracking`` left in the state, this
     run's ``--tracking``.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..tasks import DIFFICULTIES, KINDS, Task, TaskSet
-from ..tickets import UMBRELLA_ID, Links, Renderer, ready_ids
+from ..tickets import UMBRELLA_ID, Links, Renderer, filed_kinds, is_tracking_id, ready_ids, tracking_id
 from .client import RemoteIssue
 
 
@@ -64,6 +64,9 @@ def ours(issues: Iterable[RemoteIssue]) -> tuple[dict[str, RemoteIssue], list[tu
         found.sort(key=lambda i: (i.state != "open", i.number))
         kept[tid] = found[0]
         dups += [(d, found[0]) for d in found[1:]]
+    if UMBRELLA_ID in kept and tracking_id("refcount") not in kept:
+        # the one all-kinds tracking issue of earlier versions goes on as the refcount one
+        kept[tracking_id("refcount")] = kept.pop(UMBRELLA_ID)
     return kept, dups
 
 
@@ -123,19 +126,19 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
     # bodies that will link them differ from today's, which is what decides "update".
     wanted_new = [t for t in taskset.tasks if t.status == "open" and t.id not in kept]
     create, later = creation_order(wanted_new, ready, max_new)
-    umbrella = kept.get(UMBRELLA_ID)
+    filed = filed_kinds(taskset, links)
+    new_trackers = [k for k in filed if tracking_id(k) not in kept]
     placeholder = -1
-    wants_umbrella = umbrella is None and any(t.kind not in links.tracking for t in taskset.tasks)
-    if wants_umbrella:
-        links.numbers[UMBRELLA_ID] = placeholder
+    for k in new_trackers:
+        links.numbers[tracking_id(k)] = placeholder
         placeholder -= 1
     for t in create:
         links.numbers[t.id] = placeholder
         placeholder -= 1
 
-    if wants_umbrella:
-        u = renderer.umbrella(taskset, links, ready)
-        actions.append(Action("create", UMBRELLA_ID, u.title, "no tracking issue yet", None, u.labels))
+    for k in new_trackers:
+        u = renderer.umbrella(taskset, links, ready, k)
+        actions.append(Action("create", tracking_id(k), u.title, "no tracking issue yet", None, u.labels))
     for t in create:
         ticket = renderer.task(t, taskset, links, ready)
         why = ("ready, " if t.id in ready else "") + t.difficulty
@@ -143,7 +146,7 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
 
     for tid in sorted(kept):
         issue = kept[tid]
-        if tid == UMBRELLA_ID:
+        if is_tracking_id(tid):
             continue
         task = tasks.get(tid)
         if issue.state != "open":
@@ -169,13 +172,19 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
     for t in later:
         actions.append(Action("later", t.id, t.title, f"over --max-new {max_new}"))
 
-    if umbrella is not None:
-        if umbrella.state != "open":
-            actions.append(Action("unchanged", UMBRELLA_ID, umbrella.title, "closed on GitHub; not reopened",
-                                  umbrella.number))
+    for k in KINDS:
+        tid = tracking_id(k)
+        tracker = kept.get(tid)
+        if tracker is None:
+            continue
+        if k not in filed:
+            why = f"#{links.tracking[k]} (adopted) tracks {k}; left alone" if k in links.tracking else f"no {k} tasks"
+            actions.append(Action("unchanged", tid, tracker.title, why, tracker.number))
+        elif tracker.state != "open":
+            actions.append(Action("unchanged", tid, tracker.title, "closed on GitHub; not reopened", tracker.number))
         else:
-            u = renderer.umbrella(taskset, links, ready)
-            same = umbrella.marker and umbrella.marker[1] == u.hash
-            actions.append(Action("unchanged" if same else "update", UMBRELLA_ID, u.title,
-                                  "" if same else "content changed", umbrella.number, u.labels))
+            u = renderer.umbrella(taskset, links, ready, k)
+            same = tracker.marker and tracker.marker == (tid, u.hash)
+            actions.append(Action("unchanged" if same else "update", tid, u.title,
+                                  "" if same else "content changed", tracker.number, u.labels))
     return Plan(actions, revision)

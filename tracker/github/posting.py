@@ -16,7 +16,7 @@ from typing import Any
 from ..campaign.thread import claim_comment, release_comment
 from ..errors import TrackerError
 from ..tasks import Task
-from ..tickets import UMBRELLA_ID
+from ..tickets import UMBRELLA_ID, tracking_id
 
 
 @dataclass
@@ -48,7 +48,8 @@ def target(store: Any, task: Task, repo: str | None = None, base_url: str | None
     tracking = (gh.get("tracking") or {}) if same_repo else {}
     number = tracking.get(task.kind)
     if number is None and same_repo:
-        umbrella = store.issues().get(UMBRELLA_ID)
+        issues = store.issues()
+        umbrella = issues.get(tracking_id(task.kind)) or issues.get(UMBRELLA_ID)
         number = umbrella.get("number") if umbrella else None
     if number is None:
         return None

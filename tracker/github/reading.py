@@ -13,7 +13,7 @@ from typing import Any
 from ..campaign import thread as th
 from ..campaign.names import NameIndex
 from ..tasks import TaskSet
-from ..tickets import UMBRELLA_ID
+from ..tickets import is_tracking_id, tracking_id
 from ..errors import TrackerError
 from .client import GitHub, RemoteIssue, SyncStopped
 from .planning import ours
@@ -59,20 +59,21 @@ def read_campaign(client: GitHub, taskset: TaskSet, issues: list[RemoteIssue], a
         for tid, status in th.checklist(issue.body, index, kind).items():
             out.checklist[tid] = {"status": status, "issue": issue.number, "url": issue.url}
         threads.append(th.Thread(_comments(client, issue, out), kind, None))
-    umbrella = kept.get(UMBRELLA_ID)
-    if umbrella is not None:
-        for kind in sorted({t.kind for t in taskset.tasks} - set(adopted)):
-            out.tracking[kind] = {"number": umbrella.number, "url": umbrella.url, "adopted": False,
-                                  "title": umbrella.title}
-        refs[(repo, umbrella.number)] = (None, None)
-        starts.append(umbrella.created)
-        threads.append(th.Thread(_comments(client, umbrella, out), None, None))
+    for kind in sorted({t.kind for t in taskset.tasks} - set(adopted)):
+        tracker = kept.get(tracking_id(kind))  # the one jit-tracker filed for the kind
+        if tracker is None:
+            continue
+        out.tracking[kind] = {"number": tracker.number, "url": tracker.url, "adopted": False,
+                              "title": tracker.title}
+        refs[(repo, tracker.number)] = (kind, None)
+        starts.append(tracker.created)
+        threads.append(th.Thread(_comments(client, tracker, out), kind, None))
 
     tasks = taskset.by_id()
     assignees: list[th.RemoteClaim] = []
     for tid, issue in sorted(kept.items()):
         task = tasks.get(tid)
-        if tid == UMBRELLA_ID or task is None:
+        if is_tracking_id(tid) or task is None:
             continue
         refs[(repo, issue.number)] = (task.kind, tid)
         starts.append(issue.created)
