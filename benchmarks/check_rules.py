@@ -8,7 +8,10 @@ refcount campaign):
   * refcount: the instructions that a later release's metadata (default 3.15, from
     ../shared/tools/fetch-cpython-reference) shows converted — pop uops right after a
     uop in the expansion — are open ``refcount`` tasks in the tree;
-  * no refcount task names a tier-1-only or instrumented instruction.
+  * no refcount task names a tier-1-only or instrumented instruction;
+  * recipes: for each of those instructions, the pops our recipe proposes equal the
+    pop uops CPython shipped in the later expansion (``POP_TOP`` in a macro is the uop
+    ``_POP_TOP``); the ones that differ are printed with the reason.
 Prints the figures; exits 0 and says so when the references are absent, 1 when a
 check fails.
 """
@@ -40,6 +43,44 @@ def expansions(header: Path) -> dict[str, list[str]]:
     return out
 
 
+def shipped_pops(uops: list[str]) -> list[str]:
+    """The pop uops of an expansion (a uop's second-operand entry is not a new uop)."""
+    out = []
+    previous = None
+    for u in uops:
+        if u in POPS and u != previous:
+            out.append(u)
+        previous = u if u not in POPS else None
+    return out
+
+
+def as_uop(name: str) -> str:
+    """``POP_TOP`` in a macro means the instruction's uop ``_POP_TOP``."""
+    return name if name.startswith("_") else "_" + name
+
+
+def proposed_pops(ts, inst: str) -> tuple[list[str] | None, str]:
+    """The pops our refcount recipes propose for ``inst``, or, when it is converted in
+    this tree, the pops it has; and why none."""
+    pops: list[str] = []
+    found = False
+    for t in ts.tasks:
+        if t.kind != "refcount" or inst not in t.instructions:
+            continue
+        if t.status == "done":
+            seen = t.recipe.get("pops_in", {}).get(inst)
+            if seen is None:
+                return None, f"done in this tree ({t.id}) but no pops recorded for it"
+            return [as_uop(p) for p in seen], ""
+        for m in t.recipe.get("macros", []):
+            if m["instruction"] == inst:
+                found = True
+                pops.extend(m["pops"])
+    if not found:
+        return None, "no refcount recipe for it"
+    return [as_uop(p) for p in pops], ""
+
+
 def converted(expansion: dict[str, list[str]]) -> dict[str, str]:
     """Instructions whose expansion has pop uops right after another uop."""
     out = {}
@@ -50,6 +91,15 @@ def converted(expansion: dict[str, list[str]]) -> dict[str, str]:
                 break
     out.pop("POP_TOP", None)
     return out
+
+
+def explain(ts, inst: str) -> str:
+    """What our recipe was built from, to read a difference against."""
+    for t in ts.tasks:
+        if t.kind == "refcount" and inst in t.instructions:
+            names = sorted({r.name for r in t.released_inputs})
+            return f" (released by {t.uop}: {', '.join(names) or 'none'})"
+    return ""
 
 
 def main() -> int:
@@ -106,16 +156,43 @@ def main() -> int:
             if t.kind == "refcount":
                 for i in t.instructions:
                     by_inst.setdefault(i, []).append((t.id, t.status))
-        hits, misses = [], []
-        for inst, uop in sorted(conv.items()):
+        state = {}
+        for inst in conv:
             found = by_inst.get(inst, [])
-            (hits if any(s in ("open", "blocked") for _, s in found) else misses).append((inst, uop, found))
+            state[inst] = ("open" if any(s in ("open", "blocked") for _, s in found)
+                           else "done" if any(s == "done" for _, s in found) else None)
+        opened = sorted(i for i, s in state.items() if s == "open")
+        done = sorted(i for i, s in state.items() if s == "done")
         print(f"converted later ({later.parent.parent.name}): {len(conv)} instructions; "
-              f"open refcount tasks here: {len(hits)}; not: {len(misses)}")
-        for inst, uop, found in misses:
-            exists = inst in {f['name'] for f in ts.instructions}
-            why = "no such instruction in this tree" if not exists else f"no refcount task (later via {uop})"
-            print(f"  {inst}: {why}")
+              f"open refcount tasks here: {len(opened)}; already done here: {len(done)}; "
+              f"neither: {len(conv) - len(opened) - len(done)}")
+        names = {f['name'] for f in ts.instructions}
+        for inst, uop in sorted(conv.items()):
+            if state[inst] is None:
+                why = "no such instruction in this tree" if inst not in names else f"no refcount task (later via {uop})"
+                print(f"  {inst}: {why}")
+        later_exp = expansions(later)
+        exact = same_count = 0
+        differ = []
+        for inst in sorted(conv):
+            shipped = shipped_pops(later_exp[inst])
+            ours, why = proposed_pops(ts, inst)
+            exact += ours == shipped
+            same_count += ours is not None and len(ours) == len(shipped)
+            if ours != shipped:
+                if ours is not None:
+                    why = "another pop" if len(ours) == len(shipped) else "another number of pops"
+                    why += explain(ts, inst)
+                differ.append(f"  {inst}: shipped {' + '.join(shipped)}; "
+                              f"ours {' + '.join(ours) if ours else '-'}: {why}")
+        print(f"recipes: {exact} of {len(conv)} equal the pops shipped in {later.parent.parent.name} "
+              f"(proposed for the open ones, seen in this tree for the done ones); "
+              f"{same_count} the right number of pops")
+        if differ:
+            print("\n".join(differ))
+        if exact < len(conv) - 3:
+            failures += 1
+            print("  FAILED: fewer than all but three recipes are exact")
     else:
         print(f"later metadata not found at {later}: skipped the conversion check")
     print("FAILED" if failures else "all checks passed")

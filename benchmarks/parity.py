@@ -6,7 +6,8 @@ array sizes, conditions, cache entries), macro parts, family size and members, p
 flags/targets, spilled labels, first and last line, and the DSL's special calls in each
 body with their line and column.
 
-* the 2025-05 reference parser (~/ref/gen-2025-05) on that tree's
+* the 2025-05 reference parser (~/ref/gen-2025-05, else the tree's own
+  Tools/cases_generator) on that tree's
   Python/bytecodes.c and Python/optimizer_bytecodes.c;
 * the 3.13, 3.14 and 3.15 generators (~/.cache/cpython-reference/<v>/generator) on our
   own fixtures tests/fixtures/dsl/syntax_<v>.c, each written in that release's syntax
@@ -291,6 +292,26 @@ def compare(label: str, gen_dir: Path, filename: Path, release: str | None, verb
     return True
 
 
+def _reference_2025() -> Path | None:
+    """The 2025-05 generator: ~/ref/gen-2025-05, or the tree's own Tools/cases_generator
+    (kept there with another suffix) copied as modules into a temporary directory."""
+    if (REF_2025 / "parser.py").is_file():
+        return REF_2025
+    kept = SRC_2025 / "Tools" / "cases_generator"
+    files = sorted(kept.glob("*.her")) if kept.is_dir() else []
+    if not any(f.stem == "parser" for f in files):
+        return None
+    import atexit
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="jit-tracker-gen-2025-05-"))
+    atexit.register(shutil.rmtree, tmp, True)
+    for f in files:
+        shutil.copyfile(f, tmp / f"{f.stem}.py")
+    return tmp
+
+
 def main(argv: list[str]) -> int:
     if len(argv) >= 3 and argv[0] == "--dump-reference":
         dump_reference(argv[1], argv[2])
@@ -301,11 +322,12 @@ def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     ok = True
     ran = 0
-    if (REF_2025 / "parser.py").is_file() and (SRC_2025 / "Python" / "bytecodes.c").is_file():
+    ref_2025 = _reference_2025()
+    if ref_2025 is not None and (SRC_2025 / "Python" / "bytecodes.c").is_file():
         for name in ("bytecodes.c", "optimizer_bytecodes.c"):
-            ok &= compare(f"2025-05 Python/{name}", REF_2025, SRC_2025 / "Python" / name, None, verbose)
+            ok &= compare(f"2025-05 Python/{name}", ref_2025, SRC_2025 / "Python" / name, None, verbose)
             ran += 1
-        ok &= compare_model("2025-05 model of Python/bytecodes.c (reference analyzer)", REF_2025,
+        ok &= compare_model("2025-05 model of Python/bytecodes.c (reference analyzer)", ref_2025,
                             SRC_2025 / "Python" / "bytecodes.c", verbose)
     else:
         print(f"skip  2025-05: reference not found ({REF_2025}, {SRC_2025})")

@@ -136,6 +136,20 @@ def test_duplicates_are_errors_unless_overridden():
     assert (e.line, e.message) == (4, "instruction 'A' is defined twice (first at line 2)")
     m = build("op(_A, (--)) { first(); }\noverride op(_A, (--)) { second(); }\nmacro(A) = _A;\n")
     assert m.uops["_A"].body.uses("second")
+    m = build("inst(A, (--)) { first(); }\noverride inst(A, (--)) { second(); }\n")
+    assert m.uops["_A"].body.uses("second") and m.instructions["A"].uops[0].body.uses("second")
+    e = build_error("inst(A, (--)) { }\ninst(A, (--)) { }\n")
+    assert (e.line, e.message) == (3, "instruction 'A' is defined twice (first at line 2)")
+
+
+def test_2022_family_may_name_an_op_but_not_an_unknown_name():
+    text = ("inst(CMP, (left, right -- res)) { }\nop(_CMP_F, (left, right -- j)) { }\n"
+            "op(_JUMP, (j --)) { }\nsuper(CMP_F_JUMP) = _CMP_F + _JUMP;\n")
+    m = build(text + "family(cmp) = { CMP, _CMP_F };\n")
+    assert m.families["CMP"].members == ("_CMP_F",)
+    assert m.instructions["CMP"].family == "CMP" and m.instructions["CMP_F_JUMP"].family is None
+    e = build_error(text + "family(cmp) = { CMP, _CMP_G };\n")
+    assert "unknown instruction '_CMP_G' in family cmp" in e.message
 
 
 def test_optimizer_cases_are_keyed_by_uop_name():

@@ -4,8 +4,9 @@ The parser gives definitions in file order; this layer links them the way CPytho
 analyzer does: an ``inst`` is an instruction made of one implicit uop ``_NAME``, a
 ``macro`` is an instruction made of the uops it names (a bare instruction name in a
 macro means that instruction's implicit uop, as in ``... + POP_TOP``), a ``family``
-links specialised instructions to their head, and ``optimizer_bytecodes.c`` supplies
-abstract cases keyed by uop name.
+links specialised instructions to their head (the generators of 2022-2023 also took
+an ``op`` as a member: one that super-instructions were built from), and
+``optimizer_bytecodes.c`` supplies abstract cases keyed by uop name.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
             seen.setdefault(d.name, d.loc)
             ops[d.name] = Uop(d.name, d, implicit=False)
         elif isinstance(d, InstDef):
-            if d.name in instructions:
+            if d.name in instructions and "override" not in d.annotations:
                 raise duplicate(d.name, d.loc, "instruction")
             seen[d.name] = d.loc
             uop = Uop("_" + d.name, d, implicit=True)
@@ -207,6 +208,8 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
             for member, loc in zip(members, member_locs):
                 inst = instructions.get(member)
                 if inst is None:
+                    if member in ops:  # 2022-2023: an op that super-instructions are built from
+                        continue
                     raise _unknown(src, UopRef(member, loc), f"family {d.name}", "instruction")
                 inst.family = head_name
                 inst.specialized = True

@@ -26,7 +26,8 @@ class ReleasedInput:
     call: str  # DECREF_INPUTS, PyStackRef_CLOSE, a stealing helper's name, ...
     conditional: bool = False  # released only on some paths (inside an if/else)
     # "input" for a stack input; "overwritten" for the old value of a frame slot that
-    # the uop overwrites with one of its inputs (STORE_FAST's pattern)
+    # the uop overwrites with one of its inputs (STORE_FAST's pattern); "element" for a
+    # local holding a constant element of an array input (`arg = args[0]`)
     what: str = "input"
 
 

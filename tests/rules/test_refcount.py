@@ -135,7 +135,8 @@ def test_int_add_done_after(scan):
     t = ts.get("refcount:_INT_ADD")
     assert t is not None and t.status == "done"
     assert t.released_inputs == []
-    assert t.recipe == {"converted_in": ["INT_ADD"], "pops": ["_POP_TOP_INT", "_POP_TOP_INT"]}
+    assert t.recipe == {"converted_in": ["INT_ADD"], "pops": ["_POP_TOP_INT", "_POP_TOP_INT"],
+                        "pops_in": {"INT_ADD": ["_POP_TOP_INT", "_POP_TOP_INT"]}}
 
 
 def test_is_inst_needs_a_split_before(scan):

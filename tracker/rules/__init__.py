@@ -17,6 +17,7 @@ from . import optimizer as opt_rule
 from . import refcount as rc_rule
 from . import tier2 as t2_rule
 from .config import Rules, load_rules
+from .pops import is_pop
 
 __all__ = ["Rules", "find_tasks", "load_rules", "scan", "default_rules"]
 
@@ -40,8 +41,8 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
 
     helper_users: dict[str, list[Task]] = {}
     for uop in viable_uops.values():
-        if uop.name in rules.refcount.pop_uops or uop.definition.name in rules.refcount.pop_uops:
-            continue
+        if is_pop(uop.name, model, rules) or is_pop(uop.definition.name, model, rules):
+            continue  # releasing its inputs is all a pop does
         finding = rc_rule.analyse(uop, model, rules, traceable)
         if finding.status is None:
             continue
@@ -126,7 +127,8 @@ def _refcount_task(finding: rc_rule.Finding, model: Model, rules: Rules) -> Task
         return Task(**base, status="done", difficulty="easy",
                     reasons=["converted: inputs returned as outputs and popped by "
                              + ", ".join(finding.pops_seen)],
-                    recipe={"converted_in": finding.converted_in, "pops": finding.pops_seen},
+                    recipe={"converted_in": finding.converted_in, "pops": finding.pops_seen,
+                            "pops_in": finding.pops_in},
                     explanation=f"{uop.name} leaves its inputs for explicit pops the optimizer can remove.")
     recipe = rc_rule.recipe(finding, model, rules)
     reasons, points = _difficulty_reasons(finding, recipe, uop, rules)
@@ -160,9 +162,16 @@ def _difficulty_reasons(finding, recipe, uop: Uop, rules: Rules) -> tuple[list[s
     if len(names) > 2:
         points += p.get("extra_inputs", 1)
         reasons.append("more than two inputs to hand on and pop")
-    if recipe.get("array_inputs"):
+    if recipe.get("array_inputs") and (recipe.get("new_pop_uop") or recipe.get("array_size_mismatch")):
         points += p.get("array_input", 3)
-        reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: needs a design decision")
+        reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: needs a new pop uop "
+                       f"taking oparg ({recipe['new_pop_uop']})" if recipe.get("new_pop_uop") else
+                       f"array input(s) {', '.join(recipe['array_size_mismatch'])}: sized otherwise "
+                       f"than the array pop takes, needs a design decision")
+    elif recipe.get("array_inputs"):
+        points += p.get("array_input_popped", 1)
+        reasons.append(f"array input(s) {', '.join(recipe['array_inputs'])}: popped whole by the "
+                       f"tree's array pop")
     if any(r.conditional for r in finding.released):
         points += p.get("conditional", 2)
         reasons.append("released only on some paths")
@@ -195,7 +204,8 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
     return Task(
         id=f"optimizer:{uop.name}", kind="optimizer",
         title=f"Teach the optimizer about {uop.name}",
-        uop=uop.name, instructions=[i for i in uop.instructions if i in traceable],
+        uop=uop.name, instructions=[i for i in t2_rule.tier2_users(model, rules).get(uop.name, ())
+                                     if i in traceable],
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
         recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else

@@ -46,6 +46,31 @@ class Call:
     def col(self) -> int:
         return self._body.line_col(self._at)[1]
 
+    def statements_after(self) -> list[str]:
+        """The statements after this call's own, to the end of its block (blanks removed),
+        skipping nested blocks: what always runs next on the call's path."""
+        code = self._body.code
+        i = code.find(";", self._at)
+        out: list[str] = []
+        if i < 0:
+            return out
+        depth = 0
+        start = i + 1
+        for j in range(start, len(code)):
+            c = code[j]
+            if c == "{":
+                depth += 1
+            elif c == "}":
+                if depth == 0:
+                    break
+                depth -= 1
+                if depth == 0:
+                    start = j + 1
+            elif c == ";" and depth == 0:
+                out.append("".join(code[start:j].split()))
+                start = j + 1
+        return out
+
     def arg_ident(self, index: int) -> str | None:
         """The variable an argument is about: ``x`` for ``x``, ``values[i]``, ``(T*)x``."""
         args = self.args

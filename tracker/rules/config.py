@@ -42,6 +42,9 @@ class RefcountRules:
     non_escaping: tuple[re.Pattern[str], ...]
     non_escaping_any: re.Pattern[str]  # all of the above in one pattern
     borrow_re: re.Pattern[str]
+    error_exits: frozenset[str] = frozenset()  # statements, blanks removed
+    array_pop: str = "_POP_TOP_OPARG"
+    type_checks: dict[str, str] = field(default_factory=dict)  # check call -> pop
 
 
 @dataclass(frozen=True)
@@ -164,13 +167,16 @@ def load_rules(data_dir: Path | None = None) -> Rules:
         slot_reads=frozenset(rc.names("slot_reads", [])),
         consuming=rc.regex(rc.get("consuming_pattern", str), "consuming_pattern"),
         transfer_calls=frozenset(rc.names("transfer_calls")),
-        pop_uops=frozenset(rc.names("pop_uops")),
+        pop_uops=frozenset(rc.names("pop_uops", [])),
         default_pop=rc.get("default_pop", str),
         guards=guards,
         specialized_deallocs=rc.str_map("specialized_deallocs"),
         non_escaping=tuple(rc.regex(p, "non_escaping_patterns") for p in rc.names("non_escaping_patterns")),
         non_escaping_any=re.compile("|".join(f"(?:{p})" for p in rc.names("non_escaping_patterns")) or r"(?!x)x"),
         borrow_re=borrow_pattern(frozenset(rc.names("borrow_calls"))),
+        array_pop=rc.get("array_pop", str, "_POP_TOP_OPARG"),
+        type_checks=rc.str_map("type_checks", {}),
+        error_exits=frozenset("".join(e.split()) for e in rc.names("error_exits", [])),
     )
 
     t2 = top.sub("tier2")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Instruction, Model, Uop
+from ..model import Instruction, Model, Part, Uop
 from .config import Rules
 
 
@@ -65,6 +65,55 @@ def is_superinstruction(inst: Instruction, rules: Rules) -> bool:
     )
 
 
+def halves(inst: Instruction, model: Model, rules: Rules) -> tuple[Instruction, Instruction] | None:
+    """The two instructions a super-instruction is made of, found from its name.
+
+    CPython's generator splits the name into two halves of as many words each
+    (``A_B_C_D`` is ``A_B`` + ``C_D``) and expands the super-instruction into the
+    parts of both; tier 2 never runs the super-instruction's own body. Other split
+    points are tried when the even split names no instructions.
+    """
+    if not is_superinstruction(inst, rules):
+        return None
+    words = inst.name.split("_")
+    middle = len(words) / 2
+    for cut in sorted(range(1, len(words)), key=lambda c: abs(c - middle)):
+        first, second = "_".join(words[:cut]), "_".join(words[cut:])
+        a, b = model.instructions.get(first), model.instructions.get(second)
+        if a is not None and b is not None and a is not inst and b is not inst:
+            return a, b
+    return None
+
+
+def expansion(inst: Instruction, model: Model, rules: Rules) -> list[Part]:
+    """The parts tier 2 runs for ``inst``: a super-instruction's halves, else its own."""
+    memo = inst.__dict__.setdefault("_expansion", {})
+    key = id(rules)
+    if key not in memo:
+        pair = halves(inst, model, rules)
+        memo[key] = (list(inst.parts) if pair is None
+                     else [p for half in pair for p in half.parts])
+    return memo[key]
+
+
+def tier2_users(model: Model, rules: Rules) -> dict[str, list[str]]:
+    """Uop name -> the tier-2 instructions whose expansion runs it."""
+    memo = model.__dict__.setdefault("_tier2_users", {})
+    key = id(rules)
+    if key not in memo:
+        users: dict[str, list[str]] = {}
+        viable = [i for i in model.instructions.values() if instruction_viability(i, rules).ok]
+        # an instruction made of the uop first, the super-instructions it is a half of after
+        for inst in sorted(viable, key=lambda i: halves(i, model, rules) is not None):
+            for part in expansion(inst, model, rules):
+                if part.uop is not None:
+                    names = users.setdefault(part.uop.name, [])
+                    if inst.name not in names:
+                        names.append(inst.name)
+        memo[key] = users
+    return memo[key]
+
+
 def instruction_viability(inst: Instruction, rules: Rules) -> Viability:
     """Whether tier 2 can run ``inst`` (computed once per instruction)."""
     memo = inst.__dict__.setdefault("_viability", {})
@@ -76,7 +125,7 @@ def instruction_viability(inst: Instruction, rules: Rules) -> Viability:
 
 def _viability(inst: Instruction, rules: Rules) -> Viability:
     if is_superinstruction(inst, rules):
-        return Viability(True, None)
+        return Viability(True, None)  # its halves are what tier 2 runs
     for uop in inst.uops:
         if any(a in rules.tier2.skip_annotations for a in uop.annotations):
             continue
@@ -116,16 +165,16 @@ def instruction_facts(model: Model, rules: Rules) -> list[dict]:
 
 
 def tier2_uops(model: Model, rules: Rules) -> dict[str, Uop]:
-    """Uops tier 2 can run: viable themselves and not only used by tier-1-only code."""
+    """Uops tier 2 can run: viable themselves, and run by a tier-2 instruction (or by none,
+    like a tier-2-only op). A super-instruction's own uop is never run: its halves are."""
     out = {}
+    users = tier2_users(model, rules)
     for uop in model.uops.values():
         if uop_tier1_reason(uop, rules):
             continue
         if any(a in rules.tier2.skip_annotations for a in uop.annotations):
             continue
-        if uop.instructions:
-            users = [model.instructions[i] for i in uop.instructions]
-            if not any(instruction_viability(i, rules).ok for i in users):
-                continue
+        if uop.instructions and uop.name not in users:
+            continue
         out[uop.name] = uop
     return out
