@@ -103,7 +103,7 @@ def test_merge_github_claims(st):
     st.merge_github_claims([("t:LOCAL", "someone", "u1"), ("t:GH", "bob", "u2"), ("t:GONE", "cy", "u3")])
     claims = st.claims()
     assert claims["t:LOCAL"].by == "ada" and claims["t:LOCAL"].issue == "u1"  # local wins
-    assert claims["t:GH"].source == "github" and claims["t:GH"].by == "bob"
+    assert claims["t:GH"].source == "assignee" and claims["t:GH"].by == "bob"
     since = claims["t:GH"].since
     st.merge_github_claims([("t:GH", "bob", "u2")])
     claims = st.claims()
@@ -248,3 +248,54 @@ def test_history_sidecar_roundtrip_and_errors(st):
     with pytest.raises(DataError) as exc:
         st.history()
     assert str(exc.value).startswith(f"{st.history_path}:2:")
+
+
+# ---------------------------------------------------------------- the campaign read from GitHub
+
+def remote(task_id, by, since, source="comment", url="https://x/c"):
+    return store_mod.Claim(task_id, by, since, None, source, None, url)
+
+
+def test_version_1_state_upgrades_github_claims_to_assignee(st):
+    st.path.write_text("version: 1\nsettings: {}\nclaims:\n  t:A: {by: bob, since: '2025-01-01', source: github}\n"
+                       "  t:B: {by: ada, since: '2025-01-02'}\nissues: {}\n")
+    claims = st.claims()
+    assert claims["t:A"].source == "assignee" and claims["t:B"].source == "local"
+    st.set_setting("x", 1)
+    data = yaml.safe_load(st.path.read_text())
+    assert data["version"] == store_mod.VERSION and data["claims"]["t:A"]["source"] == "assignee"
+    assert data["pulls"] == {} and data["checklist"] == {}
+
+
+def test_remote_claims_merge_newest_wins_local_never_overwritten(st):
+    st.claim("t:LOCAL", "ada")
+    st.merge_remote_claims([remote("t:LOCAL", "eve", "2030-01-01T00:00:00Z"),
+                            remote("t:X", "bob", "2025-06-01T00:00:00Z"),
+                            remote("t:X", "cy", "2025-06-02T00:00:00Z", "pull"),
+                            remote("t:GONE", "dee", "2025-06-01T00:00:00Z")])
+    claims = st.claims()
+    assert (claims["t:LOCAL"].by, claims["t:LOCAL"].source) == ("ada", "local")
+    assert (claims["t:X"].by, claims["t:X"].source, claims["t:X"].url) == ("cy", "pull", "https://x/c")
+    # the next read no longer shows t:GONE: dropped; an assignee-only merge keeps comment claims
+    st.merge_remote_claims([remote("t:X", "cy", "2025-06-02T00:00:00Z", "pull")])
+    assert "t:GONE" not in st.claims()
+    st.merge_github_claims([("t:X", "zed", "https://x/i")])
+    assert st.claims()["t:X"].by == "cy"
+
+
+def test_record_campaign_keeps_pulls_checklist_and_where_it_came_from(st):
+    st.record_campaign([remote("t:A", "bob", "2025-06-01T00:00:00Z")],
+                       {"t:A": {"number": 7, "author": "bob", "state": "open"}},
+                       {"t:B": {"status": "not planned", "issue": 3}},
+                       {"repo": "o/r", "base_url": "https://api", "tracking": {"refcount": 3}})
+    assert st.pulls()["t:A"]["number"] == 7
+    assert st.checklist()["t:B"]["status"] == "not planned"
+    assert st.get_setting("github")["tracking"] == {"refcount": 3}
+    assert st.claims()["t:A"].source == "comment"
+
+
+def test_an_unknown_claim_source_is_reported_where(st):
+    st.path.write_text("version: 2\nclaims:\n  t:A: {by: bob, since: '2025-01-01', source: carrier-pigeon}\n")
+    with pytest.raises(DataError) as err:
+        st.claims()
+    assert ":3:" in str(err.value) and "source" in str(err.value)

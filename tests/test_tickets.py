@@ -215,31 +215,37 @@ def test_tickets_command_writes_one_file_per_task(tmp_path, capsys):
                  str(EXAMPLES / "optimizer_bytecodes.c"), "--out", str(out), "--state", str(tmp_path / "s.yaml")])
     assert code == 0
     files = sorted(p.name for p in out.iterdir())
-    assert "umbrella.md" in files
     from tracker import rules, sources
     ts = rules.scan(sources.from_files(str(EXAMPLES / "bytecodes.c"), str(EXAMPLES / "optimizer_bytecodes.c")))
-    assert len(files) == len(ts.tasks) + 1
+    kinds = {t.kind for t in ts.tasks}
+    trackers = [f"umbrella-{k}.md" for k in sorted(kinds)]  # one tracking issue per kind
+    assert set(trackers) <= set(files)
+    assert len(files) == len(ts.tasks) + len(kinds)
     for t in ts.tasks:
         front, body = read_front_matter(out / tickets.ticket_filename(t.id))
         assert front["id"] == t.id
         assert front["title"].startswith("JIT: ")
         assert "topic-JIT" in front["labels"]
         assert parse_marker(body)[0] == t.id
-    umbrella, body = read_front_matter(out / "umbrella.md")
-    assert "tracking" in umbrella["labels"]
-    assert body.count("- [") == len(ts.tasks)
+    items = 0
+    for name in trackers:
+        umbrella, body = read_front_matter(out / name)
+        assert "tracking" in umbrella["labels"] and umbrella["id"] == "umbrella:" + name[9:-3]
+        items += body.count("- [")
+    assert items == len(ts.tasks)
 
 
 def test_tickets_command_uses_issue_numbers_from_the_state(tmp_path):
     from tracker.store import Store
 
     state = tmp_path / "s.yaml"
-    Store(state).set_issue("umbrella", 42, "https://github.example/o/r/issues/42", "open")
+    Store(state).set_issue("umbrella:refcount", 42, "https://github.example/o/r/issues/42", "open")
+    Store(state).set_issue("umbrella", 7, "https://github.example/o/r/issues/7", "open")  # an older all-kinds one
     out = tmp_path / "t"
     assert main(["tickets", "--bytecodes", str(EXAMPLES / "bytecodes.c"), "--out", str(out),
                  "--state", str(state)]) == 0
-    some = next(p for p in out.iterdir() if p.name != "umbrella.md")
-    assert "Tracking issue: #42." in some.read_text()
+    assert "Tracking issue: #42." in (out / "refcount-_ADD.md").read_text()
+    assert "Tracking issue: #7." in (out / "split-IS.md").read_text()
 
 
 def test_tickets_command_with_own_templates_and_bad_ones(tmp_path, capsys):
@@ -251,7 +257,7 @@ def test_tickets_command_with_own_templates_and_bad_ones(tmp_path, capsys):
     args = ["tickets", "--bytecodes", str(EXAMPLES / "bytecodes.c"), "--out", str(out),
             "--template-dir", str(tpl), "--state", str(tmp_path / "s.yaml")]
     assert main(args) == 0
-    front, body = read_front_matter(out / "umbrella.md")
+    front, body = read_front_matter(out / "umbrella-refcount.md")
     assert front["title"] == "All" and body.startswith("All") is False and "tasks" in body
     (tpl / "task.md.j2").write_text("{% set title = 'x' %}{{ task.id \n")
     assert main(args) == 1

@@ -27,8 +27,8 @@ from filelock import FileLock, Timeout
 
 from .errors import DataError, TrackerError
 
-VERSION = 1
-HISTORY_VERSION = 1
+VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
+HISTORY_VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
 ENV_VAR = "JIT_TRACKER_STATE"
 DEFAULT_STALE_DAYS = 30
 LOCK_TIMEOUT = 30.0
@@ -41,16 +41,22 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Dumper = yaml.SafeDumper
 
 
+CLAIM_SOURCES = ("local", "assignee", "comment", "pull")
+REMOTE_SOURCES = ("assignee", "comment", "pull")
+
+
 @dataclass
 class Claim:
-    """Someone working on a task: locally recorded, or a GitHub assignee."""
+    """Someone working on a task: recorded here (``local``), or read from GitHub by sync:
+    an issue's ``assignee``, a ``comment`` claiming it, a ``pull`` request working on it."""
 
     task_id: str
     by: str
     since: str  # ISO 8601, UTC
     note: str | None = None
-    source: str = "local"  # "local" or "github"
-    issue: str | None = None  # URL of the tracking issue, when there is one
+    source: str = "local"
+    issue: str | None = None  # URL of the task's GitHub issue, when there is one
+    url: str | None = None  # where the claim was made: the comment, pull request or issue
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -236,6 +242,12 @@ class Store:
             data["claims"][task_id] = new.to_json()
             return new
 
+    def annotate_claim(self, task_id: str, **fields: Any) -> None:
+        """Add what became known about a claim (the comment it was posted as, ``url=``)."""
+        with self.transaction() as data:
+            if task_id in data["claims"]:
+                data["claims"][task_id].update({k: v for k, v in fields.items() if v is not None})
+
     def release(self, task_id: str) -> Claim:
         with self.transaction() as data:
             current = data["claims"].pop(task_id, None)
@@ -245,26 +257,55 @@ class Store:
             return _claim_from(task_id, current)
 
     def merge_github_claims(self, items: list[tuple[str, str, str]]) -> None:
-        """Take GitHub assignees as claims: ``items`` is every (task_id, login, issue_url) now.
+        """Take GitHub assignees as claims: ``items`` is every (task_id, login, issue_url) now."""
+        self.merge_remote_claims([Claim(t, login, now_iso(), None, "assignee", url, url) for t, login, url in items],
+                                 sources=("assignee",))
 
-        Local claims win over assignees (they only gain the issue link); GitHub claims
-        whose assignment is gone are dropped; an unchanged assignee keeps its date.
+    def merge_remote_claims(self, remote: Iterable[Claim], sources: Iterable[str] = REMOTE_SOURCES) -> None:
+        """Replace what GitHub said (claims of ``sources``) with ``remote``, the newest per task.
+
+        A local claim is never overwritten (it only gains the issue link); a remote claim
+        of another source than ``sources`` is kept; a claim GitHub still shows for the same
+        person keeps its first date.
         """
-        wanted = {task_id: (login, url) for task_id, login, url in items}
+        sources = set(sources)
+        wanted: dict[str, Claim] = {}
+        for c in remote:
+            if c.task_id not in wanted or c.since > wanted[c.task_id].since:
+                wanted[c.task_id] = c
         with self.transaction() as data:
             claims = data["claims"]
             for task_id in list(claims):
                 c = _claim_from(task_id, claims[task_id])
-                if c.source == "github" and task_id not in wanted:
+                if c.source in sources and task_id not in wanted:
                     del claims[task_id]
-            for task_id, (login, url) in wanted.items():
+            for task_id, new in wanted.items():
                 current = claims.get(task_id)
                 c = _claim_from(task_id, current) if current is not None else None
-                if c is not None and (c.source == "local" or c.by == login):
-                    c.issue = url
-                    claims[task_id] = c.to_json()
+                if c is not None and (c.source == "local" or c.source not in sources):
+                    if new.issue and c.issue != new.issue:
+                        c.issue = new.issue
+                        claims[task_id] = c.to_json()
                     continue
-                claims[task_id] = Claim(task_id, login, now_iso(), None, "github", url).to_json()
+                if c is not None and c.by.lower() == new.by.lower() and c.source == new.source and c.since < new.since:
+                    new.since = c.since
+                claims[task_id] = new.to_json()
+
+    def record_campaign(self, claims: Iterable[Claim], pulls: dict[str, dict[str, Any]],
+                        checklist: dict[str, dict[str, Any]], github: dict[str, Any]) -> None:
+        """What a sync read of the campaign: remote claims, pull requests per task, what the
+        tracking issues tick or cross out, and where it read them (settings ``github``)."""
+        self.merge_remote_claims(claims)
+        with self.transaction() as data:
+            data["pulls"] = {k: dict(v) for k, v in sorted(pulls.items())}
+            data["checklist"] = {k: dict(v) for k, v in sorted(checklist.items())}
+            data["settings"]["github"] = dict(github)
+
+    def pulls(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self.load()["pulls"].items()}
+
+    def checklist(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self.load()["checklist"].items()}
 
     # ----------------------------------------------------------------- issues
 
@@ -295,7 +336,7 @@ class Store:
             data = json.loads(p.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise DataError(f"{p}:{exc.lineno}:{exc.colno}: broken history file: {exc.msg}",
-                            hint=f"it is rebuilt by 'jit-tracker history CPYTHON_DIR' once you delete it") from None
+                            hint="it is rebuilt by 'jit-tracker history CPYTHON_DIR' once you delete it") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise DataError(f"{p}: cannot read history: {exc}") from None
         if (not isinstance(data, dict) or not isinstance(data.get("revisions", []), list)
@@ -349,11 +390,11 @@ class Store:
 
 # --------------------------------------------------------------------- helpers
 
-SECTIONS = ("settings", "claims", "issues")
+SECTIONS = ("settings", "claims", "issues", "pulls", "checklist")
 
 
 def _empty() -> dict[str, Any]:
-    return {"version": VERSION, "settings": {}, "claims": {}, "issues": {}}
+    return {"version": VERSION, "settings": {}, "claims": {}, "issues": {}, "pulls": {}, "checklist": {}}
 
 
 def _ordered(data: dict[str, Any]) -> dict[str, Any]:
@@ -390,6 +431,11 @@ def _migrate(data: dict[str, Any], error: Callable[[list[Any], str], DataError])
                 if item.get("note"):
                     claims[str(item["task"])]["note"] = str(item["note"])
             data["claims"] = claims
+        version = 1
+    if version == 1:  # assignees were recorded as source "github"
+        for value in (data.get("claims") or {}).values():
+            if isinstance(value, dict) and value.get("source") == "github":
+                value["source"] = "assignee"
         data["version"] = VERSION
     for key in SECTIONS:
         if data.get(key) is None:
@@ -400,8 +446,8 @@ def _migrate(data: dict[str, Any], error: Callable[[list[Any], str], DataError])
     for task_id, value in data["claims"].items():
         if not isinstance(value, dict) or not isinstance(value.get("by"), str) or "since" not in value:
             raise error(["claims", task_id], f"claim of {task_id!r} needs 'by' (a name) and 'since' (a date)")
-        if value.get("source", "local") not in ("local", "github"):
-            raise error(["claims", task_id, "source"], "a claim's source is 'local' or 'github'")
+        if value.get("source", "local") not in CLAIM_SOURCES:
+            raise error(["claims", task_id, "source"], "a claim's source is one of " + ", ".join(CLAIM_SOURCES))
     for task_id, value in data["issues"].items():
         if not isinstance(value, dict) or not isinstance(value.get("number"), int) or "url" not in value:
             raise error(["issues", task_id], f"issue of {task_id!r} needs 'number' and 'url'")
@@ -410,7 +456,7 @@ def _migrate(data: dict[str, Any], error: Callable[[list[Any], str], DataError])
 
 def _claim_from(task_id: str, value: dict[str, Any]) -> Claim:
     return Claim(task_id, str(value["by"]), str(value["since"]), value.get("note"),
-                 value.get("source", "local"), value.get("issue"))
+                 value.get("source", "local"), value.get("issue"), value.get("url"))
 
 
 def _claims_of(data: dict[str, Any]) -> dict[str, Claim]:

@@ -31,7 +31,16 @@ from .paths import DATA_DIR, TEMPLATES_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
 DEFAULT_LABELS_FILE = DATA_DIR / "labels.yaml"
 TASK_TEMPLATE = "task.md.j2"
 UMBRELLA_TEMPLATE = "umbrella.md.j2"
-UMBRELLA_ID = "umbrella"
+UMBRELLA_ID = "umbrella"  # one tracking issue of every kind (before issue 9); now a prefix
+
+
+def tracking_id(kind: str) -> str:
+    """The ticket id of the tracking issue jit-tracker files for one kind: ``umbrella:refcount``."""
+    return f"{UMBRELLA_ID}:{kind}"
+
+
+def is_tracking_id(ticket_id: str) -> bool:
+    return ticket_id == UMBRELLA_ID or ticket_id.startswith(UMBRELLA_ID + ":")
 
 MARKER_RE = re.compile(r"<!--\s*jit-tracker:\s*id=(?P<id>\S+)\s+hash=(?P<hash>[0-9a-f]{64})\s*-->")
 
@@ -281,9 +290,17 @@ class Links:
 
     numbers: dict[str, int] = field(default_factory=dict)  # task id (or "umbrella") -> issue number
     claimers: dict[str, str] = field(default_factory=dict)  # task id -> login or name
+    # kind -> an adopted tracking issue (data/tracking.yaml): task tickets of that kind link
+    # it, and the umbrella leaves the kind out (jit-tracker never edits an adopted issue)
+    tracking: dict[str, int] = field(default_factory=dict)
+    pulls: dict[str, dict[str, Any]] = field(default_factory=dict)  # task id -> {number, author, state}
 
     def number(self, task_id: str) -> int | None:
         return self.numbers.get(task_id)
+
+    def tracking_number(self, kind: str) -> int | None:
+        """The issue tracking ``kind``: adopted, filed for the kind, or an all-kinds umbrella."""
+        return self.tracking.get(kind) or self.numbers.get(tracking_id(kind)) or self.numbers.get(UMBRELLA_ID)
 
 
 class Renderer:
@@ -354,7 +371,9 @@ class Renderer:
             "subject": task.subject,
             "ready": task.id in ready,
             "prerequisites": prereqs,
-            "umbrella": links.number(UMBRELLA_ID),
+            "umbrella": links.tracking_number(task.kind),
+            "claimer": links.claimers.get(task.id),
+            "pull_request": links.pulls.get(task.id),
             "recipe": recipe_items(task.recipe or {}),
             "files": _files(task),
             "excerpt": task.excerpt.rstrip("\n") if task.excerpt else None,
@@ -366,29 +385,46 @@ class Renderer:
         return self._ticket(task.id, title, labels, body)
 
     def umbrella(self, taskset: TaskSet, links: Links | None = None,
-                 ready: set[str] | None = None) -> Ticket:
+                 ready: set[str] | None = None, kind: str | None = None) -> Ticket:
+        """The tracking issue of one ``kind`` (id ``umbrella:KIND``), or of every kind no
+        adopted issue tracks (``umbrella``)."""
         links = links or Links()
         ready = ready_ids(taskset) if ready is None else ready
         groups = []
-        for kind in KINDS:
+        for k in KINDS:
+            if k in links.tracking or (kind is not None and k != kind):
+                continue  # an adopted issue tracks it, or another tracking issue does
             # heaviest first when execution counts were applied, else by id
-            tasks = sorted((t for t in taskset.tasks if t.kind == kind), key=lambda t: (-(t.weight or 0), t.id))
+            tasks = sorted((t for t in taskset.tasks if t.kind == k), key=lambda t: (-(t.weight or 0), t.id))
             if not tasks:
                 continue
             entries = [{"task": t, "number": links.number(t.id), "claimer": links.claimers.get(t.id),
+                        "pull_request": links.pulls.get(t.id),
                         "ready": t.id in ready, "done": t.status == "done",
                         "share": share_of(t, taskset)} for t in tasks]
             counts = {s: sum(1 for t in tasks if t.status == s) for s in ("open", "done", "blocked")}
-            groups.append({"kind": kind, "entries": entries, "counts": counts, "total": len(tasks)})
+            groups.append({"kind": k, "entries": entries, "counts": counts, "total": len(tasks)})
         totals = {s: sum(g["counts"][s] for g in groups) for s in ("open", "done", "blocked")}
         from .provenance import describe
 
-        context = {"groups": groups, "totals": totals, "total": len(taskset.tasks),
-                   "source": dict(taskset.source), "stats": taskset.stats,
+        others = {k: n for k, n in links.tracking.items()}
+        if kind is not None:  # the other kinds' tracking issues, for readers who arrive here
+            others.update({k: links.numbers[tracking_id(k)] for k in KINDS
+                           if k != kind and k not in others and tracking_id(k) in links.numbers})
+            others = {k: n for k, n in others.items() if k != kind and n > 0}
+        context = {"groups": groups, "totals": totals, "total": sum(g["total"] for g in groups),
+                   "source": dict(taskset.source), "stats": taskset.stats, "kind": kind,
+                   "adopted": dict(sorted(others.items())),
                    # no age: it changes daily, and sync would rewrite the issue for it
                    "provenance": describe(taskset.source, age=False)}
         title, body = self._render(UMBRELLA_TEMPLATE, context)
-        return self._ticket(UMBRELLA_ID, title, list(self.labels.umbrella), body)
+        return self._ticket(tracking_id(kind) if kind else UMBRELLA_ID, title, list(self.labels.umbrella), body)
+
+    def umbrellas(self, taskset: TaskSet, links: Links | None = None,
+                  ready: set[str] | None = None) -> list[Ticket]:
+        """One tracking issue per kind that has tasks and no adopted issue."""
+        links = links or Links()
+        return [self.umbrella(taskset, links, ready, kind) for kind in filed_kinds(taskset, links)]
 
 
 def share_of(task: Task, taskset: TaskSet) -> dict[str, Any] | None:
@@ -451,11 +487,18 @@ def locate_templates(override: str | Path | None = None) -> Path:
     return Path.cwd() / "templates"
 
 
-def render_all(taskset: TaskSet, renderer: Renderer, links: Links | None = None) -> tuple[list[Ticket], Ticket]:
-    """Every task's ticket (in task order) and the umbrella."""
+def filed_kinds(taskset: TaskSet, links: Links) -> list[str]:
+    """The kinds jit-tracker files a tracking issue for: those with tasks and no adopted issue."""
+    present = {t.kind for t in taskset.tasks}
+    return [k for k in KINDS if k in present and k not in links.tracking]
+
+
+def render_all(taskset: TaskSet, renderer: Renderer,
+               links: Links | None = None) -> tuple[list[Ticket], list[Ticket]]:
+    """Every task's ticket (in task order) and the tracking issues (one per kind)."""
     ready = ready_ids(taskset)
     tickets = [renderer.task(t, taskset, links, ready) for t in taskset.tasks]
-    return tickets, renderer.umbrella(taskset, links, ready)
+    return tickets, renderer.umbrellas(taskset, links, ready)
 
 
 def ticket_filename(ticket_id: str) -> str:
@@ -465,15 +508,16 @@ def ticket_filename(ticket_id: str) -> str:
 
 def write_tickets(taskset: TaskSet, out: str | Path, renderer: Renderer,
                   links: Links | None = None) -> list[Path]:
-    """Write one Markdown file per task plus umbrella.md into ``out``; returns the paths."""
+    """Write one Markdown file per task plus one per tracking issue (umbrella-KIND.md) into
+    ``out``; returns the paths."""
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{out}: cannot create output directory: {exc.strerror}") from None
-    tickets, umbrella = render_all(taskset, renderer, links)
+    tickets, umbrellas = render_all(taskset, renderer, links)
     written = []
-    for ticket in tickets + [umbrella]:
+    for ticket in tickets + umbrellas:
         path = out / ticket_filename(ticket.id)
         try:
             path.write_text(ticket.document(), encoding="utf-8")

@@ -91,7 +91,7 @@ def test_tickets_say_how_often_the_uop_runs(tmp_path, capsys):
             "(pystats of 2024-03-01).") in add
     assert "about 10.0% of all instructions executed" in (out / "split-IS.md").read_text()
     assert "has no execution counts for it" in (out / "refcount-_STORE_ATTR_SLOT.md").read_text()
-    umbrella = (out / "umbrella.md").read_text()
+    umbrella = (out / "umbrella-refcount.md").read_text()
     refcount = umbrella.split("## refcount")[1].split("##")[0]
     lines = [line for line in refcount.splitlines() if line.startswith("- [")]
     assert lines[0].startswith("- [ ] `_ADD` (15.0%)") and lines[1].startswith("- [ ] `_ADD_FLOAT` (10.0%)")

@@ -48,6 +48,11 @@ class FakeGitHub:
         self.commits: dict[str, dict] = {}
         self.refs: dict[tuple[str, str], str] = {}
         self.blobs: dict[str, bytes] = {}
+        self.pulls: list[dict] = []
+        self.login = "jit-bot"  # who the token belongs to (the author of comments posted)
+        self.read_only = False  # when set, any write is refused and recorded in attempted_writes
+        self.attempted_writes: list[tuple[str, str]] = []
+        self._clock = 0
         httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -70,12 +75,36 @@ class FakeGitHub:
             "assignee": {"login": assignees[0]} if assignees else None,
             "user": {"login": "jit-bot"},
             "comments": 0,
+            "created_at": "2025-05-30T00:00:00Z",
         }
         if pull_request:
             issue["pull_request"] = {"url": "x"}
         self.issues[n] = issue
         self.comments[n] = []
         return issue
+
+    def _now(self) -> str:
+        """A timestamp that grows by a minute with every comment or pull request made."""
+        self._clock += 1
+        return f"2025-06-{1 + self._clock // 1440:02d}T{self._clock // 60 % 24:02d}:{self._clock % 60:02d}:00Z"
+
+    def add_comment(self, number: int, author: str, body: str) -> dict:
+        c = {"id": 5000 + sum(len(v) for v in self.comments.values()), "body": body, "user": {"login": author},
+             "created_at": self._now(),
+             "html_url": f"https://github.example/{OWNER}/{REPO}/issues/{number}#issuecomment-{len(self.comments[number])}"}
+        self.comments[number].append(c)
+        return c
+
+    def add_pull(self, title: str, body: str = "", author: str = "dev", state: str = "open",
+                 merged: bool = False) -> dict:
+        n = self.next_number
+        self.next_number += 1
+        created = self._now()
+        pr = {"id": 9000 + n, "number": n, "title": title, "body": body, "state": "closed" if merged else state,
+              "user": {"login": author}, "created_at": created, "merged_at": created if merged else None,
+              "html_url": f"https://github.example/{OWNER}/{REPO}/pull/{n}"}
+        self.pulls.append(pr)
+        return pr
 
     def ours(self) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = {}
@@ -150,6 +179,9 @@ class FakeGitHub:
             self.authorization.add(request.headers["Authorization"])
         if "bad-token" in request.headers.get("Authorization", ""):
             return self._json({"message": "Bad credentials"}, 401)
+        if self.read_only and request.method in ("POST", "PATCH", "PUT", "DELETE"):
+            self.attempted_writes.append((request.method, path))
+            return self._json({"message": "this test allows no writes"}, 403)
         fault = self._fault(request, path)
         if fault and fault.kind == "500":
             return self._json({"message": "Server Error"}, 500)
@@ -197,11 +229,16 @@ class FakeGitHub:
             return self._json(self._issue_json(request, issue))
         if m and m.group(2):
             n = int(m.group(1))
+            if n not in self.comments:
+                return self._json({"message": "Not Found"}, 404)
             if request.method == "POST":
-                c = {"id": len(self.writes) + 1, "body": request.get_json()["body"], "user": {"login": "jit-bot"}}
-                self.comments[n].append(c)
-                return self._json(c, 201)
+                return self._json(self.add_comment(n, self.login, request.get_json()["body"]), 201)
             return self._page(request, self.comments[n])
+        if path == rp + "/pulls" and request.method == "GET":
+            state = request.args.get("state", "open")
+            items = [p for p in sorted(self.pulls, key=lambda p: p["created_at"], reverse=True)
+                     if state == "all" or p["state"] == state]
+            return self._page(request, items)
         if path == rp + "/labels" and request.method == "GET":
             return self._page(request, list(self.labels.values()))
         if path == rp + "/labels" and request.method == "POST":

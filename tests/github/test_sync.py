@@ -79,9 +79,10 @@ def test_plan_on_an_empty_repository_files_ready_and_easy_first(renderer):
     ts = toy_tasks()
     p = planning.plan(ts, [], renderer, max_new=4)
     creates = [a.id for a in p.actions if a.op == "create"]
-    assert creates[0] == "umbrella"
+    # one tracking issue per kind first, so that task issues can link theirs
+    assert creates[:4] == ["umbrella:refcount", "umbrella:optimizer", "umbrella:helper", "umbrella:split"]
     # ready easy tasks first, then ready medium (refcount before helper); D waits for the helper
-    assert creates[1:] == ["refcount:_A", "refcount:_B", "refcount:_C", "helper:_Make_Thing"]
+    assert creates[4:] == ["refcount:_A", "refcount:_B", "refcount:_C", "helper:_Make_Thing"]
     later = [a.id for a in p.actions if a.op == "later"]
     assert set(later) == {"refcount:_D", "split:F", "optimizer:_E"}
     assert "refcount:_G" not in {a.id for a in p.actions}  # done, never filed
@@ -135,14 +136,17 @@ def test_sync_creates_pages_and_second_run_writes_nothing(fake, renderer, tmp_pa
     p, result = sync(fake, ts, renderer, store, max_new=10)
     assert result.stopped is None
     filed = fake.ours()
-    assert set(filed) == {"umbrella"} | {t.id for t in ts.tasks if t.status == "open"}
+    trackers = {"umbrella:refcount", "umbrella:optimizer", "umbrella:helper", "umbrella:split"}
+    assert set(filed) == trackers | {t.id for t in ts.tasks if t.status == "open"}
     assert_no_duplicates(fake)
     # labels defined in data/labels.yaml were created, with their colours
     assert fake.labels["good first issue"]["color"] == "7057ff"
     a = filed["refcount:_A"][0]
     assert {lb["name"] for lb in a["labels"]} >= {"good first issue", "kind: refcount", "difficulty: easy"}
-    umbrella = filed["umbrella"][0]
+    umbrella = filed["umbrella:refcount"][0]
     assert f"Tracking issue: #{umbrella['number']}" in a["body"]
+    assert f"Tracking issue: #{filed['umbrella:helper'][0]['number']}" in filed["helper:_Make_Thing"][0]["body"]
+    assert "## helper" not in umbrella["body"] and "Helper tasks are tracked in #" in umbrella["body"]
     helper = filed["helper:_Make_Thing"][0]
     d = filed["refcount:_D"][0]
     assert f"#{helper['number']}" in d["body"]  # prerequisite linked by number
@@ -157,9 +161,9 @@ def test_sync_creates_pages_and_second_run_writes_nothing(fake, renderer, tmp_pa
     fake.requests.clear()
     p2, result2 = sync(fake, ts, renderer, store, max_new=10)
     assert fake.writes == []
-    # 10 issues at per_page=3: the listing followed the Link headers through 4 pages
+    # 13 issues at per_page=3: the listing followed the Link headers through 5 pages
     pages = [path for m, path in fake.requests if m == "GET" and path.endswith("/issues")]
-    assert len(pages) == 4
+    assert len(pages) == 5
     assert result2.writes == 0
     assert {a.op for a in p2.actions} == {"unchanged"}
 
@@ -190,7 +194,7 @@ def test_sync_updates_closes_and_keeps_people_changes(fake, renderer, tmp_path):
     assert c["state"] == "closed" and c["state_reason"] == "completed"
     comments = fake.comments[c["number"]]
     assert len(comments) == 1 and "0123456789ab" in comments[0]["body"]
-    umbrella = fake.ours()["umbrella"][0]
+    umbrella = fake.ours()["umbrella:refcount"][0]
     assert "- [x]" in umbrella["body"]  # _C checked off in the tracking issue
     # only what changed was written: _A, _C (comment + close), the umbrella
     assert sorted(fake.writes) == sorted([
@@ -212,9 +216,9 @@ def test_assignees_become_claims(fake, renderer, tmp_path):
     fake.writes.clear()
     p, result = sync(fake, toy_tasks(), renderer, store)
     claim = store.claims()["refcount:_B"]
-    assert (claim.by, claim.source) == ("octocat", "github")
+    assert (claim.by, claim.source) == ("octocat", "assignee")
     assert claim.issue.endswith(f"/issues/{issue['number']}")
-    umbrella = fake.ours()["umbrella"][0]
+    umbrella = fake.ours()["umbrella:refcount"][0]
     assert "claimed by `octocat`" in umbrella["body"]
     # the assignment going away on GitHub drops the claim
     issue["assignees"] = []
@@ -230,7 +234,7 @@ def test_a_500_is_retried_with_backoff(fake, renderer):
     assert result.stopped is None
     assert sleeps == [2.0, 2.0]
     assert_no_duplicates(fake)
-    assert len(fake.ours()) == 1 + 7
+    assert len(fake.ours()) == 4 + 7
 
 
 def test_persistent_500_stops_cleanly_and_rerun_converges(fake, renderer):
@@ -244,7 +248,7 @@ def test_persistent_500_stops_cleanly_and_rerun_converges(fake, renderer):
     p, result = sync(fake, toy_tasks(), renderer)
     assert result.stopped is None
     assert_no_duplicates(fake)
-    assert len(fake.ours()) == 1 + 7
+    assert len(fake.ours()) == 4 + 7
     fake.writes.clear()
     sync(fake, toy_tasks(), renderer)
     assert fake.writes == []
@@ -260,7 +264,7 @@ def test_rate_limit_far_from_reset_stops_before_the_next_item(fake, renderer):
     assert_no_duplicates(fake)
     p, result = sync(fake, toy_tasks(), renderer)
     assert result.stopped is None
-    assert len(fake.ours()) == 8
+    assert len(fake.ours()) == 4 + 7
     assert_no_duplicates(fake)
 
 
@@ -270,7 +274,7 @@ def test_rate_limit_near_its_reset_waits_and_goes_on(fake, renderer):
     p, result = sync(fake, toy_tasks(), renderer, sleeps=sleeps)
     assert result.stopped is None
     assert len(sleeps) == 1 and 19 <= sleeps[0] <= 22
-    assert len(fake.ours()) == 8
+    assert len(fake.ours()) == 4 + 7
 
 
 def test_secondary_rate_limit_waits_as_told(fake, renderer):
@@ -279,7 +283,7 @@ def test_secondary_rate_limit_waits_as_told(fake, renderer):
     p, result = sync(fake, toy_tasks(), renderer, sleeps=sleeps)
     assert result.stopped is None and sleeps == [7.0]
     assert_no_duplicates(fake)
-    assert len(fake.ours()) == 8
+    assert len(fake.ours()) == 4 + 7
 
 
 def test_low_remaining_budget_stops_before_an_item(fake, renderer):
@@ -300,7 +304,7 @@ def test_dropped_connection_after_create_makes_no_duplicate(fake, renderer):
     assert result.stopped is None
     assert len(sleeps) == 2
     assert_no_duplicates(fake)
-    assert len(fake.ours()) == 8
+    assert len(fake.ours()) == 4 + 7
     fake.writes.clear()
     sync(fake, toy_tasks(), renderer)
     assert fake.writes == []
@@ -314,7 +318,7 @@ def test_connection_dropped_every_time_stops_then_converges(fake, renderer):
     fake.faults.clear()
     sync(fake, toy_tasks(), renderer)
     assert_no_duplicates(fake)
-    assert len(fake.ours()) == 8
+    assert len(fake.ours()) == 4 + 7
 
 
 def test_close_stopped_between_comment_and_close_comments_once(fake, renderer):
@@ -360,7 +364,7 @@ def test_sync_command_plans_without_writing_then_applies(fake, tmp_path, capsys,
     assert "tok-123456" not in out.out + out.err
     assert main(args + ["--apply"]) == 0
     out = capsys.readouterr()
-    assert len(fake.ours()) == 4  # umbrella + 3
+    assert len(fake.ours()) == 5 + 3  # a tracking issue per kind, and 3 tasks
     assert "tok-123456" not in out.out + out.err
     assert "tok-123456" not in (tmp_path / "s.yaml").read_text()
 
@@ -389,3 +393,20 @@ def test_sync_command_bad_token_is_a_clear_error(fake, tmp_path, capsys, monkeyp
     assert code == 1 and "GitHub rejected the token" in err
     assert "bad-token-42" not in err and "Traceback" not in err
 
+
+
+def test_the_all_kinds_umbrella_of_earlier_versions_goes_on_as_the_refcount_tracking_issue(fake, renderer):
+    from tracker.tickets import make_marker
+
+    old = fake.add_issue("JIT: tracking issue for making uops JIT-friendly",
+                         f"every kind\n{make_marker('umbrella', 'f' * 64)}\n")
+    p, result = sync(fake, toy_tasks(), renderer)
+    assert ("update", "umbrella:refcount") in {(a.op, a.id) for a in p.actions}
+    filed = fake.ours()
+    assert filed["umbrella:refcount"][0]["number"] == old["number"]
+    assert filed["umbrella:refcount"][0]["title"] == "JIT: tracking issue for eliminating redundant refcounting"
+    assert "umbrella" not in filed and len(filed["umbrella:refcount"]) == 1
+    assert {"umbrella:optimizer", "umbrella:helper", "umbrella:split"} <= set(filed)
+    fake.writes.clear()
+    sync(fake, toy_tasks(), renderer)
+    assert fake.writes == []

@@ -268,7 +268,7 @@ def test_tickets_from_github(fake, capsys, tmp_path):
     fake.add_commit(files())
     code, out, err = run(capsys, "tickets", "--github", "--base-url", fake.base_url, "--out", str(tmp_path / "t"))
     assert code == 0, err
-    umbrella = (tmp_path / "t" / "umbrella.md").read_text()
+    umbrella = (tmp_path / "t" / "umbrella-refcount.md").read_text()
     assert "Data: CPython main " in umbrella and "(live scan of python/cpython@main)" in umbrella
     assert "days old" not in umbrella  # no age: it would change the issue every day
 

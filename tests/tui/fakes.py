@@ -22,13 +22,16 @@ class FakeClaim:
     note: str | None = None
     source: str = "local"
     issue: str | None = None
+    url: str | None = None
 
 
 class FakeStore:
     """The Store API in memory, with fixed dates so that snapshots never change."""
 
     def __init__(self, claims=None, issues=None, history=None, contributors=None, settings=None,
-                 stale=()):
+                 stale=(), pulls=None, checklist=None):
+        self._pulls = dict(pulls or {})
+        self._checklist = dict(checklist or {})
         self._claims: dict[str, FakeClaim] = dict(claims or {})
         self._issues = dict(issues or {})
         self._history = list(history or [])
@@ -76,6 +79,12 @@ class FakeStore:
     def issues(self):
         self._check()
         return dict(self._issues)
+
+    def pulls(self):
+        return dict(self._pulls)
+
+    def checklist(self):
+        return dict(self._checklist)
 
     def history(self):
         self._check()

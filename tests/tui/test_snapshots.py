@@ -76,6 +76,21 @@ def test_claim_dialog(snap_compare, tasks, store):
     assert snap_compare(TrackerApp(tasks, store=store), run_before=run_before)
 
 
+def test_claim_dialog_posting_on_github(snap_compare, tasks, store, monkeypatch):
+    """The comment a claim is posted as, shown before it is (it must fit 80x24)."""
+    monkeypatch.setenv("GITHUB_TOKEN", "x")
+    store.settings["user.name"] = "ada"
+    store.settings["github"] = {"repo": "octo/jit-tasks", "base_url": "http://127.0.0.1:9", "tracking": {}}
+    store._issues["refcount:_ADD"] = {"number": 12, "url": "https://github.example/octo/jit-tasks/issues/12",
+                                      "state": "open"}
+
+    async def run_before(pilot) -> None:
+        await opened("refcount:_ADD")(pilot)
+        await pilot.press("c")
+
+    assert snap_compare(TrackerApp(tasks, store=store), run_before=run_before)
+
+
 def test_progress_view(snap_compare, tasks, store):
     assert snap_compare(TrackerApp(tasks, store=store), press=["2"], run_before=loaded)
 

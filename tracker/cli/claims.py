@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="who claims it (default: setting user.name, else git's user.name)")
     p.add_argument("--note", metavar="TEXT", help="a note for others (a PR link, how far you got)")
     p.add_argument("--force", action="store_true", help="take over a claim someone else holds")
+    _comment_args(p, base_url=False)  # add_source_args' --base-url serves both
     _stale_arg(p)
     _state_arg(p)
     add_source_args(p)
@@ -31,13 +32,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("release", help="give a claimed task back",
                        description="Remove the claim on TASK_ID.")
     p.add_argument("task_id", metavar="TASK_ID")
+    _comment_args(p)
     _state_arg(p)
     p.set_defaults(func=run_release)
 
     p = sub.add_parser(
         "claims", help="list who holds which task and since when",
-        description="List claims, local and imported from GitHub assignees; claims older than "
-        "the stale limit are marked stale (others may take them over).",
+        description="List claims: local ones, and those the last 'jit-tracker sync' read from GitHub "
+        "(assignees, comments claiming a task, pull requests working on one), each with its source "
+        "and link; claims older than the stale limit are marked stale (others may take them over).",
     )
     _stale_arg(p)
     p.add_argument("--set-stale-days", type=_days, metavar="N",
@@ -55,6 +58,31 @@ def _days(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("the stale limit is at least 1 day")
     return value
+
+
+def _comment_args(p: argparse.ArgumentParser, base_url: bool = True) -> None:
+    p.add_argument("--comment", action="store_true",
+                   help="also post it as a comment on the task's GitHub issue (or its tracking issue), "
+                   "so every jit-tracker sees it after a sync; needs a token")
+    p.add_argument("--repo", metavar="OWNER/NAME", help="where to comment (default: the repository of the last sync)")
+    if base_url:
+        p.add_argument("--base-url", metavar="URL", help="GitHub API URL (default: the one of the last sync)")
+    p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
+                   help="environment variable holding the token (default: GITHUB_TOKEN)")
+
+
+def _post(args: argparse.Namespace, store: Store, task, by: str, action: str) -> None:
+    """Post the claim or release; the local change stands whatever GitHub says."""
+    from ..github import posting
+
+    result = posting.post(store, task, by, action, repo=args.repo, base_url=args.base_url,
+                          token_env=args.token_env, client_options={"max_retries": 1})
+    if result.ok:
+        if action == "claim":
+            store.annotate_claim(task.id, url=result.url)
+        print(result.message)
+    else:
+        print(f"jit-tracker: {result.message}", file=sys.stderr)
 
 
 def _stale_arg(p: argparse.ArgumentParser) -> None:
@@ -113,6 +141,8 @@ def run_claim(args: argparse.Namespace) -> int:
     else:
         print(f"{args.task_id} claimed by {claim.by} since {claim.since}")
     task = ts.get(args.task_id)
+    if args.comment and task is not None:
+        _post(args, store, task, claim.by, "claim")
     if task is not None and task.status == "blocked":
         print(f"jit-tracker: note: {args.task_id} is blocked"
               + (f": {task.blocked_reason}" if task.blocked_reason else ""), file=sys.stderr)
@@ -120,8 +150,15 @@ def run_claim(args: argparse.Namespace) -> int:
 
 
 def run_release(args: argparse.Namespace) -> int:
-    claim = open_store(args).release(args.task_id)
+    store = open_store(args)
+    claim = store.release(args.task_id)
     print(f"released {args.task_id} (was claimed by {claim.by})")
+    if args.comment:
+        from ..tasks import Task
+
+        kind, _, subject = args.task_id.partition(":")
+        task = Task(args.task_id, kind, args.task_id, subject if subject.startswith("_") else None, [])
+        _post(args, store, task, claim.by, "release")
     return 0
 
 
@@ -137,6 +174,7 @@ def run_claims(args: argparse.Namespace) -> int:
             store.stale_days = args.set_stale_days
     now = datetime.now(timezone.utc)
     rows = []
+    pulls = store.pulls()
     for task_id, c in sorted(store.claims().items()):
         try:
             age = (now - parse_time(c.since)).days
@@ -144,7 +182,7 @@ def run_claims(args: argparse.Namespace) -> int:
             age = None
         rows.append({"task": task_id, "by": c.by, "since": c.since, "age_days": age,
                      "stale": store.is_stale(c, now), "source": c.source, "note": c.note,
-                     "issue": c.issue})
+                     "issue": c.issue, "url": c.url, "pull_request": pulls.get(task_id)})
 
     def table() -> None:
         if not rows:
@@ -153,7 +191,7 @@ def run_claims(args: argparse.Namespace) -> int:
         print_table(
             ["task", "by", "since", "days", "stale", "source", "note"],
             [(r["task"], r["by"], r["since"][:10], r["age_days"], "stale" if r["stale"] else "",
-              r["source"], r["note"] or r["issue"] or "") for r in rows],
+              r["source"], r["note"] or r["url"] or r["issue"] or "") for r in rows],
             title=f"claims (stale after {store.stale_days} days)",
         )
 

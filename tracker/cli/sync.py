@@ -1,4 +1,5 @@
-"""``jit-tracker sync``: plan, and with --apply make, the GitHub issues for the tasks."""
+"""``jit-tracker sync``: read the campaign (claims, pull requests, tracking issues) into the
+state; plan, and with --apply make, the GitHub issues for the tasks."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from ..errors import UsageError
 from . import common
 from .tickets import add_render_args, load_tasks
 
-if TYPE_CHECKING:
-    from ..github import planning
+if TYPE_CHECKING:  # imported where used: jinja2 and PyGithub cost start-up time
+    from .. import tickets
+    from ..github import planning, reading
 
 REPO_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
 
@@ -24,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="List the repository's issues and print what would change: issues to create "
         "for open tasks, to update when their rendered content changed, to close when their task "
         "is done. Nothing changes on GitHub without --apply. Only issues carrying jit-tracker's "
-        "hidden marker are ever touched, and closed issues are never reopened.",
+        "hidden marker are ever touched, and closed issues are never reopened. Every run also reads the "
+        "campaign into the local state: claims made in comments on the tracking and task issues, "
+        "assignees, and the pull requests of --prs-repo that work on a task.",
     )
     common.add_source_args(p)
     p.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the GitHub repository holding the issues")
@@ -33,6 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="create at most N issues in this run, ready and easy tasks first (default: 10)")
     p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
                    help="environment variable holding the token (default: GITHUB_TOKEN)")
+    p.add_argument("--prs-repo", default="python/cpython", metavar="OWNER/NAME",
+                   help="where the work is merged: its pull requests are matched to tasks (default: python/cpython)")
+    p.add_argument("--tracking", action="append", default=[], metavar="KIND=NUMBER",
+                   help="adopt an existing issue of --repo as the tracking issue of KIND (read, never edited); "
+                   "repeatable, remembered in the state; KIND=file goes back to a filed one")
     add_render_args(p)
     common.add_format_args(p)
     p.set_defaults(func=run)
@@ -48,27 +57,44 @@ def run(args: argparse.Namespace) -> int:
     if not re.match(r"https?://[^/\s]+", args.base_url or ""):
         raise UsageError(f"--base-url must be an http(s) URL, got {args.base_url!r}",
                          hint="for GitHub Enterprise: https://HOST/api/v3")
+    if not REPO_RE.fullmatch(args.prs_repo or ""):
+        raise UsageError(f"--prs-repo must be OWNER/NAME, got {args.prs_repo!r}")
     if args.max_new < 0:
         raise UsageError("--max-new must be 0 or more")
+    from ..campaign import tracking
+
+    options = dict(tracking.parse_option(t) for t in args.tracking)
     token = os.environ.get(args.token_env) or None
     if args.apply and not token:
         raise UsageError(f"--apply needs a GitHub token in ${args.token_env}",
                          hint="export it, or name another variable with --token-env")
     renderer = tickets.Renderer(args.template_dir)  # template errors before any network use
     taskset = load_tasks(args)
-    client = gh_client.GitHub(args.repo, token, base_url=args.base_url)
-    issues = client.issues()
-    plan = planning.plan(taskset, issues, renderer, max_new=args.max_new)
-
-    if not args.apply:
-        common.emit(plan.to_json(), args.format, lambda: print_plan(plan, args))
-        return 0
-
     from ..store import Store
 
+    from ..github import reading  # the campaign's phrase patterns load only when a sync runs
+
     store = Store(args.state)
+    remembered = (store.get_setting("tracking") or {}).get(args.repo.lower()) or {}
+    adopted = tracking.adopted(args.repo, remembered, options)
+    client = gh_client.GitHub(args.repo, token, base_url=args.base_url)
+    issues = client.issues()
+    prs = client if args.prs_repo.lower() == args.repo.lower() else gh_client.GitHub(
+        args.prs_repo, token, base_url=args.base_url)
+    campaign = reading.read_campaign(client, taskset, issues, adopted, prs)
+    for warning in campaign.warnings:
+        print(f"jit-tracker: warning: {warning}", file=sys.stderr)
+    known = record(store, args, campaign, issues, options, remembered)
+    plan = planning.plan(taskset, issues, renderer, max_new=args.max_new, known=known)
+
+    if not args.apply:
+        data = plan.to_json()
+        data["campaign"] = campaign.to_json()
+        common.emit(data, args.format, lambda: (print_plan(plan, args), print_campaign(campaign, args)))
+        return 0
+
     progress = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None
-    result = writing.Executor(client, renderer, store, progress).run(taskset, plan, issues)
+    result = writing.Executor(client, renderer, store, progress, known).run(taskset, plan, issues)
     data = {"repo": args.repo, "writes": result.writes, "done": [a.to_json() for a in result.done],
             "claims_from_assignees": len(result.claims), "stopped": result.stopped}
 
@@ -81,6 +107,44 @@ def run(args: argparse.Namespace) -> int:
     if result.stopped:
         raise gh_client.SyncStopped(f"stopped after {len(result.done)} change(s): {result.stopped}")
     return 0
+
+
+def record(store, args: argparse.Namespace, campaign: "reading.Campaign", issues: list, options: dict,
+           remembered: dict) -> "tickets.Links":
+    """Keep what was read in the state (claims, pull requests, issue numbers, where it came
+    from) and return it as the links tickets are rendered with."""
+    from .. import tickets
+    from ..github import planning
+    from ..store import Claim
+
+    if options:
+        saved = dict(store.get_setting("tracking") or {})
+        saved[args.repo.lower()] = {**remembered, **options}
+        store.set_setting("tracking", saved)
+    kept, _ = planning.ours(issues)
+    store.set_issues({tid: {"number": i.number, "url": i.url, "state": i.state} for tid, i in kept.items()})
+    adopted = {k: v["number"] for k, v in campaign.tracking.items() if v.get("adopted")}
+    store.record_campaign(
+        [Claim(c.task_id, c.by, c.since, None, c.source, kept[c.task_id].url if c.task_id in kept else None, c.url)
+         for c in campaign.claims.values()],
+        {t: p.to_json() for t, p in campaign.pulls.items()},
+        campaign.checklist,
+        {"repo": args.repo, "base_url": args.base_url, "prs_repo": args.prs_repo, "tracking": adopted},
+    )
+    return tickets.Links(claimers={t: c.by for t, c in campaign.claims.items()}, tracking=adopted,
+                         pulls={t: p.to_json() for t, p in campaign.pulls.items()})
+
+
+def print_campaign(campaign: "reading.Campaign", args: argparse.Namespace) -> None:
+    by_source: dict[str, int] = {}
+    for c in campaign.claims.values():
+        by_source[c.source] = by_source.get(c.source, 0) + 1
+    tracked = ", ".join(f"{k} #{v['number']}" + (" (adopted)" if v.get("adopted") else "")
+                        for k, v in sorted(campaign.tracking.items())) or "none yet"
+    print(f"campaign: tracking issues {tracked}; read {campaign.comments} comment(s) and "
+          f"{campaign.pull_requests} pull request(s) of {args.prs_repo}; "
+          f"{len(campaign.claims)} claim(s) (" + ", ".join(f"{n} {s}" for s, n in sorted(by_source.items()))
+          + f"), {len(campaign.pulls)} task(s) with a pull request; recorded in the local state")
 
 
 def print_plan(plan: "planning.Plan", args: argparse.Namespace) -> None:

@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sort", choices=SORTS, default="share",
                    help="share: heaviest first, ties ready/easy first (default); id; source: scan order")
     add_stats_args(p)
+    p.add_argument("--state", metavar="PATH",
+                   help="state file whose claims and pull requests are shown (default: $JIT_TRACKER_STATE, "
+                   "else the user data directory)")
     add_format_args(p)
     p.set_defaults(func=run)
 
@@ -83,15 +86,35 @@ def run(args: argparse.Namespace) -> int:
         print_table(["id", *(["share"] if weighed else []), "status", "difficulty", "instructions", "where"],
                     rows, title=title)
 
+    claims, pulls, checklist = campaign_state(args.state) if args.format != "table" else ({}, {}, {})
     data = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
         data["stats"] = ts.stats
     for t in chosen:
         item = t.to_json()
         item["ready"] = t.id in ready
+        claim = claims.get(t.id)
+        item["claim"] = claim.to_json() if claim is not None else None
+        item["pull_request"] = pulls.get(t.id)
+        item["tracking"] = checklist.get(t.id)  # what an adopted tracking issue says: done, not planned
         data["tasks"].append(item)
     emit(data, args.format, table)
     return 0
+
+
+def campaign_state(path: str | None) -> tuple[dict, dict, dict]:
+    """Claims, pull requests and tracking-checklist marks from the state ({} when unreadable)."""
+    import sys
+
+    from ..errors import TrackerError
+    from ..store import Store
+
+    store = Store(path)
+    try:
+        return store.claims(), store.pulls(), store.checklist()
+    except TrackerError as exc:
+        print(f"jit-tracker: warning: claims not shown: {exc.message}", file=sys.stderr)
+        return {}, {}, {}
 
 
 def _short(path: str | None) -> str:

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "tickets", help="write one Markdown ticket per task, plus the umbrella issue",
-        description="Render every task with templates/task.md.j2 (and the tracking issue with "
-        "umbrella.md.j2) into DIR: one Markdown file per task with YAML front matter "
+        "tickets", help="write one Markdown ticket per task, plus a tracking issue per kind",
+        description="Render every task with templates/task.md.j2 (and the tracking issue of each "
+        "kind with umbrella.md.j2) into DIR: one Markdown file per task with YAML front matter "
         "(title, labels), exactly what 'sync --apply' would file on GitHub.",
     )
     common.add_source_args(p)
@@ -47,7 +47,8 @@ def store_links(state: str | None) -> "tickets.Links":
     store = Store(state)
     numbers = {tid: int(info["number"]) for tid, info in store.issues().items() if info.get("number")}
     claimers = {tid: c.by for tid, c in store.claims().items()}
-    return tickets.Links(numbers, claimers)
+    tracking = {k: int(v) for k, v in ((store.get_setting("github") or {}).get("tracking") or {}).items()}
+    return tickets.Links(numbers, claimers, tracking, store.pulls())
 
 
 def run(args: argparse.Namespace) -> int:
@@ -56,5 +57,7 @@ def run(args: argparse.Namespace) -> int:
     renderer = tickets.Renderer(args.template_dir)  # a bad template dir fails before the scan
     taskset = load_tasks(args)
     written = tickets.write_tickets(taskset, args.out, renderer, store_links(args.state))
-    print(f"wrote {len(written) - 1} task tickets and {written[-1].name} to {args.out}")
+    trackers = [p.name for p in written if p.name.startswith("umbrella")]
+    print(f"wrote {len(written) - len(trackers)} task tickets and {len(trackers)} tracking issue(s) "
+          f"({', '.join(trackers)}) to {args.out}")
     return 0

@@ -59,7 +59,7 @@ def parse_text(text: str, filename: str = "<string>", markers: bool = True) -> P
                 raise DSLError(
                     "file is empty: expected instruction definitions",
                     filename, 1, 1, text.strip("\n") or "<empty file>",
-                    hint=f"pass Python/bytecodes.c or Python/optimizer_bytecodes.c of a CPython checkout",
+                    hint="pass Python/bytecodes.c or Python/optimizer_bytecodes.c of a CPython checkout",
                 )
             raise DSLError(
                 f"no {BEGIN_MARKER!r} line found: this is not an instruction-definition file",

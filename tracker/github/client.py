@@ -46,6 +46,8 @@ class RemoteIssue:
     assignees: list[str]
     url: str
     obj: Any = field(default=None, repr=False, compare=False)  # the PyGithub Issue, for writes
+    comments: int = 0  # how many comments it has (the campaign reader skips issues without)
+    created: str = ""
 
     @property
     def marker(self) -> tuple[str, str] | None:
@@ -64,6 +66,8 @@ class RemoteIssue:
             assignees=[a["login"] for a in data.get("assignees") or [] if a and a.get("login")],
             url=data.get("html_url") or data.get("url") or "",
             obj=obj,
+            comments=int(data.get("comments") or 0),
+            created=data.get("created_at") or "",
         )
 
 
@@ -297,6 +301,44 @@ class GitHub:
         if data.get("encoding") == "base64":
             return base64.b64decode(data.get("content") or "")
         return (data.get("content") or "").encode("utf-8")
+
+    # --- reading a campaign (issue 9): one issue, its comments, the pull requests; all pages
+    def issue(self, number: int) -> RemoteIssue:
+        """One issue by number (an adopted tracking issue), read and never written."""
+        def fetch() -> RemoteIssue:
+            _, data = self.gh.requester.requestJsonAndCheck("GET", f"{self.repo.url}/issues/{int(number)}")
+            return RemoteIssue.from_raw(data)
+        return self.call(f"reading issue #{number} of {self.repo_name}", fetch)
+
+    def issue_comments(self, number: int) -> list[dict[str, Any]]:
+        """Every comment of an issue, oldest first: {author, body, created, url}."""
+        def fetch() -> list[dict[str, Any]]:
+            return [{"author": (raw.get("user") or {}).get("login") or "", "body": raw.get("body") or "",
+                     "created": raw.get("created_at") or "", "url": raw.get("html_url") or ""}
+                    for raw in map(_raw, self.repo.get_issue(int(number)).get_comments())]
+        return self.call(f"reading the comments of #{number} in {self.repo_name}", fetch)
+
+    def pulls(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Pull requests (open, closed, merged), newest first, down to those created at ``since``."""
+        def fetch() -> list[dict[str, Any]]:
+            out = []
+            for pr in self.repo.get_pulls(state="all", sort="created", direction="desc"):
+                raw = _raw(pr)
+                if since and (raw.get("created_at") or "") < since:
+                    break  # pages come newest first: the rest is older still
+                out.append(raw)
+            return out
+        return self.call(f"listing the pull requests of {self.repo_name}", fetch)
+
+    def post_comment(self, number: int, body: str, marker: str) -> dict[str, Any]:
+        """Comment on issue ``number``; a retry first looks for the comment (by ``marker``)."""
+        issue = self.repo.get_issue(int(number))  # lazy: no request until the comment is made
+
+        def recover() -> dict[str, Any] | None:
+            return next((c for c in self.issue_comments(number) if marker in c["body"]), None)
+        raw = self.call(f"commenting on #{number} of {self.repo_name}",
+                        lambda: _raw(issue.create_comment(body)), recover)
+        return {"url": raw.get("html_url") or raw.get("url") or "", **raw}
 
 
 def _raw(obj: Any) -> dict[str, Any]:

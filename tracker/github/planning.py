@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from ..tasks import DIFFICULTIES, KINDS, Task, TaskSet
-from ..tickets import UMBRELLA_ID, Links, Renderer, ready_ids
+from ..tickets import UMBRELLA_ID, Links, Renderer, filed_kinds, is_tracking_id, ready_ids, tracking_id
 from .client import RemoteIssue
 
 
@@ -64,6 +64,9 @@ def ours(issues: Iterable[RemoteIssue]) -> tuple[dict[str, RemoteIssue], list[tu
         found.sort(key=lambda i: (i.state != "open", i.number))
         kept[tid] = found[0]
         dups += [(d, found[0]) for d in found[1:]]
+    if UMBRELLA_ID in kept and tracking_id("refcount") not in kept:
+        # the one all-kinds tracking issue of earlier versions goes on as the refcount one
+        kept[tracking_id("refcount")] = kept.pop(UMBRELLA_ID)
     return kept, dups
 
 
@@ -101,31 +104,41 @@ def creation_order(tasks: list[Task], ready: set[str], max_new: int) -> tuple[li
     return placed, later
 
 
-def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max_new: int = 10) -> Plan:
+def links_for(kept: dict[str, RemoteIssue], known: Links | None = None) -> Links:
+    """Issue numbers and assignees of our issues, over what the campaign reader knows
+    (claims from comments and pull requests, adopted tracking issues, pull requests)."""
+    known = known or Links()
+    return Links({tid: i.number for tid, i in kept.items()}, {**known.claimers, **claimers(kept)},
+                 dict(known.tracking), dict(known.pulls))
+
+
+def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max_new: int = 10,
+         known: Links | None = None) -> Plan:
     """What a sync would do, in the order it would do it. Changes nothing."""
     kept, dups = ours(issues)
     ready = ready_ids(taskset)
     tasks = taskset.by_id()
     revision = taskset.source.get("revision")
-    links = Links({tid: i.number for tid, i in kept.items()}, claimers(kept))
+    links = links_for(kept, known)
     actions: list[Action] = []
 
     # Numbers new issues will get are unknown until they exist; placeholders make the
     # bodies that will link them differ from today's, which is what decides "update".
     wanted_new = [t for t in taskset.tasks if t.status == "open" and t.id not in kept]
     create, later = creation_order(wanted_new, ready, max_new)
-    umbrella = kept.get(UMBRELLA_ID)
+    filed = filed_kinds(taskset, links)
+    new_trackers = [k for k in filed if tracking_id(k) not in kept]
     placeholder = -1
-    if umbrella is None:
-        links.numbers[UMBRELLA_ID] = placeholder
+    for k in new_trackers:
+        links.numbers[tracking_id(k)] = placeholder
         placeholder -= 1
     for t in create:
         links.numbers[t.id] = placeholder
         placeholder -= 1
 
-    if umbrella is None:
-        u = renderer.umbrella(taskset, links, ready)
-        actions.append(Action("create", UMBRELLA_ID, u.title, "no tracking issue yet", None, u.labels))
+    for k in new_trackers:
+        u = renderer.umbrella(taskset, links, ready, k)
+        actions.append(Action("create", tracking_id(k), u.title, "no tracking issue yet", None, u.labels))
     for t in create:
         ticket = renderer.task(t, taskset, links, ready)
         why = ("ready, " if t.id in ready else "") + t.difficulty
@@ -133,7 +146,7 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
 
     for tid in sorted(kept):
         issue = kept[tid]
-        if tid == UMBRELLA_ID:
+        if is_tracking_id(tid):
             continue
         task = tasks.get(tid)
         if issue.state != "open":
@@ -159,13 +172,19 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
     for t in later:
         actions.append(Action("later", t.id, t.title, f"over --max-new {max_new}"))
 
-    if umbrella is not None:
-        if umbrella.state != "open":
-            actions.append(Action("unchanged", UMBRELLA_ID, umbrella.title, "closed on GitHub; not reopened",
-                                  umbrella.number))
+    for k in KINDS:
+        tid = tracking_id(k)
+        tracker = kept.get(tid)
+        if tracker is None:
+            continue
+        if k not in filed:
+            why = f"#{links.tracking[k]} (adopted) tracks {k}; left alone" if k in links.tracking else f"no {k} tasks"
+            actions.append(Action("unchanged", tid, tracker.title, why, tracker.number))
+        elif tracker.state != "open":
+            actions.append(Action("unchanged", tid, tracker.title, "closed on GitHub; not reopened", tracker.number))
         else:
-            u = renderer.umbrella(taskset, links, ready)
-            same = umbrella.marker and umbrella.marker[1] == u.hash
-            actions.append(Action("unchanged" if same else "update", UMBRELLA_ID, u.title,
-                                  "" if same else "content changed", umbrella.number, u.labels))
+            u = renderer.umbrella(taskset, links, ready, k)
+            same = tracker.marker and tracker.marker == (tid, u.hash)
+            actions.append(Action("unchanged" if same else "update", tid, u.title,
+                                  "" if same else "content changed", tracker.number, u.labels))
     return Plan(actions, revision)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..tasks import Task, TaskSet
-from ..tickets import UMBRELLA_ID, Links, Renderer, ready_ids
+from ..tickets import Links, Renderer, filed_kinds, is_tracking_id, ready_ids, tracking_id
 from .client import GitHub, RemoteIssue, SyncStopped
-from .planning import Action, Plan, claimers, ours
+from .planning import Action, Plan, claimers, links_for, ours
 
 CLOSE_MARKER = "<!-- jit-tracker: closed id={id} -->"
 
@@ -34,8 +34,9 @@ class Executor:
     """
 
     def __init__(self, client: GitHub, renderer: Renderer, store: Any = None,
-                 progress: Callable[[str], None] | None = None):
+                 progress: Callable[[str], None] | None = None, known: Links | None = None):
         self.client, self.renderer, self.store = client, renderer, store
+        self.known = known  # what the campaign reader found (see planning.links_for)
         self.progress = progress or (lambda _msg: None)
 
     def run(self, taskset: TaskSet, plan_: Plan, issues: list[RemoteIssue]) -> Result:
@@ -43,7 +44,7 @@ class Executor:
         kept, _ = ours(issues)
         ready = ready_ids(taskset)
         tasks = taskset.by_id()
-        links = Links({tid: i.number for tid, i in kept.items()}, claimers(kept))
+        links = links_for(kept, self.known)
         try:
             self._run(taskset, plan_, kept, links, ready, tasks, result)
         except SyncStopped as exc:
@@ -70,15 +71,17 @@ class Executor:
                     self.client.create_label(d.name, d.color, d.description)
                     result.writes += 1
 
-        if UMBRELLA_ID not in kept and any(a.id == UMBRELLA_ID and a.op == "create" for a in writes):
-            u = self.renderer.umbrella(taskset, links, ready)
-            created = self.client.create_issue(u)
-            kept[UMBRELLA_ID] = created
-            links.numbers[UMBRELLA_ID] = created.number
-            self._note(result, Action("create", UMBRELLA_ID, u.title), created.number)
+        for action in writes:  # tracking issues first, so task issues can link them
+            if action.op == "create" and is_tracking_id(action.id) and action.id not in kept:
+                kind = action.id.partition(":")[2]
+                u = self.renderer.umbrella(taskset, links, ready, kind)
+                created = self.client.create_issue(u)
+                kept[action.id] = created
+                links.numbers[action.id] = created.number
+                self._note(result, Action("create", action.id, u.title), created.number)
 
         for action in writes:
-            if action.id == UMBRELLA_ID:
+            if is_tracking_id(action.id):
                 continue
             task = tasks.get(action.id)
             if action.op == "create" and task is not None:
@@ -107,15 +110,18 @@ class Executor:
                     state_reason="completed" if task is not None else "not_planned")
                 self._note(result, Action("close", action.id, issue.title), issue.number)
 
-        umbrella = kept.get(UMBRELLA_ID)
-        if umbrella is not None and umbrella.state == "open":
-            links.claimers = claimers(kept)  # closes above may have ended some
-            u = self.renderer.umbrella(taskset, links, ready)
-            if not (umbrella.marker and umbrella.marker[1] == u.hash):
-                kept[UMBRELLA_ID] = self.client.edit_issue(
-                    umbrella, "updating the tracking issue", title=u.title, body=u.body,
-                    labels=self._labels(umbrella, u.labels))
-                self._note(result, Action("update", UMBRELLA_ID, u.title), umbrella.number)
+        links.claimers = links_for(kept, self.known).claimers  # closes above may have ended some
+        for kind in filed_kinds(taskset, links):
+            tid = tracking_id(kind)
+            tracker = kept.get(tid)
+            if tracker is None or tracker.state != "open":
+                continue
+            u = self.renderer.umbrella(taskset, links, ready, kind)
+            if not (tracker.marker and tracker.marker == (tid, u.hash)):
+                kept[tid] = self.client.edit_issue(
+                    tracker, "updating the tracking issue", title=u.title, body=u.body,
+                    labels=self._labels(tracker, u.labels))
+                self._note(result, Action("update", tid, u.title), tracker.number)
 
     def _labels(self, issue: RemoteIssue, ours_: list[str]) -> list[str]:
         """Our labels plus any a person added that we do not manage."""
@@ -135,7 +141,7 @@ class Executor:
     def _record(self, kept: dict[str, RemoteIssue], result: Result) -> None:
         """Issue numbers and assignees into the local state, so claims show in the tool."""
         result.claims = sorted((tid, i.assignees[0], i.url) for tid, i in kept.items()
-                               if tid != UMBRELLA_ID and i.state == "open" and i.assignees)
+                               if not is_tracking_id(tid) and i.state == "open" and i.assignees)
         if self.store is None:
             return
         known = self.store.issues()

@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Label, ProgressBar, Static,
 from ..errors import TrackerError
 from ..provenance import is_stale
 from ..tasks import TaskSet
+from .claim_dialog import ClaimDialog, ClaimRequest, ConfirmDialog, PostOffer, ReleaseDialog
 from .contributors import ContributorsView
 from .data import Filters, Report, StoreLike, TrackerData
 from .messages import ClaimsChanged, OpenTask, load_error_text
@@ -31,11 +32,8 @@ from .progress import ProgressView
 from .tasks_view import TasksView
 from .updating import GitHubUpdates
 
-if TYPE_CHECKING:
-    from .claim_dialog import ClaimRequest
-
-# The detail screen (rich's Markdown and its parser), help and the claim dialogs are
-# imported when first opened: the first frame waits for every import before it.
+# The detail screen (rich's Markdown and its parser) and help are imported when first
+# opened: the first frame waits for every import before it.
 
 Loader = Callable[[Report], TaskSet]
 Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
@@ -265,7 +263,6 @@ class TrackerApp(GitHubUpdates, App):
 
     # ------------------------------------------------------------------ claims
     def claim_task(self, task_id: str) -> None:
-        from .claim_dialog import ClaimDialog
         from .detail import store_problem
 
         assert self.data is not None
@@ -292,22 +289,50 @@ class TrackerApp(GitHubUpdates, App):
                             "claim goes stale.", severity="warning")
             return
 
-        def done(request: "ClaimRequest | None") -> None:
+        def done(request: ClaimRequest | None) -> None:
             if request is None:
                 return
             self._write(lambda: self._claim(task_id, request),
                         f"Claimed {task_id} as {request.name}.")
 
-        self.push_screen(ClaimDialog(task_id, remembered), done)
+        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim")), done)
 
-    def _claim(self, task_id: str, request: "ClaimRequest") -> None:
+    def _post_offer(self, task, action: str) -> PostOffer:
+        """Where a claim or release of ``task`` would be posted on GitHub, and its text."""
+        import os
+
+        from ..github import posting
+
+        text = partial(posting.text, action, task)
+        try:
+            where = posting.target(self.store, task)
+        except TrackerError as exc:
+            return PostOffer(None, text, f"Kept here only: {exc.message}")
+        if where is None:
+            return PostOffer(None, text, "Kept here only: no GitHub issue known yet "
+                             "(run 'jit-tracker sync --repo OWNER/NAME' once).")
+        if not os.environ.get("GITHUB_TOKEN"):
+            return PostOffer(None, text, f"Kept here only: set GITHUB_TOKEN to post it on {where.repo}.")
+        return PostOffer(f"{where.repo} #{where.number}", text)
+
+    def _post(self, task_id: str, by: str, action: str) -> str:
+        from ..github import posting
+
+        assert self.data is not None
+        result = posting.post(self.store, self.data.tasks[task_id], by, action,
+                              client_options={"max_retries": 1})
+        if result.ok and action == "claim" and hasattr(self.store, "annotate_claim"):
+            self.store.annotate_claim(task_id, url=result.url)  # type: ignore[union-attr]
+        return result.message[:1].upper() + result.message[1:]
+
+    def _claim(self, task_id: str, request: ClaimRequest) -> str | None:
         assert self.store is not None and self.data is not None
         self.store.claim(task_id, request.name, request.note,
                          known=set(self.data.tasks), done=self.data.done_ids)
         self.store.set_setting("user.name", request.name)
+        return self._post(task_id, request.name, "claim") if request.post else None
 
     def release_task(self, task_id: str) -> None:
-        from .claim_dialog import ConfirmDialog
         from .detail import store_problem
 
         assert self.data is not None
@@ -321,8 +346,21 @@ class TrackerApp(GitHubUpdates, App):
             return
         assert self.store is not None
         me = self.store.get_setting("user.name", "") or ""
-        release = partial(self._write, lambda: self.store.release(task_id),  # type: ignore[union-attr]
-                          f"Released {task_id}.")
+        offer = self._post_offer(self.data.tasks[task_id], "release") if task_id in self.data.tasks else None
+
+        def change(post: bool) -> str | None:
+            self.store.release(task_id)  # type: ignore[union-attr]
+            return self._post(task_id, claim.by, "release") if post else None
+
+        def chosen(answer: str | None) -> None:
+            if answer is not None:
+                self._write(lambda: change(answer == "post"), f"Released {task_id}.")
+
+        def release() -> None:
+            if offer is not None and offer.where:  # show the comment, and ask
+                self.push_screen(ReleaseDialog(task_id, offer.where, offer.text(claim.by)), chosen)
+            else:
+                self._write(lambda: change(False), f"Released {task_id}.")
         if claim.by != me:
             self.push_screen(ConfirmDialog(f"{task_id} is claimed by {claim.by}, not you. Release it?"),
                              lambda yes: release() if yes else None)
@@ -339,8 +377,10 @@ class TrackerApp(GitHubUpdates, App):
     def _write_in_thread(self, change: Callable[[], Any], success: str) -> None:
         assert self.store is not None
         try:
-            change()
+            said = change()
             state = TrackerData.read_store(self.store)
+            if isinstance(said, str) and said:
+                success = f"{success}\n{said}"
         except TrackerError as exc:
             self.call_from_thread(self.notify, str(exc), title="Not saved", severity="error",
                                   timeout=8)

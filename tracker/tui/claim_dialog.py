@@ -1,21 +1,33 @@
-"""Modal dialogs for claiming (asks a name, pre-filled with the remembered one) and confirming."""
+"""Modal dialogs for claiming (asks a name, pre-filled with the remembered one, and shows the
+comment that will tell everyone on GitHub), releasing with that comment, and confirming."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 
 @dataclass
 class ClaimRequest:
     name: str
     note: str | None
+    post: bool = False  # also post the claim as a comment on GitHub
+
+
+@dataclass
+class PostOffer:
+    """Where a claim or release would be posted on GitHub and its text; or why it would not."""
+
+    where: str | None  # "octo/jit-tasks #12"; None: it stays local
+    text: Callable[[str], str]  # the comment, for a name
+    reason: str = ""  # why it stays local
 
 
 class ClaimDialog(ModalScreen["ClaimRequest | None"]):
@@ -23,10 +35,11 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, task_id: str, name: str = "") -> None:
+    def __init__(self, task_id: str, name: str = "", offer: PostOffer | None = None) -> None:
         super().__init__()
         self.task_id = task_id
         self.default_name = name
+        self.offer = offer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -35,6 +48,11 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
             yield Input(self.default_name, placeholder="e.g. your GitHub login", id="claim-name")
             yield Label("Note (optional):")
             yield Input(placeholder="e.g. PR coming this week", id="claim-note")
+            if self.offer and self.offer.where:
+                yield Checkbox(f"Post this comment on {self.offer.where}:", True, id="claim-post")
+                yield Static(self._comment(self.default_name), id="claim-comment", markup=False)
+            elif self.offer:
+                yield Label(f"[dim]{self.offer.reason}[/dim]", id="claim-local")
             yield Label("", id="claim-error")
             with Horizontal(classes="buttons"):
                 yield Button("Claim", variant="primary", id="claim-ok")
@@ -50,7 +68,18 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
             self.query_one("#claim-name", Input).focus()
             return
         note = self.query_one("#claim-note", Input).value.strip() or None
-        self.dismiss(ClaimRequest(name, note))
+        boxes = self.query("#claim-post")
+        self.dismiss(ClaimRequest(name, note, bool(boxes) and boxes.first(Checkbox).value))
+
+    def _comment(self, name: str) -> str:
+        assert self.offer is not None
+        text = self.offer.text(name or "NAME")
+        return "\n".join(line for line in text.splitlines() if line.strip() and not line.startswith("<!--"))
+
+    @on(Input.Changed, "#claim-name")
+    def _name_changed(self, event: Input.Changed) -> None:
+        for widget in self.query("#claim-comment"):
+            widget.update(self._comment(event.value.strip()))
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
@@ -89,4 +118,32 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
     def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class ReleaseDialog(ModalScreen["str | None"]):
+    """Release a claim: post the comment that says so (p), only here (l), or not at all (esc)."""
+
+    BINDINGS = [Binding("p", "answer('post')", "Release and post"), Binding("l", "answer('local')", "Release here"),
+                Binding("escape,n", "answer(None)", "Cancel")]
+
+    def __init__(self, task_id: str, where: str, text: str) -> None:
+        super().__init__()
+        self.task_id, self.where, self.text = task_id, where, text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label(f"[b]Release {self.task_id}[/b]\nThis comment tells everyone on {self.where}:")
+            shown = "\n".join(line for line in self.text.splitlines() if line.strip() and not line.startswith("<!--"))
+            yield Static(shown, id="release-comment", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Release and post (p)", variant="primary", id="post")
+                yield Button("Only here (l)", id="local")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "cancel" else event.button.id)
+
+    def action_answer(self, value: str | None) -> None:
         self.dismiss(value)

@@ -57,6 +57,12 @@ class EmptyStore:
     def get_setting(self, key: str, default: Any = None) -> Any:
         return default
 
+    def pulls(self) -> dict[str, dict]:
+        return {}
+
+    def checklist(self) -> dict[str, dict]:
+        return {}
+
 
 # --------------------------------------------------------------------------- fuzzy search
 
@@ -132,6 +138,13 @@ def _ready(taskset: TaskSet, prereqs: dict[str, list[str]]) -> set[str]:
     return ready(taskset)
 
 
+def _campaign(store: Any) -> tuple[dict, dict]:
+    """Pull requests and tracking-checklist marks, from a store that keeps them (sync reads them)."""
+    pulls = getattr(store, "pulls", None)
+    checklist = getattr(store, "checklist", None)
+    return (dict(pulls()) if callable(pulls) else {}), (dict(checklist()) if callable(checklist) else {})
+
+
 def _stale(store: Any, claims: dict[str, Any]) -> set[str]:
     """Claims the store considers abandoned (anyone may take them over)."""
     is_stale = getattr(store, "is_stale", None)
@@ -194,6 +207,8 @@ class TrackerData:
     contributors: list[dict] = field(default_factory=list)
     store_error: str | None = None  # the state file could not be read: claims disabled
     stale: set[str] = field(default_factory=set)  # claims older than the store's stale limit
+    pulls: dict[str, dict] = field(default_factory=dict)  # task id -> pull request (sync reads them)
+    checklist: dict[str, dict] = field(default_factory=dict)  # task id -> {status} from a tracking issue
 
     def __post_init__(self) -> None:
         self.tasks: dict[str, Task] = self.taskset.by_id()
@@ -209,18 +224,20 @@ class TrackerData:
             data = cls(taskset, dict(store.claims()), dict(store.issues()),
                        list(store.history()), list(store.contributors()))
             data.stale = _stale(store, data.claims)
+            data.pulls, data.checklist = _campaign(store)
             return data
         except TrackerError as exc:
             return cls(taskset, store_error=str(exc))
 
     @staticmethod
-    def read_store(store: StoreLike) -> tuple[dict, dict, set[str]]:
-        """Claims, issues and stale claims as the store has them now (safe off the UI thread)."""
+    def read_store(store: StoreLike) -> tuple:
+        """Claims, issues, stale claims, pull requests and checklist marks as the store has
+        them now (safe off the UI thread)."""
         claims = dict(store.claims())
-        return claims, dict(store.issues()), _stale(store, claims)
+        return (claims, dict(store.issues()), _stale(store, claims), *_campaign(store))
 
-    def apply_store(self, state: tuple[dict, dict, set[str]]) -> None:
-        self.claims, self.issues, self.stale = state
+    def apply_store(self, state: tuple) -> None:
+        self.claims, self.issues, self.stale, self.pulls, self.checklist = state
 
     def refresh_store(self, store: StoreLike) -> None:
         self.apply_store(self.read_store(store))
@@ -235,8 +252,17 @@ class TrackerData:
         return task_id not in self.claims or task_id in self.stale
 
     def is_starter(self, task: Task) -> bool:
-        """Ready, easy and free: what a newcomer should pick first."""
-        return task.id in self.ready and task.difficulty == "easy" and self.is_free(task.id)
+        """Ready, easy and free (no pull request, not crossed out on its tracking issue):
+        what a newcomer should pick first."""
+        return (task.id in self.ready and task.difficulty == "easy" and self.is_free(task.id)
+                and task.id not in self.pulls and task.id not in self.checklist)
+
+    def pull_status(self, task_id: str) -> str | None:
+        """``in review`` (an open pull request), ``merged`` (waiting for a rescan), or None."""
+        pr = self.pulls.get(task_id)
+        if not pr or getattr(self.tasks.get(task_id), "status", "open") == "done":
+            return None
+        return "in review" if pr.get("state") == "open" else "merged"
 
     def issue_url(self, task_id: str) -> str | None:
         issue = self.issues.get(task_id)

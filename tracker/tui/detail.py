@@ -31,13 +31,31 @@ def _claim_line(data: TrackerData, task: Task) -> str:
     note = getattr(claim, "note", None)
     src = getattr(claim, "source", "local")
     text = f"[cyan]{escape(claim.by)}[/cyan] since {since}"
-    if src == "github":
-        text += " (from GitHub)"
+    where = SOURCE_LABEL.get(src)
+    url = getattr(claim, "url", None)
+    if where:
+        text += f" ([link={url}]{where}[/link])" if url else f" ({where})"
     if task.id in data.stale:
         text += " [yellow](stale: anyone may take it over with c)[/yellow]"
     if note:
         text += f" — {escape(note)}"
     return text + "  ([b]r[/b] releases)"
+
+
+SOURCE_LABEL = {"assignee": "assigned on GitHub", "comment": "a comment on GitHub",
+                "pull": "their pull request"}
+
+
+def _pull_line(data: TrackerData, task: Task) -> str | None:
+    pr = data.pulls.get(task.id)
+    if not pr:
+        return None
+    state = data.pull_status(task.id)
+    label = {"in review": "[b blue]in review[/]", "merged": "[blue]merged, waiting for a rescan[/]"}.get(
+        state or "", pr.get("state", ""))
+    url = pr.get("url") or ""
+    number = f"[link={url}]#{pr.get('number')}[/link]" if url else f"#{pr.get('number')}"
+    return f"pull request: {number} by @{escape(str(pr.get('author', '')))} — {label}"
 
 
 def summary_text(data: TrackerData, task: Task) -> Text:
@@ -62,6 +80,12 @@ def summary_text(data: TrackerData, task: Task) -> Text:
         f"{escape(', '.join(task.instructions) or '—')}",
         f"claimed by: {_claim_line(data, task)}",
     ]
+    pull = _pull_line(data, task)
+    if pull:
+        lines.append(pull)
+    mark = data.checklist.get(task.id)
+    if mark and mark.get("status") == "not planned":
+        lines.append(f"[dim]crossed out on tracking issue #{mark.get('issue')}: not planned[/dim]")
     url = data.issue_url(task.id)
     if url:
         lines.append(f"issue: [link={url}]{escape(url)}[/link]  ([b]o[/b] opens it)")

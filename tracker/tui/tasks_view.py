@@ -67,12 +67,20 @@ def task_row(data: TrackerData, task: Task) -> list[Text | str]:
         share_text(task),
         Text(task.kind, style=base),
         Text(task.difficulty, style=DIFFICULTY_STYLE.get(task.difficulty, "")),
-        Text(task.status, style=STATUS_STYLE.get(task.status, "")),
+        _status_cell(data, task),
         Text(_cut(("stale: " if task.id in data.stale else "") + claimed, 14),
              style=("dim" if task.id in data.stale else "cyan") if claimed else ""),
         Text(_cut(task.uop or "", 28), style=base),
         Text(_cut(_instructions(task), 40), style=base),
     ]
+
+
+def _status_cell(data: TrackerData, task: Task) -> Text:
+    """The task's status, or where its pull request stands (``in review``, ``merged``)."""
+    pr = data.pull_status(task.id)
+    if pr:
+        return Text(pr, style="bold blue" if pr == "in review" else "blue")
+    return Text(task.status, style=STATUS_STYLE.get(task.status, ""))
 
 
 class TaskTable(DataTable):
