@@ -11,21 +11,18 @@ results are derived data and live in the user cache directory (tracker.scancache
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
-import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
-
-import yaml
-from filelock import FileLock, Timeout
 
 from .errors import DataError, TrackerError
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Iterator
 
 VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
 HISTORY_VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
@@ -33,12 +30,24 @@ ENV_VAR = "JIT_TRACKER_STATE"
 DEFAULT_STALE_DAYS = 30
 LOCK_TIMEOUT = 30.0
 
-try:  # libyaml is ~10x faster on a long history
-    _Loader: Any = yaml.CSafeLoader
-    _Dumper: Any = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
+
+
+def _yaml() -> tuple[Any, Any, Any]:
+    """PyYAML, with libyaml's loader and dumper when built with them (~10x faster on a long
+    history). Imported on first use: a command whose state file does not exist yet, the
+    common case of a listing, never pays for it."""
+    import yaml
+
+    try:
+        return yaml, yaml.CSafeLoader, yaml.CSafeDumper
+    except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+        return yaml, yaml.SafeLoader, yaml.SafeDumper
+
+
+def _lock(path: Path) -> Any:
+    from filelock import FileLock
+
+    return FileLock(str(path), timeout=LOCK_TIMEOUT)
 
 
 CLAIM_SOURCES = ("local", "assignee", "comment", "pull")
@@ -113,8 +122,9 @@ class Store:
         return self._parse(text)
 
     def _parse(self, text: str) -> dict[str, Any]:
+        yaml, loader, _ = _yaml()
         try:
-            data = yaml.load(text, Loader=_Loader)
+            data = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             where = f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark else str(self.path)
@@ -142,7 +152,9 @@ class Store:
     def transaction(self) -> Iterator[dict[str, Any]]:
         """Lock, load, let the caller change the data, then write it atomically."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
+        from filelock import Timeout
+
+        lock = _lock(self.lock_path)
         try:
             lock.acquire()
         except Timeout:
@@ -159,7 +171,8 @@ class Store:
 
     def _write(self, data: dict[str, Any]) -> None:
         data["version"] = VERSION
-        text = yaml.dump(_ordered(data), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+        yaml, _, dumper = _yaml()
+        text = yaml.dump(_ordered(data), Dumper=dumper, sort_keys=False, allow_unicode=True,
                          default_flow_style=False, width=100)
         if self.path.exists():
             _atomic_copy(self.path, self.backup_path)
@@ -212,6 +225,8 @@ class Store:
         if known is not None:
             known = set(known)
             if task_id not in known:
+                import difflib
+
                 close = difflib.get_close_matches(task_id, sorted(known), n=3)
                 raise TrackerError(
                     f"unknown task {task_id!r}",
@@ -363,7 +378,9 @@ class Store:
                        **info: Any) -> bool:
         """Replace the recorded walk (the caller merges); False when nothing changed."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT)
+        from filelock import Timeout
+
+        lock = _lock(self.lock_path)
         try:
             lock.acquire()
         except Timeout:
@@ -465,6 +482,7 @@ def _claims_of(data: dict[str, Any]) -> dict[str, Claim]:
 
 def _locate(text: str, keys: list[Any]) -> tuple[int, int]:
     """Line and column (1-based) of the node reached by ``keys`` in YAML ``text``."""
+    yaml, _, _ = _yaml()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
@@ -504,6 +522,8 @@ def atomic_write(path: Path, text: str) -> None:
 def _atomic_copy(src: Path, dst: Path) -> None:
     def fill(tmp: str, fd: int) -> None:
         os.close(fd)
+        import shutil
+
         shutil.copyfile(src, tmp)
 
     _replace(dst, fill, f"{dst}: cannot write the backup", f"{src} is unchanged")
@@ -511,6 +531,8 @@ def _atomic_copy(src: Path, dst: Path) -> None:
 
 def _replace(path: Path, fill, what: str, hint: str) -> None:
     """Fill a temporary file beside ``path`` and rename it over ``path``; clean up on failure."""
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         fill(tmp, fd)

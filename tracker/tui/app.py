@@ -11,7 +11,7 @@ import threading
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
