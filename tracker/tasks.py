@@ -65,7 +65,14 @@ class Task:
     def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
         # what dataclasses.asdict gives, built directly: asdict's generic deep copy costs
         # more than the rest of a cached listing
-        data = {name: _copy(getattr(self, name)) for name in _TASK_FIELDS}
+        data = {}
+        for name, kind in _TASK_FIELDS:
+            value = getattr(self, name)
+            if kind == "list[str]":
+                value = value[:]
+            elif type(value) in (list, dict):
+                value = _copy(value)
+            data[name] = value
         data["released_inputs"] = [dict(r.__dict__) for r in self.released_inputs]
         if not with_excerpt:
             del data["excerpt"]
@@ -82,18 +89,16 @@ class Task:
         return cls(**fields)
 
 
-_TASK_FIELDS = tuple(Task.__dataclass_fields__)
+_TASK_FIELDS = tuple((f.name, f.type) for f in Task.__dataclass_fields__.values())
 
 
 def _copy(value: Any) -> Any:
     """A copy of JSON-like data (dicts, lists, scalars)."""
     kind = type(value)
     if kind is list:
-        if all(type(v) is str for v in value):  # most lists: names, reasons, ids
-            return value[:]
-        return [_copy(v) for v in value]
+        return [_copy(v) if type(v) in (list, dict) else v for v in value]
     if kind is dict:
-        return {k: _copy(v) for k, v in value.items()}
+        return {k: _copy(v) if type(v) in (list, dict) else v for k, v in value.items()}
     return value
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 
 from ..errors import UsageError
 from . import common

@@ -7,7 +7,8 @@ import argparse
 import os
 import re
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 
 from ..errors import UsageError
 from . import common

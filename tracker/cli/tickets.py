@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 
 from . import common
 
