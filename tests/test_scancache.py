@@ -175,13 +175,20 @@ def test_checkout_head_without_git_once_seen(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rule is Linux's")
-@pytest.mark.parametrize("xdg", [None, "", "relative/ignored", "/somewhere/cache"])
-def test_default_directory_is_platformdirs_user_cache_dir(monkeypatch, xdg):
+@pytest.mark.parametrize("xdg", [None, "", "relative/ignored", "/somewhere/here"])
+def test_default_directories_are_platformdirs(monkeypatch, xdg):
     import platformdirs
 
+    from tracker import paths
+    from tracker.store import default_path
+
     monkeypatch.delenv(scancache.ENV_VAR)
-    if xdg is None:
-        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    else:
-        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.delenv("JIT_TRACKER_STATE", raising=False)
+    for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(variable, raising=False)
+        else:
+            monkeypatch.setenv(variable, xdg)
     assert scancache.directory() == platformdirs.user_cache_dir("jit-tracker", appauthor=False)
+    assert str(paths.cache_dir()) == scancache.directory()
+    assert str(default_path().parent) == platformdirs.user_data_dir("jit-tracker", appauthor=False)

@@ -34,16 +34,9 @@ def directory() -> str:
     env = os.environ.get(ENV_VAR)
     if env:
         return os.path.expanduser(env)
-    if sys.platform.startswith("linux"):
-        # the XDG base directory rule, which is what platformdirs follows on Linux: it
-        # costs ~15 ms to import, more than a whole listing from the cache
-        base = os.environ.get("XDG_CACHE_HOME", "").strip()
-        if not os.path.isabs(base):
-            base = os.path.expanduser("~/.cache")
-        return os.path.join(base, "jit-tracker")
-    import platformdirs
+    from .paths import user_dir
 
-    return platformdirs.user_cache_dir("jit-tracker", appauthor=False)
+    return user_dir("cache")
 
 
 def tag() -> str:

@@ -77,9 +77,9 @@ def default_path() -> Path:
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    import platformdirs
+    from .paths import user_dir
 
-    return Path(platformdirs.user_data_dir("jit-tracker", appauthor=False)) / "state.yaml"
+    return Path(user_dir("data")) / "state.yaml"
 
 
 def now_iso() -> str:
