@@ -10,7 +10,6 @@ becomes :class:`Unavailable`, so commands can say so and show older data instead
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import TrackerError, UsageError
-from . import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
+from . import BYTECODES, OPTIMIZER, SourceSet, SourceText, blob_id, decode
 
 DEFAULT_REPO = "python/cpython"
 DEFAULT_REF = "main"
@@ -69,11 +68,6 @@ def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
     from ..paths import cache_dir as default
 
     return Path(cache_dir) if cache_dir is not None else default()
-
-
-def blob_id(data: bytes) -> str:
-    """Git's id of a blob with this content (what GitHub's contents API calls its sha)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 class BlobCache:
