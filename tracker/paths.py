@@ -47,6 +47,18 @@ def user_dir(kind: str) -> str:
     return find("jit-tracker", appauthor=False)
 
 
+STATE_ENV = "JIT_TRACKER_STATE"  # also tracker.store.ENV_VAR
+
+
+def state_path() -> str:
+    """The state file used when none is named: ``$JIT_TRACKER_STATE``, else ``state.yaml``
+    in the user data directory."""
+    env = os.environ.get(STATE_ENV)
+    if env:
+        return os.path.expanduser(env)
+    return os.path.join(user_dir("data"), "state.yaml")
+
+
 def cache_dir() -> Path:
     """Where derived data is cached: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
     from .diskcache import directory

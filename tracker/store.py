@@ -74,12 +74,9 @@ class Claim:
 
 
 def default_path() -> Path:
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser()
-    from .paths import user_dir
+    from .paths import state_path
 
-    return Path(user_dir("data")) / "state.yaml"
+    return Path(state_path())
 
 
 def now_iso() -> str:

@@ -104,14 +104,19 @@ def add_format_args(parser: argparse.ArgumentParser, choices: Sequence[str] = ("
 
 def emit(data: Any, fmt: str, table: Callable[[], None] | None = None) -> None:
     """Print ``data`` as JSON or YAML, or call ``table`` for the human format."""
+    if fmt == "yaml" or fmt == "json" or table is None:
+        sys.stdout.write(structured_text(data, fmt))
+    else:
+        table()
+
+
+def structured_text(data: Any, fmt: str) -> str:
+    """``data`` as YAML when ``fmt`` says so, else as JSON (see :func:`json_text`)."""
     if fmt == "yaml":
         import yaml
 
-        yaml.safe_dump(data, sys.stdout, sort_keys=False, allow_unicode=True)
-    elif fmt == "json" or table is None:
-        sys.stdout.write(json_text(data))
-    else:
-        table()
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return json_text(data)
 
 
 def json_text(data: Any) -> str:
@@ -193,10 +198,11 @@ def load_report(args: argparse.Namespace):
     return stats.load(choice) if choice else stats.load_bundled()
 
 
-def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None):
+def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None, notices=None):
     """Weigh the tasks by the report ``--stats`` names (the bundled one by default).
 
-    Says on stderr how many tasks the report did not cover; returns the task set.
+    Says on stderr how many tasks the report did not cover (and appends it to the list
+    ``notices`` when given); returns the task set.
     """
     from .. import stats
 
@@ -212,10 +218,13 @@ def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None):
     notice = coverage.notice(report, ts.source.get("python_version"))
     if notice and not quiet:
         print(notice, file=sys.stderr)
+    if notice and notices is not None:
+        notices.append(notice)
     return ts
 
 
-def task_set(args: argparse.Namespace, quiet: bool = False, report=None) -> "TaskSet":
+def task_set(args: argparse.Namespace, quiet: bool = False, report=None, found=None,
+             notices=None) -> "TaskSet":
     """Tasks from the sources on the command line, else the newest data at hand.
 
     What is shown is always said in one line on stderr (origin, revision, date, age), so
@@ -223,16 +232,18 @@ def task_set(args: argparse.Namespace, quiet: bool = False, report=None) -> "Tas
     the line says why and what is shown instead (the last live scan, else the bundled
     snapshot); only when nothing can be shown is it an error. ``report`` is told the
     progress of reading GitHub. Commands that weigh tasks get the execution counts too.
+    ``found`` is the :func:`source_set` of ``args`` when the caller has it already; the
+    execution counts' notice is appended to ``notices`` when given.
     """
     weighs = hasattr(args, "stats")  # the command weighs tasks by execution counts
     counts = load_report(args) if weighs else None  # a bad report fails before a long scan
-    ts = tasks_at_hand(args, quiet, report)
+    ts = tasks_at_hand(args, quiet, report, found)
     if counts is not None:
-        apply_stats(ts, args, quiet, counts)
+        apply_stats(ts, args, quiet, counts, notices)
     return ts
 
 
-def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None):
+def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None, found=None):
     """:func:`task_set` without the execution counts."""
     from ..provenance import describe
 
@@ -254,7 +265,7 @@ def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None):
         ts, _previous = livescan.scan(found)
         tell(f"jit-tracker: {describe(ts.source)}")
         return ts
-    found = source_set(args)
+    found = found or source_set(args)
     if found is not None:
         ts = scan(args, found).taskset
         tell(f"jit-tracker: {describe(ts.source)}")
