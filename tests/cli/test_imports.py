@@ -53,8 +53,8 @@ def test_tasks_json_loads_no_front_end_nor_graph_library(tmp_path):
 
 def test_a_scan_from_a_fresh_process_reads_no_yaml_once_rules_are_cached(tmp_path):
     loaded(["tasks", *EX, "--json"], tmp_path)
-    for entry in tmp_path.glob("scan-*"):
-        entry.unlink()  # the scan is gone, the parsed rule data stays
+    for entry in [*tmp_path.glob("scan-*"), *tmp_path.glob("listing-*")]:
+        entry.unlink()  # the scan (and its listing) is gone, the parsed rule data stays
     mods, out = loaded(["tasks", *EX, "--json"], tmp_path)
     assert json.loads(out)["tasks"] and "tracker.rules" in mods
     assert "yaml" not in mods
