@@ -42,7 +42,7 @@ def fingerprint() -> str:
         from .paths import DATA_DIR
 
         root = os.path.dirname(os.path.abspath(__file__))
-        files = [os.path.join(root, "model.py"), os.path.join(root, "tasks.py"),
+        files = [os.path.join(root, "model.py"), os.path.join(root, "tasks.py"), os.path.join(root, "graph.py"),
                  os.path.join(root, "sources", "__init__.py"),
                  os.path.join(str(DATA_DIR), "rules.yaml"), os.path.join(str(DATA_DIR), "curated.yaml")]
         for sub in ("dsl", "rules"):
@@ -71,7 +71,8 @@ def load(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = No
 
     An entry is a dict: ``tasks`` and ``instructions`` (as in ``TaskSet.to_json``, with
     excerpts), ``counts`` (of definitions), ``names`` (the file names the paths in it
-    use), ``revision`` and ``date`` (of the checkout it was last seen in).
+    use), ``revision`` and ``date`` (of the checkout it was last seen in), and
+    ``summary`` (:func:`task_counts`; absent from entries of older versions).
     """
     key = [FORMAT, bytecodes_blob, optimizer_blob]
     entry = read(entry_name(bytecodes_blob, optimizer_blob, rules))
@@ -150,8 +151,28 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
     if use_cache:
         data = ts.to_json(with_excerpt=True)
         store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions,
-                                  "counts": counts, "names": names})
+                                  "counts": counts, "names": names, "summary": task_counts(ts)})
     return Result(ts, counts, False)
+
+
+def task_counts(ts: Any) -> dict[str, Any]:
+    """Tasks by kind, status and difficulty (of open ones), and how many are ready."""
+    from .graph import ready
+
+    return {**ts.counts(), "ready": len(ready(ts))}
+
+
+def tally(srcs: SourceSet, use_cache: bool = True) -> tuple[dict[str, int], dict[str, Any], bool]:
+    """What ``scan`` prints of ``srcs``: definition counts, :func:`task_counts`, and
+    whether they came from the cache. A stored scan holds both (graph.py, which says
+    what is ready, is part of the rules' fingerprint), so no task is rebuilt for them."""
+    if use_cache:
+        entry = load(*srcs.blob_ids())
+        if entry is not None and entry.get("names") == display_names(srcs) \
+                and isinstance(entry.get("summary"), dict):
+            return dict(entry["counts"]), entry["summary"], True
+    result = scan(srcs, use_cache)
+    return result.counts, task_counts(result.taskset), result.cached
 
 
 def definition_counts(m: Any) -> dict[str, int]:

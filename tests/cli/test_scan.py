@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tracker import model, sources
 from tracker.cli.main import main
 from tracker.scancache import definition_counts
@@ -82,3 +84,28 @@ def test_source_options_are_checked(tmp_path, capsys):
     assert "--optimizer needs --bytecodes" in capsys.readouterr().err
     assert main(["scan", str(tmp_path), "--bytecodes", str(EXAMPLES / "bytecodes.c")]) == 2
     assert "either CPYTHON_DIR or --bytecodes" in capsys.readouterr().err
+
+
+def test_a_rescan_prints_the_stored_tally_and_an_old_entry_still_serves(tmp_path, capsys, monkeypatch):
+    from tracker import scancache
+
+    tree = toy_checkout(tmp_path / "cpython")
+
+    def scan_json(*extra: str) -> dict:
+        assert main(["scan", str(tree), "--json", *extra]) == 0
+        data = json.loads(capsys.readouterr().out)
+        del data["seconds"]
+        return data
+
+    fresh = scan_json("--no-cache")
+    first = scan_json()  # scans and stores the tally with the tasks
+    srcs = sources.from_checkout(tree)
+    entry = scancache.load(*srcs.blob_ids())
+    assert entry["summary"] == fresh["tasks"] and first["cached"] is False
+    monkeypatch.setattr(scancache, "scan", lambda *a, **k: pytest.fail("tasks rebuilt"))
+    assert scan_json() == {**fresh, "cached": True}  # from the tally: no task rebuilt
+    monkeypatch.undo()
+
+    del entry["summary"]  # an entry of a version that kept no tally
+    scancache.store(*srcs.blob_ids(), {k: v for k, v in entry.items() if k != "key"})
+    assert scan_json() == {**fresh, "cached": True}

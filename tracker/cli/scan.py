@@ -23,21 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..graph import ready
+    from .. import scancache
 
     start = time.perf_counter()
     srcs = require_sources(args)
-    result = common.scan(args, srcs)
-    ts = result.taskset
+    counts, tasks, cached = scancache.tally(srcs, use_cache=common.use_cache(args))
     elapsed = time.perf_counter() - start
     data = {
         "source": {"origin": srcs.origin, "bytecodes": srcs.bytecodes.name,
                    "optimizer": srcs.optimizer.name if srcs.optimizer else None,
                    "revision": srcs.revision},
-        "counts": result.counts,
-        "tasks": {**ts.counts(), "ready": len(ready(ts))},
+        "counts": counts,
+        "tasks": tasks,
         "seconds": round(elapsed, 4),
-        "cached": result.cached,
+        "cached": cached,
     }
 
     def table() -> None:
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
                 for k, v in sorted(tc[group].items())]
         rows.append(("ready to start", tc["ready"]))
         print_table(["tasks", "count"], rows, title="tasks (difficulty counts open tasks)")
-        how = "loaded from the scan cache" if result.cached else "scanned"
+        how = "loaded from the scan cache" if cached else "scanned"
         print(f"{how} in {elapsed * 1000:.0f} ms")
 
     emit(data, args.format, table)
