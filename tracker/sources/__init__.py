@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 from hashlib import sha1
-from dataclasses import dataclass
 from pathlib import Path
 from ..errors import DSLError, UsageError
+from ..record import Frozen
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -28,8 +28,7 @@ OPTIMIZER = "Python/optimizer_bytecodes.c"
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class SourceText:
+class SourceText(Frozen):
     """The decoded text of one input, with the name it is reported under."""
 
     name: str
@@ -40,8 +39,7 @@ class SourceText:
         return blob_id(self.text.encode("utf-8"))  # decoding UTF-8 strictly round-trips
 
 
-@dataclass(frozen=True)
-class SourceSet:
+class SourceSet(Frozen):
     """The inputs of one scan and where they came from (for provenance)."""
 
     bytecodes: SourceText
