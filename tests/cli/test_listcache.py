@@ -125,4 +125,18 @@ def test_a_warm_listing_loads_no_task_model_counts_nor_state(tmp_path):
     assert warm.stdout == cold.stdout
     mods = set(warm.stderr.splitlines()[-1].split())
     assert "tracker.stats" in set(cold.stderr.splitlines()[-1].split())
-    assert not mods & {"tracker.tasks", "tracker.stats", "tracker.store", "tracker.graph", "yaml"}
+    assert not mods & {"tracker.tasks", "tracker.stats", "tracker.store", "tracker.graph", "yaml",
+                       "dataclasses", "shutil"}
+
+
+def test_help_still_wraps_to_the_terminal(capsys, monkeypatch):
+    import pytest
+
+    shown = {}
+    for width in (50, 120):
+        monkeypatch.setenv("COLUMNS", str(width))
+        with pytest.raises(SystemExit):
+            main(["tasks", "--help"])
+        shown[width] = capsys.readouterr().out.splitlines()
+        assert len(shown[width][0]) <= width
+    assert len(shown[50]) > len(shown[120]) and max(map(len, shown[120])) > 60

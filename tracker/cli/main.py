@@ -29,15 +29,41 @@ COMMANDS = [
 MODULE_OF = {"claim": "claims", "release": "claims", "contributors": "history"}
 
 
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that does not ask the terminal's width while it is built.
+
+    argparse checks each argument's metavar with a help formatter, and a formatter
+    asks ``shutil`` for the terminal's width: importing shutil (with bz2, lzma, zlib)
+    costs a few ms of every command for a width that check never reads. The check gets
+    a formatter of a fixed width; help, usage and errors still get the terminal's.
+    Subparsers are of this class too (argparse makes them of their parent's class).
+    """
+
+    _building = False
+
+    def add_argument(self, *args, **kwargs):
+        self._building = True
+        try:
+            return super().add_argument(*args, **kwargs)
+        finally:
+            self._building = False
+
+    def _get_formatter(self):
+        if self._building:
+            return self.formatter_class(prog=self.prog, width=80)
+        return super()._get_formatter()
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or only of ``command`` when it is a known one."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="jit-tracker",
         description="Organise community work on CPython's JIT from its instruction definitions.",
         epilog="Run 'jit-tracker COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"jit-tracker {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog given: argparse would format a usage line of no positional argument for it
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog)
     module_name = MODULE_OF.get(command or "", command)
     for name in [module_name] if module_name in COMMANDS else COMMANDS:
         try:
