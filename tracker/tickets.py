@@ -25,6 +25,7 @@ import jinja2
 import yaml
 
 from .errors import DataError, TrackerError, UsageError
+from .datafile import read_mapping
 from .tasks import DIFFICULTIES, KINDS, Task, TaskSet
 
 from .paths import DATA_DIR, TEMPLATES_DIR as DEFAULT_TEMPLATE_DIR  # noqa: E402
@@ -87,16 +88,7 @@ def load_labels(path: str | Path | None = None) -> LabelRules:
     """Load and validate the label rules; any mistake is a DataError naming file and key."""
     file = Path(path) if path else DEFAULT_LABELS_FILE
     shown = str(file)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{shown}: label rules not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise DataError(f"{shown}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise DataError(f"{shown}: top level must be a mapping")
+    data = read_mapping(file, "label rules")
 
     def names(value: Any, where: str) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):

@@ -41,6 +41,7 @@ class FakeGitHub:
         self.next_number = 1
         self.writes: list[tuple[str, str]] = []
         self.requests: list[tuple[str, str]] = []
+        self.queries: list[tuple[str, str]] = []  # the same, with the query string
         self.faults: list[Fault] = []
         self.remaining = 5000
         self.authorization: set[str] = set()
@@ -175,6 +176,8 @@ class FakeGitHub:
     def handle(self, request: Request) -> Response:
         path = request.path[len(PREFIX):] if request.path.startswith(PREFIX) else request.path
         self.requests.append((request.method, path))
+        query = request.query_string.decode()
+        self.queries.append((request.method, path + ("?" + query if query else "")))
         if "Authorization" in request.headers:
             self.authorization.add(request.headers["Authorization"])
         if "bad-token" in request.headers.get("Authorization", ""):
@@ -207,8 +210,10 @@ class FakeGitHub:
         m = re.fullmatch(re.escape(rp) + r"/issues/(\d+)(/comments)?", path)
         if path == rp + "/issues" and request.method == "GET":
             state = request.args.get("state", "open")
+            wanted = {n for n in request.args.get("labels", "").split(",") if n}
             items = [self._issue_json(request, i) for i in sorted(self.issues.values(), key=lambda i: -i["number"])
-                     if state == "all" or i["state"] == state]
+                     if (state == "all" or i["state"] == state)
+                     and wanted <= {lb["name"] for lb in i["labels"]}]
             return self._page(request, items)
         if path == rp + "/issues" and request.method == "POST":
             data = request.get_json()

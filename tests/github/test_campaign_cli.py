@@ -67,6 +67,23 @@ def test_an_adopted_tracking_issue_is_read_and_never_written(fake, tmp_path, cap
     assert f"refcount #{issue['number']} (adopted)" in capsys.readouterr().out
 
 
+def test_label_lists_only_labelled_issues_and_still_reads_the_adopted_one(fake, tmp_path, capsys):
+    issue = adopted_issue(fake)
+    for n in range(5):  # a big repository's unrelated issues
+        fake.add_issue(f"Unrelated {n}", "nothing to do with the JIT")
+    labelled = fake.add_issue("Task refcount:_ADD", f"text\n{make_marker('refcount:_ADD', '0' * 64)}\n",
+                              labels=["jit-tracker"])
+    fake.read_only = True
+    assert main(sync_args(tmp_path, fake, "s.yaml", "--tracking", f"refcount={issue['number']}",
+                          "--label", "jit-tracker", "--json")) == 0
+    listings = [q for m, q in fake.queries if m == "GET" and q.startswith(f"/repos/{HERE}/issues?")]
+    assert listings and all("labels=jit-tracker" in q for q in listings)
+    st = Store(tmp_path / "s.yaml")
+    assert st.issues()["refcount:_ADD"]["number"] == labelled["number"]  # the labelled one was seen
+    assert st.claims()["refcount:_ADD"].by == "ana"  # the adopted issue, read by number
+    assert fake.attempted_writes == []
+
+
 def test_apply_files_its_own_issues_but_never_edits_the_adopted_one(fake, tmp_path, capsys):
     issue = adopted_issue(fake)
     before = dict(fake.issues[issue["number"]])

@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import DataError
+from ..datafile import read_mapping
 from ..paths import DATA_DIR
 from .names import NameIndex
 
@@ -29,7 +28,6 @@ MARKER_RE = re.compile(r"<!--\s*jit-tracker:\s*(?P<action>claim|release)\s+id=(?
 LOGIN_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\b")
 FENCE_RE = re.compile(r"^(```|~~~).*?^\1", re.S | re.M)
 SENTENCE_RE = re.compile(r"(?<=[.!?;])\s+|\n+")
-
 
 @dataclass
 class Phrases:
@@ -47,21 +45,11 @@ class Phrases:
                 return m
         return None
 
-
 @lru_cache(maxsize=4)
 def load(path: str | None = None) -> Phrases:
     """The compiled patterns; any mistake is a DataError naming the file and key."""
     file = Path(path) if path else DEFAULT_FILE
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{file}: claim phrases not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise DataError(f"{file}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise DataError(f"{file}: top level must be a mapping")
+    data = read_mapping(file, "claim phrases")
 
     def compile_(key: str, text: Any) -> re.Pattern:
         if not isinstance(text, str) or not text:
@@ -82,7 +70,6 @@ def load(path: str | None = None) -> Phrases:
         raise DataError(f"{file}: unknown key(s) {', '.join(sorted(unknown))}")
     return Phrases(groups, **{k: compile_(k, data.get(k)) for k in SINGLE})
 
-
 @dataclass
 class Statement:
     """One sentence's meaning: ``who`` does ``action`` on ``tasks``.
@@ -102,7 +89,6 @@ class Statement:
     quoted: str = ""
     marker: bool = False
 
-
 def sentences(body: str) -> tuple[list[str], str]:
     """The comment's own sentences, and the text it quotes."""
     text = FENCE_RE.sub("\n", body or "")
@@ -112,7 +98,6 @@ def sentences(body: str) -> tuple[list[str], str]:
         (quoted if line.lstrip().startswith(">") else own).append(line.lstrip(" >"))
     parts = [s.strip() for s in SENTENCE_RE.split("\n".join(own))]
     return [s for s in parts if s], "\n".join(quoted)
-
 
 def read(body: str, author: str, index: NameIndex, kind: str | None = None,
          task_id: str | None = None, phrases: Phrases | None = None) -> list[Statement]:
@@ -135,7 +120,6 @@ def read(body: str, author: str, index: NameIndex, kind: str | None = None,
             st.mentions, st.quoted = mentions, quoted
             out.append(st)
     return out
-
 
 def judge(sentence: str, author: str, index: NameIndex, kind: str | None, task_id: str | None,
           phrases: Phrases) -> Statement | None:
@@ -166,7 +150,6 @@ def judge(sentence: str, author: str, index: NameIndex, kind: str | None, task_i
     if phrases.first("accept", sentence):
         return Statement("accept", author, tasks, sentence)
     return None
-
 
 def _names_something(sentence: str) -> bool:
     """Does the sentence mention a uop-like name at all (resolved or not)?"""

@@ -9,29 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from ..errors import DataError, UsageError
+from ..datafile import read_mapping
 from ..paths import DATA_DIR
 from ..tasks import KINDS
 
 DEFAULT_FILE = DATA_DIR / "tracking.yaml"
 FILE = "file"
 
-
 def load(path: str | Path | None = None) -> dict[str, dict[str, int | str]]:
     """Repository (lower case) -> kind -> issue number or ``file``; ``*`` holds the default."""
     file = Path(path) if path else DEFAULT_FILE
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
+    data = read_mapping(file, "tracking issues", missing=None, allow_empty=True)
+    if data is None:
         return {"*": {k: FILE for k in KINDS}}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise DataError(f"{file}{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(data, dict):
-        raise DataError(f"{file}: top level must be a mapping")
     default = data.get("default", FILE)
     if default != FILE:
         raise DataError(f"{file}: default must be '{FILE}' (adopt issues per repository)")
@@ -46,12 +37,10 @@ def load(path: str | Path | None = None) -> dict[str, dict[str, int | str]]:
                                   if _kind(k, f"{file}: repositories.{repo}")}
     return out
 
-
 def _kind(kind: Any, where: str) -> bool:
     if kind not in KINDS:
         raise DataError(f"{where}: unknown kind {kind!r}; known: {', '.join(KINDS)}")
     return True
-
 
 def _value(value: Any, where: str) -> int | str:
     if value == FILE:
@@ -59,7 +48,6 @@ def _value(value: Any, where: str) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     raise DataError(f"{where}: an issue number or '{FILE}', not {value!r}")
-
 
 def parse_option(text: str) -> tuple[str, int | str]:
     """``KIND=NUMBER`` or ``KIND=file`` from the command line."""
@@ -72,7 +60,6 @@ def parse_option(text: str) -> tuple[str, int | str]:
     if not value.isdigit() or int(value) < 1:
         raise UsageError(f"--tracking {kind}=…: an issue number or '{FILE}', got {value!r}")
     return kind, int(value)
-
 
 def adopted(repo: str, remembered: Mapping[str, Any] | None = None,
             options: Mapping[str, int | str] | None = None,

@@ -43,6 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tracking", action="append", default=[], metavar="KIND=NUMBER",
                    help="adopt an existing issue of --repo as the tracking issue of KIND (read, never edited); "
                    "repeatable, remembered in the state; KIND=file goes back to a filed one")
+    p.add_argument("--label", metavar="LABEL",
+                   help="list only the issues carrying LABEL (e.g. jit-tracker): a few requests instead of "
+                   "every issue of a large repository such as python/cpython; an issue whose label was "
+                   "removed is then not seen, so use it only where jit-tracker files no issues or keeps "
+                   "the label (adopted tracking issues are read by number either way)")
     add_render_args(p)
     common.add_format_args(p)
     p.set_defaults(func=run)
@@ -79,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     remembered = (store.get_setting("tracking") or {}).get(args.repo.lower()) or {}
     adopted = tracking.adopted(args.repo, remembered, options)
     client = gh_client.GitHub(args.repo, token, base_url=args.base_url)
-    issues = client.issues()
+    issues = client.issues(args.label)
     prs = client if args.prs_repo.lower() == args.repo.lower() else gh_client.GitHub(
         args.prs_repo, token, base_url=args.base_url)
     campaign = reading.read_campaign(client, taskset, issues, adopted, prs)

@@ -211,17 +211,19 @@ class GitHub:
         return TrackerError(f"GitHub refused {what} (HTTP {status}){detail}")
 
     # --- operations
-    def issues(self) -> list[RemoteIssue]:
-        """Every issue (open and closed, all pages), pull requests left out."""
+    def issues(self, label: str | None = None) -> list[RemoteIssue]:
+        """Every issue (open and closed, all pages), or only those carrying ``label``;
+        pull requests left out."""
         def fetch() -> list[RemoteIssue]:
             out = []
-            for issue in self.repo.get_issues(state="all"):
+            for issue in self.repo.get_issues(state="all", **({"labels": [label]} if label else {})):
                 raw = _raw(issue)
                 if raw.get("pull_request"):
                     continue
                 out.append(RemoteIssue.from_raw(raw, issue))
             return out
-        return self.call(f"listing the issues of {self.repo_name}", fetch)
+        which = f"the issues labelled {label!r}" if label else "the issues"
+        return self.call(f"listing {which} of {self.repo_name}", fetch)
 
     def labels(self) -> set[str]:
         return self.call("listing labels", lambda: {_raw(lb)["name"] for lb in self.repo.get_labels()})

@@ -14,6 +14,7 @@ from hashlib import sha1
 from typing import Any
 
 from .. import diskcache
+from ..datafile import yaml_error
 from ..errors import DataError
 from .body import borrow_pattern
 
@@ -148,10 +149,7 @@ def _load_yaml(path: Path) -> Any:
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DataError(f"{where}: invalid YAML: {problem}") from None
+        raise yaml_error(path, exc) from None
     diskcache.write(name, {"data": data})  # a value marshal cannot hold is simply not kept
     return data
 
