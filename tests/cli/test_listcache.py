@@ -140,3 +140,13 @@ def test_help_still_wraps_to_the_terminal(capsys, monkeypatch):
         shown[width] = capsys.readouterr().out.splitlines()
         assert len(shown[width][0]) <= width
     assert len(shown[50]) > len(shown[120]) and max(map(len, shown[120])) > 60
+
+
+def test_only_the_newest_listings_are_kept(capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr(listcache, "MAX_LISTINGS", 2)
+    tree = checkout(tmp_path)
+    args = [str(tree), "--state", str(tmp_path / "state.yaml"), "--json"]
+    for kind in ("refcount", "split", "tier2"):
+        listing(capsys, *args, "--kind", kind)
+    assert len(entries()) == 2
+    assert len(list(Path(os.environ["JIT_TRACKER_CACHE_DIR"]).glob("scan-*"))) == 1  # the scan stays

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 # The options a listing's text depends on (the source and --stats/--state come in apart).
 OPTIONS = ("format", "kind", "status", "difficulty", "ready", "ids", "sort")
+MAX_LISTINGS = 8  # ~0.4 MB each, in a cache of 48 entries
 
 
 def _stat(path: str) -> list | None:
@@ -88,6 +89,18 @@ def load(k: list) -> dict | None:
 
 
 def store(k: list, text: str, source: dict[str, Any], notices: list[str]) -> bool:
-    from ..diskcache import write
+    """Keep a listing; only the newest :data:`MAX_LISTINGS` stay, so that listings with
+    many options do not push the scans (which ``history`` reuses) out of the cache."""
+    from ..diskcache import directory, tag, write
 
-    return write(_name(k), {"key": repr(k), "text": text, "source": source, "notices": list(notices)})
+    done = write(_name(k), {"key": repr(k), "text": text, "source": source, "notices": list(notices)})
+    folder = directory()
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(f"listing-{tag()}-")]
+        if len(names) > MAX_LISTINGS:
+            paths = sorted((os.path.join(folder, n) for n in names), key=os.path.getmtime, reverse=True)
+            for path in paths[MAX_LISTINGS:]:
+                os.unlink(path)
+    except OSError:
+        pass
+    return done
