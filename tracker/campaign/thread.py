@@ -26,15 +26,8 @@ class Comment:
     url: str
 
 
-@dataclass
-class RemoteClaim:
-    """Someone holds a task, as GitHub shows it: source is assignee, comment or pull."""
-
-    task_id: str
-    by: str
-    since: str
-    source: str
-    url: str
+class _PerTask:
+    """Shown under its task's id, so the id is left out of the JSON."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -43,7 +36,18 @@ class RemoteClaim:
 
 
 @dataclass
-class PullLink:
+class RemoteClaim(_PerTask):
+    """Someone holds a task, as GitHub shows it: source is assignee, comment or pull."""
+
+    task_id: str
+    by: str
+    since: str
+    source: str
+    url: str
+
+
+@dataclass
+class PullLink(_PerTask):
     """A pull request working on a task: open (in review) or merged (waiting for a rescan)."""
 
     task_id: str
@@ -53,11 +57,6 @@ class PullLink:
     state: str  # open | merged
     title: str
     since: str
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("task_id")
-        return data
 
     @property
     def status(self) -> str:
