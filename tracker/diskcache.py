@@ -78,21 +78,15 @@ def write(name: str, value: Any) -> bool:
     """Store ``value`` as ``name`` (temporary file, then rename); False when it could not be."""
     if _off:
         return False
+    from pathlib import Path
+
+    from .atomic import write_bytes
+
     folder = directory()
-    path = os.path.join(folder, name)
-    tmp = f"{path}.{os.getpid()}.tmp"
     try:
         payload = marshal.dumps(value)
-        os.makedirs(folder, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + sha1(payload).digest() + payload)
-        os.replace(tmp, path)
+        write_bytes(Path(folder) / name, _MAGIC + sha1(payload).digest() + payload)
     except (OSError, ValueError):  # ValueError: a value marshal cannot hold
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
         return False
     _prune(folder)
     return True

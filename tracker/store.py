@@ -527,18 +527,10 @@ def _atomic_copy(src: Path, dst: Path) -> None:
 
 
 def _replace(path: Path, fill, what: str, hint: str) -> None:
-    """Fill a temporary file beside ``path`` and rename it over ``path``; clean up on failure."""
-    import tempfile
+    """:func:`tracker.atomic.replace`, with a failure said as what was not written."""
+    from .atomic import replace
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        fill(tmp, fd)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise TrackerError(f"{what}: {exc.strerror or exc}", hint=hint) from None
-        raise
+        replace(path, fill)
+    except OSError as exc:
+        raise TrackerError(f"{what}: {exc.strerror or exc}", hint=hint) from None

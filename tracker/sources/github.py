@@ -102,19 +102,10 @@ def _commit_key(repo: str, sha: str) -> str:
 
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
-    """Write beside, then rename: a reader sees the old file or the new one, never half."""
-    import tempfile
+    from ..atomic import write_bytes
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_bytes(path, data)
     except OSError:
         pass  # a cache that cannot be written only costs a download next time
 
