@@ -11,8 +11,7 @@ an ``op`` as a member: one that super-instructions were built from), and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Union
+from .record import field, record
 
 from .dsl import (
     Body, CacheItem, FamilyDef, InstDef, LabelDef, Location, MacroDef, ParsedFile,
@@ -22,7 +21,7 @@ from .errors import DSLError
 from .sources import SourceSet
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Uop:
     """A micro-op: an ``op``, or the single uop an ``inst`` stands for."""
 
@@ -57,7 +56,7 @@ class Uop:
         return self.definition.loc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Part:
     """One step of an instruction: a uop, or cache words it skips (``unused/1``)."""
 
@@ -70,7 +69,7 @@ class Part:
         return self.uop.name if self.uop else self.text
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Instruction:
     name: str
     kind: str  # "inst" or "macro"
@@ -88,7 +87,7 @@ class Instruction:
         return self.definition.loc
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Family:
     head: str
     size: str
@@ -96,7 +95,7 @@ class Family:
     loc: Location
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pseudo:
     name: str
     targets: tuple[str, ...]
@@ -104,7 +103,7 @@ class Pseudo:
     loc: Location
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Label:
     name: str
     spilled: bool
@@ -112,13 +111,13 @@ class Label:
     body: Body
 
 
-Definition = Union[InstDef, MacroDef, FamilyDef, PseudoDef, LabelDef]
+Definition = InstDef | MacroDef | FamilyDef | PseudoDef | LabelDef
 
 # (family head, instruction) that CPython's analyzer adds to a family by name.
 INPLACE_MEMBER = ("BINARY_OP", "BINARY_OP_INPLACE_ADD_UNICODE")
 
 
-@dataclass(eq=False)
+@record(eq=False)
 class Model:
     instructions: dict[str, Instruction]
     uops: dict[str, Uop]

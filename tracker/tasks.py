@@ -9,7 +9,7 @@ the task is about, never on line numbers or ordering.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from .record import field, record
 from .kinds import DIFFICULTIES, KINDS, STATUSES  # noqa: F401  (re-exported)
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass
+@record
 class ReleasedInput:
     """An input a uop releases itself, where and how."""
 
@@ -31,7 +31,7 @@ class ReleasedInput:
     what: str = "input"
 
 
-@dataclass
+@record
 class Task:
     id: str
     kind: str
@@ -82,14 +82,14 @@ class Task:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Task":
-        known = cls.__dataclass_fields__
+        known = cls.__record_fields__
         fields = {k: v for k, v in data.items() if k in known}
         if fields.get("released_inputs"):
             fields["released_inputs"] = [ReleasedInput(**r) for r in fields["released_inputs"]]
         return cls(**fields)
 
 
-_TASK_FIELDS = tuple((f.name, f.type) for f in Task.__dataclass_fields__.values())
+_TASK_FIELDS = tuple((f.name, f.type) for f in Task.__record_fields__.values())
 
 
 def _copy(value: Any) -> Any:
@@ -117,7 +117,7 @@ def priority_key(ready: set[str]):
                       _DIFFICULTY_RANK.get(t.difficulty, 9), _KIND_RANK.get(t.kind, 9), t.id)
 
 
-@dataclass
+@record
 class TaskSet:
     """The tasks of one scan, with where the sources came from."""
 
@@ -156,7 +156,7 @@ class TaskSet:
         )
 
 
-@dataclass
+@record
 class Changes:
     """What moved between two scans: tasks finished, new, gone, reopened."""
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
+
 from .cache import cached as cached_property
-from typing import Any, Literal, NamedTuple, Union
 
 from .lexer import SourceFile, Token, mask_code
+from ..record import field, record
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*+\s*+\(?+")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class StackItem:
     """A stack effect: ``name``, ``name: type``, ``name[size]`` or ``name if (cond)``."""
 
@@ -48,7 +53,7 @@ class StackItem:
         return text
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CacheItem:
     """A cache entry ``name/N``: inline-cache words, not a stack item."""
 
@@ -62,22 +67,20 @@ class CacheItem:
         return f"{self.name}/{self.size}"
 
 
-InputItem = Union[StackItem, CacheItem]
+InputItem = StackItem | CacheItem
 
 
-class Location(NamedTuple):
-    """Where a definition or name is: a tuple, as thousands are made per scan."""
+class Location(namedtuple("Location", "file line col end_line")):
+    """Where a definition or name is (file, line, col, end_line): a tuple, as thousands
+    are made per scan."""
 
-    file: str
-    line: int
-    col: int
-    end_line: int
+    __slots__ = ()
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Body:
     """A C body ``{ ... }``: a span of its source file, tokenized on demand."""
 
@@ -124,7 +127,7 @@ class Body:
         return name in self.identifiers
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Node:
     name: str
     loc: Location
@@ -135,7 +138,7 @@ class Node:
         return {"kind": self.kind, "name": self.name, "file": self.loc.file, "line": self.loc.line}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class InstDef(Node):
     """``inst(NAME, (in -- out)) { ... }`` or ``op(...)``, with its annotations."""
 
@@ -166,7 +169,7 @@ class InstDef(Node):
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class UopRef:
     """A uop named as a part of a macro, with where it is named."""
 
@@ -177,10 +180,10 @@ class UopRef:
         return self.name
 
 
-MacroPart = Union[UopRef, CacheItem]
+MacroPart = UopRef | CacheItem
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MacroDef(Node):
     """``macro(NAME) = part + part ... ;``"""
 
@@ -203,7 +206,7 @@ class MacroDef(Node):
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FamilyDef(Node):
     """``family(HEAD, SIZE) = { MEMBER, ... };`` (members exclude the head)."""
 
@@ -221,7 +224,7 @@ class FamilyDef(Node):
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PseudoDef(Node):
     """``pseudo(NAME, (in -- out)[, (FLAGS)]) = { TARGET, ... };``"""
 
@@ -246,7 +249,7 @@ class PseudoDef(Node):
         return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LabelDef(Node):
     """``label(NAME) { ... }`` or ``spilled label(NAME) { ... }``."""
 
@@ -261,10 +264,10 @@ class LabelDef(Node):
         return out
 
 
-Definition = Union[InstDef, MacroDef, FamilyDef, PseudoDef, LabelDef]
+Definition = InstDef | MacroDef | FamilyDef | PseudoDef | LabelDef
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ParsedFile:
     """All definitions of one file, in file order."""
 

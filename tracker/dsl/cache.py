@@ -7,23 +7,22 @@ from immutable data, so computing one twice in a race would be harmless.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Generic, TypeVar
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:  # checkers see the functools one: the same contract
+    from functools import cached_property as cached
+else:
+    class cached:
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
 
-T = TypeVar("T")
+        def __set_name__(self, owner, name):
+            self.name = name
 
-
-class cached(Generic[T]):
-    def __init__(self, func: Callable[[Any], T]):
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: Any, owner: type | None = None) -> T:
-        if instance is None:
-            return self  # type: ignore[return-value]
-        value = self.func(instance)
-        instance.__dict__[self.name] = value  # later reads never reach this descriptor
-        return value
+        def __get__(self, instance, owner=None):
+            if instance is None:
+                return self
+            value = self.func(instance)
+            instance.__dict__[self.name] = value  # later reads never reach this descriptor
+            return value

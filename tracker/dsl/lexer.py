@@ -13,7 +13,7 @@ from itertools import accumulate, repeat
 from operator import add
 import re
 from .cache import cached as cached_property
-from typing import NamedTuple
+from collections import namedtuple
 
 from ..errors import DSLError
 
@@ -111,14 +111,12 @@ def mask_code(text: str) -> str:
     return _MASKABLE.sub(_blank, text)
 
 
-class Token(NamedTuple):
-    """One token of a body; a named tuple because bodies hold tens of thousands."""
+class Token(namedtuple("Token", "kind text line col offset")):
+    """One token of a body: ``kind`` (ident, special, number, string, char, op, pp,
+    comment), ``text``, ``line``, ``col``, ``offset``; a named tuple because bodies hold
+    tens of thousands."""
 
-    kind: str  # ident, special, number, string, char, op, pp, comment
-    text: str
-    line: int
-    col: int
-    offset: int
+    __slots__ = ()
 
 
 class SourceFile:

@@ -10,12 +10,12 @@ array (with the input it takes in) with one pop uop taking oparg.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from ..record import field, record
 
 from ..model import Uop
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ArrayView:
     """What a uop's body does with one array input."""
 

@@ -8,10 +8,10 @@ names the file and the key, not a KeyError deep inside a rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from hashlib import sha1
-from typing import Any
+from pathlib import Path
+
+from ..record import field, record
 
 from .. import diskcache
 from ..datafile import yaml_error
@@ -20,14 +20,18 @@ from .body import borrow_pattern
 
 from ..paths import DATA_DIR  # noqa: E402  (re-exported for callers)
 
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Any
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Guard:
     positions: tuple[str, ...]
     pop: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RefcountRules:
     close_calls: frozenset[str]
     release_all_calls: frozenset[str]
@@ -48,7 +52,7 @@ class RefcountRules:
     type_checks: dict[str, str] = field(default_factory=dict)  # check call -> pop
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tier2Rules:
     skip_annotations: frozenset[str]
     tier1_annotations: frozenset[str]
@@ -62,7 +66,7 @@ class Tier2Rules:
     superinstruction_marker: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Curated:
     by_design: tuple[tuple[re.Pattern[str], str], ...]
     notes: dict[str, str]
@@ -70,7 +74,7 @@ class Curated:
     extra_edges: dict[str, list[str]]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rules:
     refcount: RefcountRules
     tier2: Tier2Rules

@@ -6,13 +6,13 @@ Mirrors the conditions under which CPython's generator leaves an instruction out
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..record import record
 
 from ..model import Instruction, Model, Part, Uop
 from .config import Rules
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Viability:
     ok: bool
     reason: str | None = None

@@ -11,7 +11,7 @@ import os
 from hashlib import sha1
 from pathlib import Path
 from ..errors import DSLError, UsageError
-from ..record import Frozen
+from ..record import record
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ OPTIMIZER = "Python/optimizer_bytecodes.c"
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
-class SourceText(Frozen):
+@record(frozen=True)
+class SourceText:
     """The decoded text of one input, with the name it is reported under."""
 
     name: str
@@ -39,7 +40,8 @@ class SourceText(Frozen):
         return blob_id(self.text.encode("utf-8"))  # decoding UTF-8 strictly round-trips
 
 
-class SourceSet(Frozen):
+@record(frozen=True)
+class SourceSet:
     """The inputs of one scan and where they came from (for provenance)."""
 
     bytecodes: SourceText
