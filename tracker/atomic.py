@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from typing import Callable
 
 
 def replace(path: Path, fill: Callable[[str, int], None]) -> None:
     """Let ``fill(tmp, fd)`` write a temporary file beside ``path``, then rename it over
     ``path``; the temporary file is removed whatever goes wrong."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_beside(path)
     try:
         fill(tmp, fd)
         os.replace(tmp, path)
@@ -27,6 +27,18 @@ def replace(path: Path, fill: Callable[[str, int], None]) -> None:
         except OSError:
             pass
         raise
+
+
+def _create_beside(path: Path) -> tuple[int, str]:
+    """A new file ``.NAME.RANDOM.tmp`` beside ``path``, opened for writing by this process
+    alone (as ``tempfile.mkstemp``, whose import costs a listing more than its write)."""
+    for _attempt in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def write_bytes(path: Path, data: bytes) -> None:

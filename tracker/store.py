@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import DataError, TrackerError
+from .record import fields, record
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ CLAIM_SOURCES = ("local", "assignee", "comment", "pull")
 REMOTE_SOURCES = ("assignee", "comment", "pull")
 
 
-@dataclass
+@record
 class Claim:
     """Someone working on a task: recorded here (``local``), or read from GitHub by sync:
     an issue's ``assignee``, a ``comment`` claiming it, a ``pull`` request working on it."""
@@ -68,9 +68,8 @@ class Claim:
     url: str | None = None  # where the claim was made: the comment, pull request or issue
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("task_id")
-        return {k: v for k, v in data.items() if v is not None}
+        values = ((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "task_id")
+        return {k: v for k, v in values if v is not None}
 
 
 def default_path() -> Path:
