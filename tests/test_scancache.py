@@ -170,7 +170,9 @@ def test_checkout_head_without_git_once_seen(tmp_path, monkeypatch):
     assert sources.head_revision(repo.path) == expected[0]
     assert scancache.checkout_head(repo.path) == expected
     monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))  # git cannot be run any more
-    assert sources.git_head(repo.path) == (None, None)
+    assert sources.git_head(repo.path) == expected  # read from the object files
+    monkeypatch.setattr("tracker.sources.gitobjects.commit_date", lambda objects, sha: None)
+    assert sources.git_head(repo.path) == (None, None)  # a delta, say: git would be asked
     assert scancache.checkout_head(repo.path) == expected  # the date was kept by commit id
 
 

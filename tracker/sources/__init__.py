@@ -195,21 +195,29 @@ def strip_root(value: Any, root: str) -> Any:
     return strip(value)
 
 
+def _git_dirs(root: Path) -> tuple[Path, Path] | None:
+    """A checkout's git directory and common directory (they differ in linked worktrees)."""
+    dotgit = root / ".git"
+    if dotgit.is_file():  # a linked worktree: "gitdir: PATH"
+        text = dotgit.read_text(encoding="utf-8").strip()
+        if not text.startswith("gitdir:"):
+            return None
+        gitdir = (root / text[len("gitdir:"):].strip()).resolve()
+        common = gitdir
+        if (gitdir / "commondir").is_file():
+            common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        return gitdir, common
+    return (dotgit, dotgit) if dotgit.is_dir() else None
+
+
 def head_revision(root: Path) -> str | None:
     """The commit a checkout's HEAD names, read from its ``.git`` files without running
     git (a process costs more than a cached listing); None when that is not simple."""
-    dotgit = root / ".git"
     try:
-        if dotgit.is_file():  # a linked worktree: "gitdir: PATH"
-            text = dotgit.read_text(encoding="utf-8").strip()
-            if not text.startswith("gitdir:"):
-                return None
-            gitdir = (root / text[len("gitdir:"):].strip()).resolve()
-            common = gitdir
-            if (gitdir / "commondir").is_file():
-                common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
-        else:
-            gitdir = common = dotgit
+        dirs = _git_dirs(root)
+        if dirs is None:
+            return None
+        gitdir, common = dirs
         head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
         if not head.startswith("ref: "):
             return head if _is_object_id(head) else None
@@ -237,6 +245,14 @@ def git_head(root: Path) -> tuple[str | None, str | None]:
     """Revision and commit date of a checkout's HEAD, when it is a git work tree."""
     if not (root / ".git").exists():
         return None, None
+    revision = head_revision(root)
+    if revision:  # read from the object files: no process
+        from .gitobjects import commit_date
+
+        dirs = _git_dirs(root)
+        date = commit_date(dirs[1] / "objects", revision) if dirs else None
+        if date:
+            return revision, date
     import subprocess
 
     try:
