@@ -142,6 +142,50 @@ def test_oldest_entries_are_pruned(monkeypatch):
     assert scancache.read("scan-test-4") == {"n": 4} and scancache.read("scan-test-0") is None
 
 
+def test_data_derived_from_shipped_files_is_kept_beside_them(tmp_path):
+    """As Python keeps .pyc files: once per installation, readable by every user."""
+    from tracker import diskcache
+
+    shipped = tmp_path / "data" / "rules.yaml"
+    shipped.parent.mkdir()
+    shipped.write_text("a: 1\n")
+    assert diskcache.write("parsed", {"a": 1}, beside=shipped)
+    kept = tmp_path / "data" / "__pycache__" / "parsed"
+    assert kept.is_file() and oct(kept.stat().st_mode & 0o777) == oct(0o644)
+    assert entries() == []  # the user cache holds nothing
+    assert diskcache.read("parsed", beside=shipped) == {"a": 1}
+    assert diskcache.read("parsed") is None  # only asked for beside a shipped file
+    kept.write_bytes(kept.read_bytes()[:-1] + b"?")  # damaged: not believed
+    assert diskcache.read("parsed", beside=shipped) is None
+    with diskcache.disabled():
+        assert diskcache.read("parsed", beside=shipped) is None
+
+
+def test_a_read_only_installation_keeps_its_derived_data_in_the_user_cache(tmp_path):
+    from tracker import diskcache
+
+    shipped = tmp_path / "data" / "rules.yaml"
+    shipped.parent.mkdir()
+    shipped.write_text("a: 1\n")
+    (tmp_path / "data" / "__pycache__").write_text("not a folder: cannot be written into")
+    assert diskcache.write("parsed", [1], beside=shipped)
+    assert entries() == ["parsed"] and diskcache.read("parsed", beside=shipped) == [1]
+
+
+def test_rule_data_is_parsed_once_per_installation(tmp_path, monkeypatch):
+    from tracker.rules import config
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("__pycache__", "snapshots"))
+    first = config.load_rules(data)
+    assert sorted(p.name[:5] for p in (data / "__pycache__").iterdir()) == ["yaml-", "yaml-"]
+    monkeypatch.setitem(sys.modules, "yaml", None)  # importing PyYAML would now fail
+    assert config.load_rules(data) == first
+    (data / "curated.yaml").write_text((data / "curated.yaml").read_text() + "\n# edited\n")
+    with pytest.raises(ImportError):  # a changed file is parsed again, never read stale
+        config.load_rules(data)
+
+
 def test_history_uses_full_scans_of_other_commands(tmp_path, monkeypatch):
     monkeypatch.setenv("JIT_TRACKER_STATE", str(tmp_path / "state.yaml"))
     repo = Repo(tmp_path / "cpython")

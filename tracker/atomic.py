@@ -41,11 +41,14 @@ def _create_beside(path: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary name beside {path}")
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """``data`` as the new content of ``path`` (its folder made if missing)."""
+def write_bytes(path: Path, data: bytes, mode: int | None = None) -> None:
+    """``data`` as the new content of ``path`` (its folder made if missing); the file is
+    private to the user (0o600) unless ``mode`` says otherwise."""
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def fill(tmp: str, fd: int) -> None:
+        if mode is not None:
+            os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
 

@@ -55,11 +55,22 @@ def disabled() -> "Iterator[None]":
         _off -= 1
 
 
-def read(name: str) -> Any:
-    """The value stored as ``name``, or None when absent, corrupt or not ours."""
+def read(name: str, beside: Any = None) -> Any:
+    """The value stored as ``name``, or None when absent, corrupt or not ours.
+
+    ``beside`` names a file shipped with jit-tracker that the value was derived from:
+    the value is then looked for in that file's ``__pycache__`` folder first (see
+    :func:`write`)."""
     if _off:
         return None
-    path = os.path.join(directory(), name)
+    if beside is not None:
+        value = _read_file(os.path.join(_pycache(beside), name))
+        if value is not None:
+            return value
+    return _read_file(os.path.join(directory(), name))
+
+
+def _read_file(path: str) -> Any:
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -74,33 +85,59 @@ def read(name: str) -> Any:
         return None
 
 
-def write(name: str, value: Any) -> bool:
-    """Store ``value`` as ``name`` (temporary file, then rename); False when it could not be."""
+def write(name: str, value: Any, beside: Any = None) -> bool:
+    """Store ``value`` as ``name`` (temporary file, then rename); False when it could not be.
+
+    With ``beside`` (a file shipped with jit-tracker, such as the rule data), the value
+    goes to that file's ``__pycache__`` folder, as Python keeps a module's compiled code:
+    made once per installation, so even a first run with an empty user cache does not
+    parse the shipped YAML again. Where the installation cannot be written, the user
+    cache holds it."""
     if _off:
         return False
+    try:
+        payload = marshal.dumps(value)
+    except ValueError:  # a value marshal cannot hold
+        return False
+    data = _MAGIC + sha1(payload).digest() + payload
+    # beside a shipped file readable by all who can read that file, as a .pyc is
+    targets = [(_pycache(beside), MAX_BESIDE, 0o644)] if beside is not None else []
+    targets.append((directory(), MAX_ENTRIES, None))
+    for folder, keep, mode in targets:
+        if _write_file(folder, name, data, mode):
+            _prune(folder, keep)
+            return True
+    return False
+
+
+MAX_BESIDE = 8  # entries in a shipped folder's __pycache__: one per shipped file and version
+
+
+def _pycache(beside: Any) -> str:
+    return os.path.join(os.path.dirname(os.fspath(beside)), "__pycache__")
+
+
+def _write_file(folder: str, name: str, data: bytes, mode: int | None) -> bool:
     from pathlib import Path
 
     from .atomic import write_bytes
 
-    folder = directory()
     try:
-        payload = marshal.dumps(value)
-        write_bytes(Path(folder) / name, _MAGIC + sha1(payload).digest() + payload)
-    except (OSError, ValueError):  # ValueError: a value marshal cannot hold
+        write_bytes(Path(folder) / name, data, mode)
+    except OSError:
         return False
-    _prune(folder)
     return True
 
 
-def _prune(folder: str) -> None:
-    """Keep the newest MAX_ENTRIES entries (history's file aside); temporary files of
-    dead writers go too."""
+def _prune(folder: str, keep: int = MAX_ENTRIES) -> None:
+    """Keep the newest ``keep`` entries (history's file aside); temporary files of dead
+    writers go too."""
     try:
         names = [n for n in os.listdir(folder) if not n.startswith("history")]
-        if len(names) <= MAX_ENTRIES:
+        if len(names) <= keep:
             return
         paths = sorted((os.path.join(folder, n) for n in names), key=_mtime, reverse=True)
-        for p in paths[MAX_ENTRIES:]:
+        for p in paths[keep:]:
             os.unlink(p)
     except OSError:
         pass

@@ -95,7 +95,7 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
         raise DataError(f"{p}: no such snapshot") from None
     except OSError as exc:
         raise DataError(f"{p}: cannot read snapshot: {exc}") from None
-    data = _cached(raw) if use_cache else None
+    data = _cached(raw, p) if use_cache else None
     fresh = data is None
     if fresh:
         data = _parse(p, raw)
@@ -104,7 +104,7 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
     except (TypeError, ValueError) as exc:
         raise DataError(f"{p}: malformed task: {exc}") from None
     if fresh and use_cache:
-        _store(raw, data)
+        _store(raw, data, p)
     ts.source.setdefault("snapshot", str(p))
     return ts
 
@@ -116,17 +116,22 @@ def _cache_name(raw: bytes) -> str:
     return f"snapshot-{tag()}-{VERSION}-{blob_id(raw)}"
 
 
-def _cached(raw: bytes) -> dict[str, Any] | None:
+def _shipped(p: Path) -> Path | None:
+    """``p`` when it is the bundled snapshot: its parsed form is kept beside it."""
+    return p if p.resolve() == BUNDLED.resolve() else None
+
+
+def _cached(raw: bytes, p: Path | None = None) -> dict[str, Any] | None:
     from . import diskcache
 
-    data = diskcache.read(_cache_name(raw))
+    data = diskcache.read(_cache_name(raw), beside=p and _shipped(p))
     return data if isinstance(data, dict) and isinstance(data.get("tasks"), list) else None
 
 
-def _store(raw: bytes, data: dict[str, Any]) -> None:
+def _store(raw: bytes, data: dict[str, Any], p: Path | None = None) -> None:
     from . import diskcache
 
-    diskcache.write(_cache_name(raw), data)
+    diskcache.write(_cache_name(raw), data, beside=p and _shipped(p))
 
 
 def _parse(p: Path, raw: bytes) -> dict[str, Any]:
@@ -187,7 +192,7 @@ def bundled_source() -> dict[str, Any]:
         return {}
     text = "".join(head)
     name = f"snapshot-source-{diskcache.tag()}-{blob_id(text.encode())}"  # parsed before: no YAML
-    source = diskcache.read(name)
+    source = diskcache.read(name, beside=BUNDLED)
     if not isinstance(source, dict):
         yaml, loader, _ = _yaml()
         try:
@@ -197,7 +202,7 @@ def bundled_source() -> dict[str, Any]:
         source = data.get("source") if isinstance(data, dict) else None
         if not isinstance(source, dict):
             return {}
-        diskcache.write(name, source)
+        diskcache.write(name, source, beside=BUNDLED)
     return dict(source, snapshot="bundled")
 
 
