@@ -6,10 +6,12 @@ column where YAML stopped, never show a traceback.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 from .errors import DataError
+
+TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 _RAISE = object()
 

@@ -66,6 +66,9 @@ def test_specials_are_the_dsl_calls():
     "{\n#define X }\n}",
     "{\n  #if A }\n#endif\n}",
     "{\n#define M \\\n  } \\\n  }\n}",
+    "{" * 6 + " x; " + "}" * 6,  # as deep as the one-match pattern goes
+    "{" * 7 + " x; " + "}" * 7,  # deeper: the careful scanner
+    "{ if (a) { " + "{ s = \"}\"; " * 12 + "}" * 12 + " } }",
 ])
 def test_skip_body_finds_the_matching_brace(body):
     text = body + " tail"

@@ -83,3 +83,14 @@ macro(B) = _B;
     assert a.status == "blocked" and a.blocked_reason == "slows the interpreter"
     assert a.links == ["https://github.com/python/cpython/pull/1"]
     assert b.prerequisites == ["refcount:_A"]
+
+
+def test_a_bad_pattern_in_a_list_is_named(tmp_path):
+    import yaml
+
+    d = copy_data(tmp_path)
+    data = yaml.safe_load((d / "rules.yaml").read_text())
+    data["refcount"]["non_escaping_patterns"].append("Py[Ss")
+    (d / "rules.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(DataError, match=r"non_escaping_patterns: bad regular expression 'Py\[Ss'"):
+        load_rules(d)
