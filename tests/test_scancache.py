@@ -238,3 +238,19 @@ def test_default_directories_are_platformdirs(monkeypatch, xdg):
     assert scancache.directory() == platformdirs.user_cache_dir("jit-tracker", appauthor=False)
     assert str(paths.cache_dir()) == scancache.directory()
     assert str(default_path().parent) == platformdirs.user_data_dir("jit-tracker", appauthor=False)
+
+
+def test_results_name_no_local_path(tmp_path):
+    """Wherever a checkout lies, what a scan shows reads the same and ships no local path."""
+    import json
+
+    texts = []
+    for where in ("one", "other place"):
+        root = checkout(tmp_path / where / "cpython")
+        ts = scancache.scan(sources.from_checkout(root), use_cache=False).taskset
+        data = ts.to_json(with_excerpt=True)
+        text = json.dumps([data["tasks"], ts.instructions])
+        assert str(tmp_path) not in text
+        texts.append(text)
+    assert texts[0] == texts[1]
+    assert '"Python/bytecodes.c"' in texts[0]
