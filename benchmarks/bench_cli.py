@@ -13,7 +13,9 @@ to a temporary directory, so its ``__pycache__`` lands there); PYTHONDONTWRITEBY
 dropped from the children's environment and one untimed run of each warms the caches.
 jit-tracker finds its scan cache and state where a user's are found (XDG_CACHE_HOME and
 XDG_DATA_HOME, pointed at a temporary directory): "cold" empties the cache before each
-run, "warm" keeps the entry of the previous run.
+run, "warm" keeps the entry of the previous run. What an installation keeps beside its
+shipped data (``data/__pycache__``: the parsed rule YAML and bundled snapshot, made once
+per installation as ``.pyc`` files are) is kept, as the reference's ``.pyc`` files are.
 
 Targets (issue 11), as ratios to the reference:
 
