@@ -85,18 +85,15 @@ def test_a_graph_is_built_where_one_is_asked_for(tmp_path):
 def test_a_first_listing_with_an_empty_cache_stays_light(tmp_path):
     """The rule data is kept beside the package once per installation, the records of the
     scan path are not dataclasses, and a checkout's commit date is read without git."""
-    import shutil
+    from ..gitrepo import Repo
 
-    checkout = tmp_path / "cpython"
-    (checkout / "Python").mkdir(parents=True)
-    shutil.copy(ROOT / "data/examples/bytecodes.c", checkout / "Python/bytecodes.c")
-    shutil.copy(ROOT / "data/examples/optimizer_bytecodes.c", checkout / "Python/optimizer_bytecodes.c")
-    git = ["git", "-C", str(checkout), "-c", "user.name=T", "-c", "user.email=t@example.org"]
-    subprocess.run(git + ["init", "-q"], check=True)
-    subprocess.run(git + ["add", "."], check=True)
-    subprocess.run(git + ["commit", "-q", "-m", "start"], check=True)
+    checkout = Repo(tmp_path / "cpython")
+    examples = ROOT / "data/examples"
+    checkout.commit({"Python/bytecodes.c": (examples / "bytecodes.c").read_text(),
+                     "Python/optimizer_bytecodes.c": (examples / "optimizer_bytecodes.c").read_text()},
+                    "Start", "A Tester", "2025-01-01T10:00:00+00:00")
     loaded(["tasks", *EX, "--json"], tmp_path / "first")  # an installation's first run
-    for args in (["tasks", *EX, "--json"], ["tasks", str(checkout), "--json"]):
+    for args in (["tasks", *EX, "--json"], ["tasks", str(checkout.path), "--json"]):
         mods, out = loaded(args, tmp_path / f"empty-{len(args)}")
         assert json.loads(out)["tasks"]
         assert not mods & {"yaml", "dataclasses", "typing", "tempfile", "subprocess"}, args

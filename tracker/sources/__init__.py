@@ -213,28 +213,34 @@ def _git_dirs(root: Path) -> tuple[Path, Path] | None:
 def head_revision(root: Path) -> str | None:
     """The commit a checkout's HEAD names, read from its ``.git`` files without running
     git (a process costs more than a cached listing); None when that is not simple."""
+    return _head(root)[0]
+
+
+def _head(root: Path) -> tuple[str | None, Path | None]:
+    """HEAD's commit (as :func:`head_revision`) and the object store it is kept in."""
     try:
         dirs = _git_dirs(root)
         if dirs is None:
-            return None
+            return None, None
         gitdir, common = dirs
+        objects = common / "objects"
         head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
         if not head.startswith("ref: "):
-            return head if _is_object_id(head) else None
+            return (head if _is_object_id(head) else None), objects
         ref = head[len("ref: "):]
         for base in (gitdir, common):
             if (base / ref).is_file():
                 value = (base / ref).read_text(encoding="utf-8").strip()
-                return value if _is_object_id(value) else None
+                return (value if _is_object_id(value) else None), objects
         packed = common / "packed-refs"
         if packed.is_file():
             for line in packed.read_text(encoding="utf-8").splitlines():
                 parts = line.split(" ")
                 if len(parts) == 2 and parts[1] == ref and _is_object_id(parts[0]):
-                    return parts[0]
+                    return parts[0], objects
     except (OSError, UnicodeDecodeError):
         pass
-    return None
+    return None, None
 
 
 def _is_object_id(text: str) -> bool:
@@ -245,12 +251,11 @@ def git_head(root: Path) -> tuple[str | None, str | None]:
     """Revision and commit date of a checkout's HEAD, when it is a git work tree."""
     if not (root / ".git").exists():
         return None, None
-    revision = head_revision(root)
-    if revision:  # read from the object files: no process
+    revision, objects = _head(root)
+    if revision and objects:  # read from the object files: no process
         from .gitobjects import commit_date
 
-        dirs = _git_dirs(root)
-        date = commit_date(dirs[1] / "objects", revision) if dirs else None
+        date = commit_date(objects, revision)
         if date:
             return revision, date
     import subprocess

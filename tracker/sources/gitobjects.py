@@ -28,9 +28,9 @@ def commit_date(objects: Path, commit: str) -> str | None:
         raw = _loose(objects, commit)
         if raw is None:
             raw = _packed(objects, commit)
-    except (OSError, ValueError, zlib.error, IndexError):
+        return _committer_date(raw) if raw is not None else None
+    except (OSError, ValueError, zlib.error, IndexError, OverflowError):
         return None
-    return _committer_date(raw) if raw is not None else None
 
 
 def _loose(objects: Path, commit: str) -> bytes | None:
