@@ -94,3 +94,14 @@ def test_a_bad_pattern_in_a_list_is_named(tmp_path):
     (d / "rules.yaml").write_text(yaml.safe_dump(data))
     with pytest.raises(DataError, match=r"non_escaping_patterns: bad regular expression 'Py\[Ss'"):
         load_rules(d)
+
+
+def test_a_pattern_valid_only_when_joined_to_its_neighbours_is_refused(tmp_path):
+    import yaml
+
+    d = copy_data(tmp_path)
+    data = yaml.safe_load((d / "rules.yaml").read_text())
+    data["refcount"]["non_escaping_patterns"].append("^Py_X)|(?:^Py_Y")
+    (d / "rules.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(DataError, match="non_escaping_patterns: bad regular expression"):
+        load_rules(d)
