@@ -8,9 +8,10 @@ caller to judge (the state reports them, a cache shrugs them off).
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Callable
 
 

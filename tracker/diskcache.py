@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 ENV_VAR = "JIT_TRACKER_CACHE_DIR"  # also tracker.paths.CACHE_ENV
 FORMAT = 1  # bump when what an entry holds changes
 MAX_ENTRIES = 48  # full scans are ~0.4 MB each
+MAX_BESIDE = 8  # entries in a shipped folder's __pycache__: one per shipped file and version
 _MAGIC = b"jit-tracker-cache\n"
 _TAG = sys.implementation.cache_tag or "py"  # marshal's format follows the interpreter
 _off = 0  # > 0 inside disabled(): nothing is read or written
@@ -108,9 +109,6 @@ def write(name: str, value: Any, beside: Any = None) -> bool:
             _prune(folder, keep)
             return True
     return False
-
-
-MAX_BESIDE = 8  # entries in a shipped folder's __pycache__: one per shipped file and version
 
 
 def _pycache(beside: Any) -> str:

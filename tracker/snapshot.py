@@ -95,7 +95,8 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
         raise DataError(f"{p}: no such snapshot") from None
     except OSError as exc:
         raise DataError(f"{p}: cannot read snapshot: {exc}") from None
-    data = _cached(raw, p) if use_cache else None
+    shipped = _shipped(p)
+    data = _cached(raw, shipped) if use_cache else None
     fresh = data is None
     if fresh:
         data = _parse(p, raw)
@@ -104,7 +105,7 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
     except (TypeError, ValueError) as exc:
         raise DataError(f"{p}: malformed task: {exc}") from None
     if fresh and use_cache:
-        _store(raw, data, p)
+        _store(raw, data, shipped)
     ts.source.setdefault("snapshot", str(p))
     return ts
 
@@ -121,17 +122,18 @@ def _shipped(p: Path) -> Path | None:
     return p if p.resolve() == BUNDLED.resolve() else None
 
 
-def _cached(raw: bytes, p: Path | None = None) -> dict[str, Any] | None:
+def _cached(raw: bytes, shipped: Path | None = None) -> dict[str, Any] | None:
+    """The parsed snapshot, kept beside ``shipped`` (the bundled file) or in the user cache."""
     from . import diskcache
 
-    data = diskcache.read(_cache_name(raw), beside=p and _shipped(p))
+    data = diskcache.read(_cache_name(raw), beside=shipped)
     return data if isinstance(data, dict) and isinstance(data.get("tasks"), list) else None
 
 
-def _store(raw: bytes, data: dict[str, Any], p: Path | None = None) -> None:
+def _store(raw: bytes, data: dict[str, Any], shipped: Path | None = None) -> None:
     from . import diskcache
 
-    diskcache.write(_cache_name(raw), data, beside=p and _shipped(p))
+    diskcache.write(_cache_name(raw), data, beside=shipped)
 
 
 def _parse(p: Path, raw: bytes) -> dict[str, Any]:
