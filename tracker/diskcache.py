@@ -14,7 +14,7 @@ import marshal
 import os
 import sys
 from contextlib import contextmanager
-from hashlib import sha1
+from zlib import crc32
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ ENV_VAR = "JIT_TRACKER_CACHE_DIR"  # also tracker.paths.CACHE_ENV
 FORMAT = 1  # bump when what an entry holds changes
 MAX_ENTRIES = 48  # full scans are ~0.4 MB each
 MAX_BESIDE = 8  # entries in a shipped folder's __pycache__: one per shipped file and version
-_MAGIC = b"jit-tracker-cache\n"
+_MAGIC = b"jit-tracker-cache 2\n"  # then the payload's CRC-32 (4 bytes, big-endian)
 _TAG = sys.implementation.cache_tag or "py"  # marshal's format follows the interpreter
 _off = 0  # > 0 inside disabled(): nothing is read or written
 
@@ -77,11 +77,12 @@ def _read_file(path: str) -> Any:
             data = f.read()
     except OSError:
         return None
-    head = len(_MAGIC) + 20
-    if len(data) < head or not data.startswith(_MAGIC) or sha1(data[head:]).digest() != data[len(_MAGIC):head]:
+    head = len(_MAGIC) + 4
+    payload = memoryview(data)[head:]  # not copied: entries are ~0.4 MB
+    if len(data) < head or not data.startswith(_MAGIC) or crc32(payload).to_bytes(4, "big") != data[len(_MAGIC):head]:
         return None
     try:
-        return marshal.loads(data[head:])
+        return marshal.loads(payload)
     except (ValueError, EOFError, TypeError):
         return None
 
@@ -100,7 +101,7 @@ def write(name: str, value: Any, beside: Any = None) -> bool:
         payload = marshal.dumps(value)
     except ValueError:  # a value marshal cannot hold
         return False
-    data = _MAGIC + sha1(payload).digest() + payload
+    data = _MAGIC + crc32(payload).to_bytes(4, "big") + payload
     # beside a shipped file readable by all who can read that file, as a .pyc is
     targets = [(_pycache(beside), MAX_BESIDE, 0o644)] if beside is not None else []
     targets.append((directory(), MAX_ENTRIES, None))

@@ -71,7 +71,7 @@ def key(args: argparse.Namespace, srcs: SourceSet) -> list | None:
 
 
 def _name(k: list) -> str:
-    from hashlib import sha1
+    from ..digest import sha1
 
     from ..diskcache import tag
 

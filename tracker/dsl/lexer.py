@@ -54,14 +54,14 @@ _TOKENS = r"""
      |(?P<bad>\S)
 """
 
-# Any token of a C body, comments and preprocessor lines included.
-_BODY_TOKEN = re.compile(
+# Any token of a C body, comments and preprocessor lines included. Compiled on first use
+# (``re`` keeps it): a scan reads bodies as text and never tokenizes one.
+_BODY_TOKEN = (
     r"""
     [ \t\r\f\v\n]*
     (?:(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)
     |(?P<pp>\#(?:[^\n\\]|\\[\s\S])*)
-    |""" + _TOKENS + ")",
-    re.X,
+    |""" + _TOKENS + ")"
 )
 
 # One significant token of the DSL's top level, after any blanks, comments and
@@ -222,7 +222,7 @@ class SourceFile:
         find = bisect.bisect_right
         line = find(starts, start)  # line of the current token, and where it starts
         line_start, next_start = starts[line - 1], starts[line] if line < len(starts) else len(text) + 1
-        for m in _BODY_TOKEN.finditer(text, start, end):
+        for m in re.compile(_BODY_TOKEN, re.X).finditer(text, start, end):
             kind = m.lastgroup
             if kind is None or (kind == "comment" and not keep_comments):
                 continue  # trailing blanks, or a comment not asked for

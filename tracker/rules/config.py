@@ -8,9 +8,9 @@ names the file and the key, not a KeyError deep inside a rule.
 from __future__ import annotations
 
 import re
-from hashlib import sha1
 from pathlib import Path
 
+from ..digest import sha1
 from ..record import field, record
 
 from .. import diskcache

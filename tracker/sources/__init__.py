@@ -8,8 +8,8 @@ set of error messages.
 from __future__ import annotations
 
 import os
-from hashlib import sha1
 from pathlib import Path
+from ..digest import sha1
 from ..errors import DSLError, UsageError
 from ..record import record
 
