@@ -129,17 +129,27 @@ def test_labels():
     assert m.labels["a"].body.uses("x")
 
 
-def test_duplicates_are_errors_unless_overridden():
+def test_an_op_defined_twice_is_an_error_unless_overridden():
     e = build_error("op(_A, (--)) { }\nop(_A, (x --)) { }\n")
     assert (e.line, e.message) == (3, "op '_A' is defined twice (first at line 2)")
-    e = build_error("inst(A, (--)) { }\nop(_B, (--)) { }\nmacro(A) = _B;\n")
-    assert (e.line, e.message) == (4, "instruction 'A' is defined twice (first at line 2)")
     m = build("op(_A, (--)) { first(); }\noverride op(_A, (--)) { second(); }\nmacro(A) = _A;\n")
     assert m.uops["_A"].body.uses("second")
     m = build("inst(A, (--)) { first(); }\noverride inst(A, (--)) { second(); }\n")
     assert m.uops["_A"].body.uses("second") and m.instructions["A"].uops[0].body.uses("second")
-    e = build_error("inst(A, (--)) { }\ninst(A, (--)) { }\n")
-    assert (e.line, e.message) == (3, "instruction 'A' is defined twice (first at line 2)")
+
+
+def test_a_later_instruction_replaces_an_earlier_one_as_in_cpythons_analyzer():
+    # gh-143732 (2026-05-05) defined macro(FOR_ITER) a second time; the analyzer
+    # keeps the later one, and so must we.
+    m = build("op(_X, (--)) { }\nop(_Y, (--)) { }\nmacro(A) = _X;\nmacro(A) = _Y;\n")
+    assert [p.name for p in m.instructions["A"].parts] == ["_Y"]
+    assert m.instructions["A"].loc.line == 5
+    m = build("inst(A, (--)) { first(); }\ninst(A, (x --)) { second(); }\n")
+    assert m.instructions["A"].uops[0].body.uses("second")
+    # a macro replaces an inst of the same name, wherever it stands
+    m = build("op(_B, (--)) { }\nmacro(A) = _B;\ninst(A, (--)) { }\n")
+    assert m.instructions["A"].kind == "macro"
+    assert [u.name for u in m.instructions["A"].uops] == ["_B"]
 
 
 def test_2022_family_may_name_an_op_but_not_an_unknown_name():

@@ -163,9 +163,8 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
             seen.setdefault(d.name, d.loc)
             ops[d.name] = Uop(d.name, d, implicit=False)
         elif isinstance(d, InstDef):
-            if d.name in instructions and "override" not in d.annotations:
-                raise duplicate(d.name, d.loc, "instruction")
-            seen[d.name] = d.loc
+            # CPython's analyzer lets a later inst (or macro) replace an earlier
+            # instruction of the same name; only an op must say ``override``.
             uop = Uop("_" + d.name, d, implicit=True)
             inst_uops[d.name] = uop
             instructions[d.name] = Instruction(d.name, "inst", d, _inst_parts(d, uop))
@@ -174,9 +173,6 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
 
     for d in defs:
         if isinstance(d, MacroDef):
-            if d.name in instructions:
-                seen.setdefault(d.name, instructions[d.name].loc)
-                raise duplicate(d.name, d.loc, "instruction")
             parts = []
             for p in d.parts:
                 if isinstance(p, CacheItem):
