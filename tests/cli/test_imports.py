@@ -80,23 +80,3 @@ def test_help_and_version_build_no_command(tmp_path):
 def test_a_graph_is_built_where_one_is_asked_for(tmp_path):
     mods, out = loaded(["graph", *EX, "--format", "json"], tmp_path)
     assert "networkx" in mods and json.loads(out)["nodes"]
-
-
-def test_a_first_listing_with_an_empty_cache_stays_light(tmp_path):
-    """The rule data is kept beside the package once per installation, the records of the
-    scan path are not dataclasses, a checkout's commit date is read without git, and
-    hashing needs no OpenSSL; a warm listing neither."""
-    from ..gitrepo import Repo
-
-    checkout = Repo(tmp_path / "cpython")
-    examples = ROOT / "data/examples"
-    checkout.commit({"Python/bytecodes.c": (examples / "bytecodes.c").read_text(),
-                     "Python/optimizer_bytecodes.c": (examples / "optimizer_bytecodes.c").read_text()},
-                    "Start", "A Tester", "2025-01-01T10:00:00+00:00")
-    loaded(["tasks", *EX, "--json"], tmp_path / "first")  # an installation's first run
-    for args in (["tasks", *EX, "--json"], ["tasks", str(checkout.path), "--json"]):
-        mods, out = loaded(args, tmp_path / f"empty-{len(args)}")
-        assert json.loads(out)["tasks"]
-        assert not mods & {"yaml", "dataclasses", "typing", "tempfile", "subprocess", "hashlib"}, args
-        warm, _ = loaded(args, tmp_path / f"empty-{len(args)}")
-        assert not warm & {"yaml", "dataclasses", "typing", "tempfile", "subprocess", "hashlib"}, args

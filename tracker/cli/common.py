@@ -80,7 +80,9 @@ def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
             from ..scancache import checkout_head
 
             return sources.from_checkout(args.cpython_dir, head=checkout_head)
-        return sources.from_checkout(args.cpython_dir)
+        from .. import git
+
+        return sources.from_checkout(args.cpython_dir, head=git.head)
     return None
 
 
