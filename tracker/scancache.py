@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from .digest import sha256
+from hashlib import sha256
 
 from .diskcache import ENV_VAR, FORMAT, directory, read, tag, write  # noqa: F401  (the API)
 from .sources import SourceSet

@@ -8,10 +8,11 @@ set of error messages.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from hashlib import sha1
 from pathlib import Path
-from ..digest import sha1
+
 from ..errors import DSLError, UsageError
-from ..record import record
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ OPTIMIZER = "Python/optimizer_bytecodes.c"
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class SourceText:
     """The decoded text of one input, with the name it is reported under."""
 
@@ -40,7 +41,7 @@ class SourceText:
         return blob_id(self.text.encode("utf-8"))  # decoding UTF-8 strictly round-trips
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class SourceSet:
     """The inputs of one scan and where they came from (for provenance)."""
 
