@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import livescan
     from ..provenance import describe
-    from ..sources import github
+    from ..github import source as github
     from ..tasks import compare
 
     spec = _github_spec(args)
