@@ -129,16 +129,16 @@ def test_not_a_repository(tmp_path):
 def test_record_merges_walks_of_one_repository(repo, tmp_path):
     st = Store(tmp_path / "state.yaml")
     history.record(st, repo.path, since="2025-03-15", scanner=standin_scan, fingerprint="s", jobs=1)
-    assert len(st.history()) == 2
+    assert len(st.history_file.revisions()) == 2
     history.record(st, repo.path, until="2025-02-10", scanner=standin_scan, fingerprint="s", jobs=1)
-    assert [r["revision"] for r in st.history()] == [repo.revs[k] for k in ("start", "a", "b", "c")]
-    assert {p["name"] for p in st.contributors()} == {"Ada Lovelace", "Bob Smith"}  # b's flip unseen
+    assert [r["revision"] for r in st.history_file.revisions()] == [repo.revs[k] for k in ("start", "a", "b", "c")]
+    assert {p["name"] for p in st.history_file.contributors()} == {"Ada Lovelace", "Bob Smith"}  # b's flip unseen
     # the summaries sit in the user cache directory (here the test's own), not beside the state
     assert json.loads(history.default_cache_path().read_text())["fingerprint"] == "s"
     assert not list(tmp_path.glob("state*cache*"))
     # other rules: the earlier counts are not mixed in
     history.record(st, repo.path, since="2025-03-15", scanner=standin_scan, fingerprint="s2", jobs=1)
-    assert [r["revision"] for r in st.history()] == [repo.revs[k] for k in ("b", "c")]
+    assert [r["revision"] for r in st.history_file.revisions()] == [repo.revs[k] for k in ("b", "c")]
 
 
 def test_pr_of():

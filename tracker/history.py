@@ -260,9 +260,9 @@ class ScanCache:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
-        from .store import atomic_write
+        from .atomic import write_text
 
-        atomic_write(self.path, json.dumps({"version": CACHE_VERSION, "fingerprint": self.fingerprint,
+        write_text(self.path, json.dumps({"version": CACHE_VERSION, "fingerprint": self.fingerprint,
                                             "entries": self.entries}, separators=(",", ":")))
         self.dirty = False
 
@@ -483,12 +483,13 @@ def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> Walk
     """Walk, then merge the result into ``store`` (a tracker.store.Store)."""
     kwargs.setdefault("cache_path", default_cache_path())
     result = walk(directory, **kwargs)
-    old = store.load_history()
+    recorded = store.history_file
+    old = recorded.load()
     revisions = result.revisions
     if old.get("repository") == result.repository and old.get("rules") == result.fingerprint:
         revisions = merge(old["revisions"], revisions)  # else older counts came from other rules
     result.revisions = revisions
     result.contributors = contributors(revisions)
-    store.record_history(result.repository, revisions, result.contributors,
-                         since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
+    recorded.record(result.repository, revisions, result.contributors,
+                    since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
     return result

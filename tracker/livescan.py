@@ -39,7 +39,7 @@ def _fingerprint() -> str:
 def save(taskset: TaskSet, cache_dir: str | os.PathLike[str] | None = None,
          now: datetime | None = None) -> None:
     """Keep ``taskset`` as the last live scan (best effort: a read-only cache is no error)."""
-    from .store import atomic_write
+    from .atomic import write_text
 
     source = {k: v for k, v in taskset.source.items() if k not in ("snapshot", "old_rules")}
     source.setdefault("fetched", (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat())
@@ -47,7 +47,7 @@ def save(taskset: TaskSet, cache_dir: str | os.PathLike[str] | None = None,
            "tasks": [t.to_json(with_excerpt=True) for t in taskset.tasks],
            "instructions": taskset.instructions}
     try:
-        atomic_write(path(cache_dir), json.dumps(doc))
+        write_text(path(cache_dir), json.dumps(doc))
     except TrackerError:
         pass
 

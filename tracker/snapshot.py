@@ -73,12 +73,12 @@ def dump(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> str:
 
 def write(taskset: TaskSet, path: str | os.PathLike[str],
           provenance: dict[str, Any] | None = None) -> Path:
-    from .store import atomic_write
+    from .atomic import write_text
 
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out}: is a directory; --out takes a file name")
-    atomic_write(out, dump(taskset, provenance))
+    write_text(out, dump(taskset, provenance))
     return out
 
 

@@ -105,15 +105,16 @@ def run_history(args: argparse.Namespace) -> int:
             bar.stop()
         for note in result.notes:
             print(f"jit-tracker: {note}", file=sys.stderr)
-        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_path}; "
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_file.path}; "
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
         repository = result.repository
     else:
-        revisions = [r for r in store.history() if _within(r, args.since, args.until)]
-        repository = store.history_info().get("repository")
-        if not revisions and not store.history_info():
+        recorded = store.history_file
+        revisions = [r for r in recorded.revisions() if _within(r, args.since, args.until)]
+        repository = recorded.info().get("repository")
+        if not revisions and not recorded.info():
             revisions, repository = _bundled_point()
     _print_history(revisions, repository, args.format)
     return 0
@@ -201,8 +202,8 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
 
 def run_contributors(args: argparse.Namespace) -> int:
     store = open_store(args)
-    people = store.contributors()
-    info = store.history_info()
+    people = store.history_file.contributors()
+    info = store.history_file.info()
 
     def table() -> None:
         if not info:

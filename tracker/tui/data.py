@@ -35,8 +35,8 @@ class StoreLike(Protocol):
     def get_setting(self, key: str, default: Any = None) -> Any: ...
     def set_setting(self, key: str, value: Any) -> None: ...
     def issues(self) -> dict[str, dict]: ...
-    def history(self) -> list[dict]: ...
-    def contributors(self) -> list[dict]: ...
+    @property
+    def history_file(self) -> Any: ...  # revisions() and contributors(), as tracker.historyfile
 
 
 class EmptyStore:
@@ -48,7 +48,11 @@ class EmptyStore:
     def issues(self) -> dict[str, dict]:
         return {}
 
-    def history(self) -> list[dict]:
+    @property
+    def history_file(self) -> "EmptyStore":
+        return self
+
+    def revisions(self) -> list[dict]:
         return []
 
     def contributors(self) -> list[dict]:
@@ -222,7 +226,7 @@ class TrackerData:
             return cls(taskset, store_error="no state file: claims are disabled")
         try:
             data = cls(taskset, dict(store.claims()), dict(store.issues()),
-                       list(store.history()), list(store.contributors()))
+                       list(store.history_file.revisions()), list(store.history_file.contributors()))
             data.stale = _stale(store, data.claims)
             data.pulls, data.checklist = _campaign(store)
             return data
