@@ -135,7 +135,8 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
         # given to --bytecodes): one stored under other names is scanned again
         if entry is not None and entry.get("names") == names:
             ts = TaskSet.from_json({"source": srcs.provenance(), "tasks": entry["tasks"],
-                                    "instructions": entry["instructions"]})
+                                    "instructions": entry["instructions"],
+                                    "uops": entry.get("uops")})
             return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
     from .diskcache import disabled
@@ -150,7 +151,7 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
     counts = definition_counts(m)
     if use_cache:
         data = ts.to_json(with_excerpt=True)
-        store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions,
+        store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions, "uops": ts.uops,
                                   "counts": counts, "names": names, "summary": task_counts(ts)})
     return Result(ts, counts, False)
 

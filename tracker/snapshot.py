@@ -60,6 +60,7 @@ def to_data(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> dict[
         "counts": taskset.counts(),
         "tasks": tasks,
         "instructions": _scrub(list(taskset.instructions), root),
+        **({"uops": list(taskset.uops)} if taskset.uops is not None else {}),
     }
 
 

@@ -104,6 +104,10 @@ class TaskSet:
     # The execution counts applied to the tasks' weights, if any (see tracker.stats):
     # label, origin, provenance, and how many tasks they covered.
     stats: dict[str, Any] | None = None
+    # Names of every uop defined in the tree (ops and insts' own), so that a task no
+    # longer found can be told done (its uop is still there) from removed (see
+    # tracker.changes). None in task sets written before they were recorded.
+    uops: list[str] | None = None
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
@@ -119,10 +123,13 @@ class TaskSet:
         }
 
     def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "source": dict(self.source),
             "tasks": [t.to_json(with_excerpt) for t in self.tasks],
         }
+        if self.uops is not None:
+            data["uops"] = list(self.uops)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "TaskSet":
@@ -130,50 +137,5 @@ class TaskSet:
             dict(data.get("source", {})),
             [Task.from_json(t) for t in data.get("tasks", [])],
             list(data.get("instructions", [])),
+            uops=list(data["uops"]) if isinstance(data.get("uops"), list) else None,
         )
-
-
-@dataclass
-class Changes:
-    """What moved between two scans: tasks finished, new, gone, reopened."""
-
-    done: list[str] = field(default_factory=list)
-    new: list[str] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    reopened: list[str] = field(default_factory=list)
-
-    def describe(self, since: str | None = None) -> str:
-        """"12 tasks done since 2025-05-30, 3 new" (or "no task changed ...")."""
-        when = f" since {since[:10]}" if since else ""
-        parts = []
-        if self.done:
-            parts.append(f"{len(self.done)} task{'s' if len(self.done) != 1 else ''} done{when}")
-        for items, word in ((self.new, "new"), (self.gone, "gone"), (self.reopened, "reopened")):
-            if items:
-                parts.append(f"{len(items)} {word}")
-        if not parts:
-            return f"no task changed{when}"
-        if not self.done and when:
-            parts[0] += when
-        return ", ".join(parts)
-
-
-def compare(old: TaskSet, new: TaskSet) -> Changes:
-    """Join two scans on task ids (stable across rescans) and list what moved."""
-    before, after = old.by_id(), new.by_id()
-    changes = Changes()
-    for task_id, task in after.items():
-        was = before.get(task_id)
-        if was is None:
-            if task.status != "done":  # a new uop that arrives converted is no new work
-                changes.new.append(task_id)
-        elif was.status != "done" and task.status == "done":
-            changes.done.append(task_id)
-        elif was.status == "done" and task.status != "done":
-            changes.reopened.append(task_id)
-    # open work that vanished (its uop was removed or rewritten); a done task gone is no news
-    changes.gone = sorted(i for i, t in before.items() if i not in after and t.status != "done")
-    changes.done.sort()
-    changes.new.sort()
-    changes.reopened.sort()
-    return changes
