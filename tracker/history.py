@@ -268,7 +268,8 @@ class ScanCache:
 
 
 def default_cache_path() -> Path:
-    """History's summaries, in the user cache directory beside the full scans."""
+    """History's summaries: one file at the top of the user cache directory (beside the
+    last live scan, outside the pruned kinds of tracker.cache)."""
     return Path(scancache.directory()) / "history.json"
 
 

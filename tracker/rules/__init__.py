@@ -8,7 +8,6 @@ plus the ``helper`` and ``split`` tasks those depend on.
 
 from __future__ import annotations
 
-import marshal
 from functools import lru_cache
 
 from ..model import Model, Uop, load
@@ -103,24 +102,11 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
 
 
 def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:
-    """Show files of a checkout as ``Python/bytecodes.c``: the same wherever it was scanned.
-
-    The file fields are cut directly; whatever else holds the root is found by looking for
-    it in the value's marshal bytes (C speed) and only then walked: walking every recipe
-    and fact in Python costs more than the rest of the rules' bookkeeping."""
-    prefix = root.rstrip("/\\") + "/"
-    cut, needle = len(prefix), prefix.encode("utf-8", "surrogatepass")  # as marshal writes text
+    """Show files of a checkout as ``Python/bytecodes.c``: the same wherever it was scanned."""
     for t in tasks:
-        if t.file and t.file.startswith(prefix):
-            t.file = t.file[cut:]
-        if t.recipe and needle in marshal.dumps(t.recipe):
-            t.recipe = strip_root(t.recipe, root)
-    for f in facts:
-        file = f.get("file")
-        if type(file) is str and file.startswith(prefix):
-            f["file"] = file[cut:]
-    if needle in marshal.dumps(facts):
-        facts[:] = strip_root(facts, root)
+        t.file = strip_root(t.file, root)
+        t.recipe = strip_root(t.recipe, root)
+    facts[:] = strip_root(facts, root)
 
 
 def _refcount_task(finding: Finding, model: Model, rules: Rules) -> Task:
