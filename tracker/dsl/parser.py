@@ -25,6 +25,7 @@ from .ast import (
     Body,
     CacheItem,
     Definition,
+    DSLWarning,
     FamilyDef,
     InputItem,
     InstDef,
@@ -37,7 +38,7 @@ from .ast import (
     StackItem,
     UopRef,
 )
-from .lexer import ANNOTATIONS, HeaderScanner, SourceFile, describe
+from .lexer import ANNOTATIONS, FileError, HeaderScanner, SourceFile, describe
 from ..errors import DSLError
 
 BEGIN_MARKER = "// BEGIN BYTECODES //"
@@ -75,7 +76,9 @@ def parse_text(text: str, filename: str = "<string>", markers: bool = True) -> P
             )
     else:
         start, end = 0, len(text)
-    return ParsedFile(src, tuple(_Parser(src, start, end).definitions()))
+    parser = _Parser(src, start, end)
+    definitions = parser.definitions()
+    return ParsedFile(src, tuple(definitions), tuple(parser.warnings))
 
 
 def _find_marker(text: str, marker: str, start: int = 0) -> int:
@@ -96,6 +99,7 @@ class _Parser:
         self.src = src
         self.scan = HeaderScanner(src, start, end)
         self.end = end
+        self.warnings: list[DSLWarning] = []
 
     # -- helpers ---------------------------------------------------------------
 
@@ -113,13 +117,74 @@ class _Parser:
     # -- top level -------------------------------------------------------------
 
     def definitions(self) -> list[Definition]:
+        """Every definition; one that cannot be understood is skipped with a warning.
+
+        Only an error that leaves the rest of the file unreadable (a comment, literal or
+        body never closed: :class:`FileError`) refuses the file.
+        """
         out: list[Definition] = []
         scan = self.scan
         while True:
             tok = scan.peek()
             if tok[0] == "eof":
                 return out
-            out.append(self.definition(tok))
+            try:
+                out.append(self.definition(tok))
+            except FileError:
+                raise
+            except DSLError as err:
+                end, skipped = self._skip_definition(tok)
+                self.warnings.append(DSLWarning(err.file, err.line, err.col, err.message, skipped))
+                scan.reset(end)
+
+    def _skip_definition(self, first: Tok) -> tuple[int, str]:
+        """Where a definition that could not be parsed ends, and what it was.
+
+        It ends after its body (a ``{ ... }`` at any depth, and a ``;`` just after it),
+        at a ``;``, or just before the next definition's keyword at the top level once a
+        parenthesis has been seen (a header without a body). Raises :class:`FileError`
+        when the rest of the file cannot be read.
+        """
+        scan = self.scan
+        scan.reset(first[2])
+        depth = 0
+        opened = False
+        keyword = name = None
+        end = first[2]
+        while True:
+            tok = scan.peek()
+            if tok[0] == "eof":
+                end = tok[2]
+                break
+            text = tok[1]
+            if tok[0] == "ident":
+                if depth == 0 and opened and (text in _DEF_STARTERS or text in ANNOTATIONS):
+                    break  # the next definition: this one had no body
+                if not opened and (keyword is None or text in _DEF_STARTERS):
+                    keyword = text  # the last word before '(': 'op' of 'pure op(...)'
+                elif name is None and opened:
+                    name = text
+            if text == "{" and tok[0] == "op":
+                end = self.src.skip_body(tok[2], self.end)
+                scan.reset(end)
+                semi = scan.peek()
+                if semi[1] == ";":
+                    end = semi[3]
+                break
+            scan.next()
+            end = tok[3]
+            if text == ";":
+                break
+            if text in ("(", "["):
+                depth += 1
+                opened = True
+            elif text in (")", "]"):
+                depth = max(depth - 1, 0)
+        first_line = self.src.line_of(first[2])
+        last_line = self.src.line_of(max(end - 1, first[2]))
+        what = " ".join(w for w in (keyword, name) if w) or describe(first)
+        lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+        return end, f"{what} ({lines})"
 
     def definition(self, first: Tok) -> Definition:
         kind, text = first[0], first[1]
