@@ -11,7 +11,7 @@ an ``op`` as a member: one that super-instructions were built from), and
 
 from __future__ import annotations
 
-from .record import field, record
+from dataclasses import dataclass, field
 
 from .dsl import (
     Body, CacheItem, DSLWarning, FamilyDef, InstDef, LabelDef, Location, MacroDef, ParsedFile,
@@ -20,7 +20,7 @@ from .dsl import (
 from .sources import SourceSet
 
 
-@record(eq=False)
+@dataclass(eq=False)
 class Uop:
     """A micro-op: an ``op``, or the single uop an ``inst`` stands for."""
 
@@ -55,7 +55,7 @@ class Uop:
         return self.definition.loc
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Part:
     """One step of an instruction: a uop, or cache words it skips (``unused/1``)."""
 
@@ -68,7 +68,7 @@ class Part:
         return self.uop.name if self.uop else self.text
 
 
-@record(eq=False)
+@dataclass(eq=False)
 class Instruction:
     name: str
     kind: str  # "inst" or "macro"
@@ -86,7 +86,7 @@ class Instruction:
         return self.definition.loc
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Family:
     head: str
     size: str
@@ -94,7 +94,7 @@ class Family:
     loc: Location
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Pseudo:
     name: str
     targets: tuple[str, ...]
@@ -102,7 +102,7 @@ class Pseudo:
     loc: Location
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Label:
     name: str
     spilled: bool
@@ -116,7 +116,7 @@ Definition = InstDef | MacroDef | FamilyDef | PseudoDef | LabelDef
 INPLACE_MEMBER = ("BINARY_OP", "BINARY_OP_INPLACE_ADD_UNICODE")
 
 
-@record(eq=False)
+@dataclass(eq=False)
 class Model:
     instructions: dict[str, Instruction]
     uops: dict[str, Uop]
@@ -142,9 +142,9 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
     """Resolve parsed files into a model.
 
     A definition that names what is not there (a uop missing from a macro, a family
-    head or pseudo target that is no instruction) or repeats an op without
-    ``override`` is left out with a warning, as is a family member that is no
-    instruction; the parser's warnings come first.
+    head that is no instruction) or repeats an op without ``override`` is left out
+    with a warning, as is a family member or pseudo target that is no instruction (a
+    pseudo left with no target goes too); the parser's warnings come first.
     """
     ops: dict[str, Uop] = {}
     inst_uops: dict[str, Uop] = {}
@@ -227,12 +227,17 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
                 inst.specialized = True
             families[head_name] = Family(head_name, d.size, tuple(kept), d.loc)
         elif isinstance(d, PseudoDef):
-            missing = [(t, loc) for t, loc in zip(d.targets, d.target_locs) if t not in instructions]
-            if missing:
-                target, loc = missing[0]
-                skip(loc, f"unknown instruction {target!r} in pseudo {d.name}", f"pseudo {d.name}", d)
-                continue
-            pseudos[d.name] = Pseudo(d.name, d.targets, d.flags, d.loc)
+            targets = []
+            for target, loc in zip(d.targets, d.target_locs):
+                if target in instructions:
+                    targets.append(target)
+                else:
+                    warnings.append(DSLWarning(
+                        loc.file, loc.line, loc.col,
+                        f"unknown instruction {target!r} in pseudo {d.name}",
+                        f"target {target} of pseudo {d.name}"))
+            if targets:
+                pseudos[d.name] = Pseudo(d.name, tuple(targets), d.flags, d.loc)
 
     # CPython's analyzer makes BINARY_OP_INPLACE_ADD_UNICODE a member of BINARY_OP's
     # family although the family definition does not list it (its size differs).
