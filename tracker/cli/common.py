@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from ..errors import UsageError
+from ..errors import DSLError, UsageError
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -275,7 +275,17 @@ def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None, fo
             tell(f"jit-tracker: {exc.what}; showing {describe(ts.source)} instead")
             ts.source["unavailable"] = exc.what
             return ts
-        ts, _previous = livescan.scan(found)
+        try:
+            ts, _previous = livescan.scan(found)
+        except DSLError as exc:  # nothing of that tree can be read: show the last good data
+            ts, notices = livescan.fallback()
+            for n in notices:
+                tell(n)
+            tell(f"jit-tracker: {describe(found.provenance())} cannot be read; showing "
+                 f"{describe(ts.source)} instead")
+            tell(str(exc))
+            ts.source["unavailable"] = f"{found.provenance().get('repository')} cannot be read"
+            return ts
         tell(f"jit-tracker: {describe(ts.source)}")
         say_warnings(ts.source.get("warnings"))
         return ts
