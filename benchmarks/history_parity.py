@@ -130,6 +130,17 @@ def child(gen_dir: str) -> None:
             sys.argv = [os.path.join(gen_dir, "tier1_generator.py")]
             runpy.run_path(sys.argv[0], run_name="__main__")
             result = _dump_analysis(stash[0], ref_parser)
+        elif not hasattr(generate_cases, "Analyzer") and hasattr(generate_cases, "parse_cases"):
+            stash = []  # 2022-11: a function, parse_cases(src) -> (instrs, supers, families)
+            orig_parse = generate_cases.parse_cases
+
+            def parse_cases(*args, **kwargs):
+                stash.append(orig_parse(*args, **kwargs))
+                return stash[-1]
+            generate_cases.parse_cases = parse_cases
+            sys.argv = [os.path.join(gen_dir, "generate_cases.py")]
+            generate_cases.main()
+            result = _dump_parse_cases(*stash[0])
         else:
             cls = getattr(generate_cases, "Generator", None) or generate_cases.Analyzer
             stash = []
@@ -179,6 +190,21 @@ def _dump_analysis(a, ref_parser) -> dict:
         "families": {f.name: [m.name for m in f.members] for f in a.families.values()},
         "pseudos": {p.name: [t.name for t in p.targets] for p in a.pseudos.values()},
     }
+
+
+def _dump_parse_cases(instrs, supers, families) -> dict:
+    """The earliest generator's lists (a later definition of a name wins here)."""
+    class Like:
+        pass
+    a = Like()
+    a.instrs = {}
+    for i in instrs:
+        holder = Like()
+        holder.inst = i
+        a.instrs[i.name] = holder
+    a.supers = {s.name: s for s in supers}
+    a.families = {f.name: f for f in families}
+    return _dump_generator(a)
 
 
 def _dump_generator(a) -> dict:

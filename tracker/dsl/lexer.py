@@ -145,6 +145,10 @@ class SourceFile:
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
 
+    def offset(self, line: int, col: int) -> int:
+        """The offset of 1-based ``line`` and ``col`` (the inverse of :meth:`line_col`)."""
+        return self._line_starts[line - 1] + col - 1
+
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
 
