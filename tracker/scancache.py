@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from .digest import sha256
+from hashlib import sha256
 
 from .diskcache import ENV_VAR, FORMAT, directory, read, tag, write  # noqa: F401  (the API)
 from .sources import SourceSet
@@ -87,17 +87,17 @@ def store(bytecodes_blob: str, optimizer_blob: str | None, entry: dict, rules: s
 
 
 def checkout_head(root: Any) -> tuple[str | None, str | None]:
-    """Revision and commit date of a checkout's HEAD, as ``sources.git_head`` tells them,
-    without a git process when HEAD names a commit seen before (a commit's date never
-    changes, so it is kept here by commit id)."""
-    from .sources import git_head, head_revision
+    """Revision and commit date of a checkout's HEAD (:func:`tracker.git.head`), without
+    a git process when HEAD names a commit seen before (a commit's date never changes,
+    so it is kept here by commit id)."""
+    from . import git
 
-    revision = head_revision(root)
+    revision = git.head_revision(root)
     if revision:
         date = read(f"commit-{revision}")
         if isinstance(date, str):
             return revision, date
-    revision, date = git_head(root)
+    revision, date = git.head(root)
     if revision and date:
         write(f"commit-{revision}", date)
     return revision, date

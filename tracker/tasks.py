@@ -9,7 +9,7 @@ the task is about, never on line numbers or ordering.
 from __future__ import annotations
 
 from collections import Counter
-from .record import field, record
+from dataclasses import asdict, dataclass, field, fields
 from .kinds import DIFFICULTIES, KINDS, STATUSES  # noqa: F401  (re-exported)
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@record
+@dataclass
 class ReleasedInput:
     """An input a uop releases itself, where and how."""
 
@@ -31,7 +31,7 @@ class ReleasedInput:
     what: str = "input"
 
 
-@record
+@dataclass
 class Task:
     id: str
     kind: str
@@ -63,17 +63,7 @@ class Task:
         return self.id.split(":", 1)[1]
 
     def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
-        # what dataclasses.asdict gives, built directly: asdict's generic deep copy costs
-        # more than the rest of a cached listing
-        data = {}
-        for name, kind in _TASK_FIELDS:
-            value = getattr(self, name)
-            if kind == "list[str]":
-                value = value[:]
-            elif type(value) in (list, dict):
-                value = _copy(value)
-            data[name] = value
-        data["released_inputs"] = [dict(r.__dict__) for r in self.released_inputs]
+        data = asdict(self)
         if not with_excerpt:
             del data["excerpt"]
         if self.weight is None and self.weight_source is None:
@@ -82,24 +72,11 @@ class Task:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Task":
-        known = cls.__record_fields__
-        fields = {k: v for k, v in data.items() if k in known}
-        if fields.get("released_inputs"):
-            fields["released_inputs"] = [ReleasedInput(**r) for r in fields["released_inputs"]]
-        return cls(**fields)
-
-
-_TASK_FIELDS = tuple((f.name, f.type) for f in Task.__record_fields__.values())
-
-
-def _copy(value: Any) -> Any:
-    """A copy of JSON-like data (dicts, lists, scalars)."""
-    kind = type(value)
-    if kind is list:
-        return [_copy(v) if type(v) in (list, dict) else v for v in value]
-    if kind is dict:
-        return {k: _copy(v) if type(v) in (list, dict) else v for k, v in value.items()}
-    return value
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("released_inputs"):
+            values["released_inputs"] = [ReleasedInput(**r) for r in values["released_inputs"]]
+        return cls(**values)
 
 
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -117,7 +94,7 @@ def priority_key(ready: set[str]):
                       _DIFFICULTY_RANK.get(t.difficulty, 9), _KIND_RANK.get(t.kind, 9), t.id)
 
 
-@record
+@dataclass
 class TaskSet:
     """The tasks of one scan, with where the sources came from."""
 
