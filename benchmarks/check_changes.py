@@ -54,6 +54,9 @@ def main() -> int:
     ap.add_argument("--repo", default=str(MIRROR), help="a CPython clone (bare is fine)")
     ap.add_argument("--before", default=None,
                     help="revision of the earlier tree (default: main as of 2026-02-08T06:25Z)")
+    ap.add_argument("--before-snapshot", metavar="FILE",
+                    help="take the earlier tasks from a snapshot file instead (e.g. the bundled "
+                    "one of 2026-02-08: git show 6e4d44e:data/snapshots/cpython-main.yaml)")
     ap.add_argument("--after", default="999a046b24c", help="revision of the later tree")
     ap.add_argument("--walk", action="store_true",
                     help="also credit each change to the revision between them that made it")
@@ -65,11 +68,21 @@ def main() -> int:
         return 0
     before_rev = args.before or revision_at(repo, "refs/heads/main", "2026-02-08T06:25:30Z")
     after_rev = git(repo, "rev-parse", args.after).strip()
-    before, after = scan_rev(repo, before_rev), scan_rev(repo, after_rev)
-    print(f"before: {before_rev[:10]} {before.source['date']}  after: {after_rev[:10]} {after.source['date']}")
+    if args.before_snapshot:
+        from tracker import snapshot
+
+        before = snapshot.load(args.before_snapshot, use_cache=False)
+        print(f"before: snapshot {args.before_snapshot} ({before.source.get('origin')}, "
+              f"{before.source.get('date')})")
+    else:
+        before = scan_rev(repo, before_rev)
+        print(f"before: {before_rev[:10]} {before.source['date']}")
+    after = scan_rev(repo, after_rev)
+    print(f"after: {after_rev[:10]} {after.source['date']}")
     was_open = [t for t in before.tasks if t.status in ("open", "blocked")]
     changes = {c.task_id: c for c in compare(before, after)}
     ends = Counter()
+    easy = Counter()
     by_kind: dict[str, Counter] = {}
     lines = []
     for t in was_open:
@@ -82,12 +95,14 @@ def main() -> int:
         else:
             end = c.what if c.what == "removed" else "still open"
         ends[end] += 1
+        if t.status == "open" and t.difficulty == "easy":
+            easy[end] += 1
         by_kind.setdefault(t.kind, Counter())[end] += 1
         if end not in ("still open",):
             lines.append(f"  {t.id}: {end}{' - ' + c.note if c and c.note else ''}")
     print(f"open before: {len(was_open)} ({sum(t.difficulty == 'easy' for t in was_open if t.status == 'open')} easy)")
     for end in ("done", "done (no longer found)", "removed", "still open", "VANISHED"):
-        print(f"  {end}: {ends[end]}")
+        print(f"  {end}: {ends[end]} ({easy[end]} easy)")
     for kind, counts in sorted(by_kind.items()):
         print(f"    {kind:10} {dict(sorted(counts.items()))}")
     if args.verbose:
