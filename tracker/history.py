@@ -291,7 +291,7 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     if scanner is None:
         scanner = default_scanner()
         fingerprint = fingerprint or rules_fingerprint()
-    cache = ScanCache(cache_path, fingerprint or getattr(scanner, "__qualname__", "custom"))
+    cache = ScanCache(cache_path, fingerprint or str(getattr(scanner, "__qualname__", "custom")))
     result = WalkResult(repo, [], [], fingerprint=cache.fingerprint)
     if cache.dropped:
         result.notes.append(f"scan cache {cache_path} not used: {cache.dropped}; rescanning")
@@ -310,6 +310,7 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
         if key is None or key in cache.entries or key in todo:
             continue
         bc, opt = pairs[rev]
+        assert bc is not None  # a key names the bytecodes blob
         use_full = cache.path is not None  # no cache at all: scan everything
         stored = scancache.load_summary(bc, opt, rules=cache.fingerprint) if use_full else None
         if stored is not None:  # scanned in full before, by another command

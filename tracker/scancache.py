@@ -25,11 +25,10 @@ from . import cache
 from .paths import CACHE_ENV as ENV_VAR  # noqa: F401  (re-exported)
 from .sources import SourceSet
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-Report = "Callable[[str, float | None], None]"
+Report = Callable[[str, "float | None"], None]
 
 
 _fingerprint: str | None = None

@@ -100,10 +100,9 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
     except OSError as exc:
         raise DataError(f"{p}: cannot read snapshot: {exc}") from None
     key = f"snapshot-{VERSION}-{sha256(raw).hexdigest()}"
-    data = cache.read("data", key) if use_cache else None
-    fresh = not (isinstance(data, dict) and isinstance(data.get("tasks"), list))
-    if fresh:
-        data = _parse(p, raw)
+    kept = cache.read("data", key) if use_cache else None
+    fresh = not (isinstance(kept, dict) and isinstance(kept.get("tasks"), list))
+    data: dict[str, Any] = _parse(p, raw) if fresh or not isinstance(kept, dict) else kept
     try:
         ts = TaskSet.from_json(data)
     except (TypeError, ValueError) as exc:

@@ -273,14 +273,15 @@ class Store:
                     del claims[task_id]
             for task_id, new in wanted.items():
                 current = claims.get(task_id)
-                c = _claim_from(task_id, current) if current is not None else None
-                if c is not None and (c.source == "local" or c.source not in sources):
-                    if new.issue and c.issue != new.issue:
-                        c.issue = new.issue
-                        claims[task_id] = c.to_json()
+                old = _claim_from(task_id, current) if current is not None else None
+                if old is not None and (old.source == "local" or old.source not in sources):
+                    if new.issue and old.issue != new.issue:
+                        old.issue = new.issue
+                        claims[task_id] = old.to_json()
                     continue
-                if c is not None and c.by.lower() == new.by.lower() and c.source == new.source and c.since < new.since:
-                    new.since = c.since
+                if old is not None and old.by.lower() == new.by.lower() and old.source == new.source \
+                        and old.since < new.since:
+                    new.since = old.since
                 claims[task_id] = new.to_json()
 
     def record_campaign(self, claims: Iterable[Claim], pulls: dict[str, dict[str, Any]],

@@ -109,7 +109,7 @@ def run_history(args: argparse.Namespace) -> int:
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
-        repository = result.repository
+        repository: str | None = result.repository
     else:
         recorded = store.history_file
         revisions = [r for r in recorded.revisions() if _within(r, args.since, args.until)]

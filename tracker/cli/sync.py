@@ -96,7 +96,12 @@ def run(args: argparse.Namespace) -> int:
     if not args.apply:
         data = plan.to_json()
         data["campaign"] = campaign.to_json()
-        common.emit(data, args.format, lambda: (print_plan(plan, args), print_campaign(campaign, args)))
+
+        def show_plan() -> None:
+            print_plan(plan, args)
+            print_campaign(campaign, args)
+
+        common.emit(data, args.format, show_plan)
         return 0
 
     progress = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None

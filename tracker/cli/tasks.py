@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ..kinds import DIFFICULTIES, KINDS, STATUSES
 from .common import add_format_args, add_source_args, add_stats_args, emit, print_table, task_set
@@ -82,13 +83,13 @@ def run(args: argparse.Namespace) -> int:
             for t in chosen
         ]
         title = f"{len(chosen)} of {len(ts.tasks)} tasks"
-        if weighed:
+        if ts.stats is not None:
             title += f", by share of executed work ({ts.stats['describe']})"
         print_table(["id", *(["share"] if weighed else []), "status", "difficulty", "instructions", "where"],
                     rows, title=title)
 
     claims, pulls, checklist = campaign_state(args.state) if args.format != "table" else ({}, {}, {})
-    data = {"source": ts.source, "tasks": []}
+    data: dict[str, Any] = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
         data["stats"] = ts.stats
     for t in chosen:

@@ -206,7 +206,7 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
         recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop, rules),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else
-               {"case_at": f"{uop.optimizer_case.loc.file}:{uop.optimizer_case.loc.line}"},
+               {"case_at": f"{case.loc.file}:{case.loc.line}" if (case := uop.optimizer_case) else None},
         file=uop.loc.file, line=uop.loc.line, end_line=uop.loc.end_line,
         explanation=(f"{uop.name} has no abstract case in Python/optimizer_bytecodes.c, so the "
                      f"optimizer knows nothing of its result{'s' if len(outs) > 1 else ''} and cannot "
@@ -260,7 +260,7 @@ def _apply_curated(tasks: list[Task], rules: Rules) -> None:
                 if p not in t.prerequisites:
                     t.prerequisites.append(p)
     # split tasks for every inst that needs one
-    splits = {}
+    splits: dict[str, Task] = {}
     for t in tasks:
         for p in t.prerequisites:
             if p.startswith("split:") and p not in ids:

@@ -56,7 +56,7 @@ class SourceSet:
 
     def provenance(self) -> dict[str, Any]:
         """Where a scan's tasks came from, as ``TaskSet.source`` records it."""
-        source = {"origin": self.origin, "bytecodes": self.bytecodes.name,
+        source: dict[str, Any] = {"origin": self.origin, "bytecodes": self.bytecodes.name,
                   "optimizer": self.optimizer.name if self.optimizer else None,
                   "revision": self.revision, "date": self.date}
         if self.repository:

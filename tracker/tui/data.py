@@ -323,9 +323,9 @@ class TrackerData:
             out.append(t)
         out.sort(key=self._sort_key(f.sort), reverse=f.reverse)
         if f.query:
-            scored = [(match(f.query, t), i, t) for i, t in enumerate(out)]
-            out = [t for s, i, t in sorted((x for x in scored if x[0] is not None),
-                                           key=lambda x: (-x[0], x[1]))]
+            scored = [(score, i, t) for i, t in enumerate(out)
+                      if (score := match(f.query, t)) is not None]
+            out = [t for _score, _i, t in sorted(scored, key=lambda x: (-x[0], x[1]))]
         return out
 
     def summary(self, shown: list[Task]) -> dict[str, int]:
