@@ -74,6 +74,16 @@ CASES = {
         family(load_two) = { LOAD_TWO, LEGACY };
         """, {"LOAD_TWO": ["_LOAD_TWO"], "LEGACY": ["_LEGACY"],
               "FIRST_SECOND": ["_FIRST", "_SECOND"]}, []),
+    # 3.12: two families of one written name; the generator keeps the later only
+    "repeated family name": ("""\
+        inst(SEND, (--)) { }
+        inst(SEND_GEN, (--)) { }
+        inst(FOR_ITER, (--)) { }
+        inst(FOR_ITER_LIST, (--)) { }
+        family(for_iter, 1) = { SEND, SEND_GEN };
+        family(for_iter, 1) = { FOR_ITER, FOR_ITER_LIST };
+        """, {"SEND": ["_SEND"], "SEND_GEN": ["_SEND_GEN"], "FOR_ITER": ["_FOR_ITER"],
+              "FOR_ITER_LIST": ["_FOR_ITER_LIST"]}, []),
 }
 
 NOT_CPYTHON = {
@@ -124,6 +134,13 @@ def test_construct_no_cpython_has_costs_its_definition_only(name):
     for w in m.warnings:
         assert w.file == "c.c" and w.line >= 3 and w.col >= 1
         assert str(w).startswith(f"c.c:{w.line}:{w.col}: warning: ")
+
+
+def test_a_later_family_of_the_same_name_replaces_the_earlier():
+    m = read(CASES["repeated family name"][0])
+    assert list(m.families) == ["FOR_ITER"]
+    assert m.instructions["SEND_GEN"].family is None and not m.instructions["SEND_GEN"].specialized
+    assert m.instructions["FOR_ITER_LIST"].specialized
 
 
 def test_typed_items_keep_their_c_type_and_drop_the_type_property():
