@@ -6,10 +6,14 @@ For each revision that changed ``Python/bytecodes.c`` (main since 2022-11, and t
 ``make regen-cases`` would: in a temporary tree holding only the generator and the
 file, in a child process with only the generator's directory on ``sys.path``:
 
-* 2022-11 .. 2024-01 (``generate_cases.py``): the whole script, writing all its
-  outputs into the temporary tree;
-* 2024-02 .. (``analyzer.py``): ``tier1_generator.py``, the first generator of the
-  recipe (it parses and analyzes the file, then writes the interpreter).
+* 2022-11 .. 2024-01 (``generate_cases.py``): the script's ``main()``, which parses
+  and analyzes the file and refuses it on any error;
+* 2024-01 .. (``analyzer.py``): ``analyze_files``, which every generator of the recipe
+  runs first.
+
+With ``JIT_TRACKER_PARITY_WRITE=1`` the outputs are written too (the whole
+``generate_cases.py``, or ``tier1_generator.py``), as regen-cases does; that doubles
+the time, and no revision on a branch is refused there (CPython's CI regenerates them).
 
 A revision is *judged alike* when both accept it (jit-tracker: parsed and resolved
 with no error and no warning) and the definitions they keep agree, or when both
@@ -17,10 +21,10 @@ refuse it. Compared for an accepted file: which instructions exist and whether e
 is an inst, a macro or a 3.12 super-instruction, every macro's parts as written, every
 uop's stack inputs and outputs (name, type, array size, condition) and cache entries,
 family members and pseudo targets: what the analyzer kept, after a later definition
-replaced an earlier one. One model detail is left out for the generators of
-2022-11..2024-01: jit-tracker (like every analyzer since 2024-02) makes
+replaced an earlier one. One model detail is left out for generators that
+lack it: jit-tracker (like the analyzers since early 2024) makes
 BINARY_OP_INPLACE_ADD_UNICODE a member of BINARY_OP's family although the family does
-not list it; those older generators did not. And where an inst's ``unused/N`` cache
+not list it; a generator whose source never names that instruction did not. And where an inst's ``unused/N`` cache
 words are (parts of the instruction, or inside its uop as in the analyzer of
 2024-01..02) is compared for macros only.
 
@@ -105,6 +109,15 @@ def _family(name: str, members: list[str], instructions) -> tuple[str, list[str]
     return name, members
 
 
+# Also write the outputs (the whole generate_cases.py, or tier1_generator.py), as
+# regen-cases does; else stop after the analysis, which every generator runs first.
+WRITE = os.environ.get("JIT_TRACKER_PARITY_WRITE") == "1"
+
+
+class _Analyzed(Exception):
+    """Raised to stop a generator once it has parsed and analyzed the file."""
+
+
 def child(gen_dir: str) -> None:
     """Run the generator in ``gen_dir`` on ../../Python/bytecodes.c; print JSON."""
     sys.path.insert(0, gen_dir)
@@ -129,8 +142,11 @@ def child(gen_dir: str) -> None:
                 stash.append(orig(*args, **kwargs))
                 return stash[-1]
             analyzer.analyze_files = analyze_files
-            sys.argv = [os.path.join(gen_dir, "tier1_generator.py")]
-            runpy.run_path(sys.argv[0], run_name="__main__")
+            if WRITE:
+                sys.argv = [os.path.join(gen_dir, "tier1_generator.py")]
+                runpy.run_path(sys.argv[0], run_name="__main__")
+            else:
+                analyze_files(["Python/bytecodes.c"])
             result = _dump_analysis(stash[0], ref_parser)
         elif not hasattr(generate_cases, "Analyzer") and hasattr(generate_cases, "parse_cases"):
             stash = []  # 2022-11: a function, parse_cases(src) -> (instrs, supers, families)
@@ -138,10 +154,15 @@ def child(gen_dir: str) -> None:
 
             def parse_cases(*args, **kwargs):
                 stash.append(orig_parse(*args, **kwargs))
+                if not WRITE:
+                    raise _Analyzed
                 return stash[-1]
             generate_cases.parse_cases = parse_cases
             sys.argv = [os.path.join(gen_dir, "generate_cases.py")]
-            generate_cases.main()
+            try:
+                generate_cases.main()
+            except _Analyzed:
+                pass
             result = _dump_parse_cases(*stash[0])  # (instrs, supers[, families])
         else:
             cls = getattr(generate_cases, "Generator", None) or generate_cases.Analyzer
@@ -150,12 +171,19 @@ def child(gen_dir: str) -> None:
 
             def analyze(self):
                 stash.append(self)
-                return orig(self)
+                out = orig(self)
+                if not WRITE and not self.errors:
+                    raise _Analyzed
+                return out
             cls.analyze = analyze
             sys.argv = [os.path.join(gen_dir, "generate_cases.py")]
-            generate_cases.main()
+            try:
+                generate_cases.main()
+            except _Analyzed:
+                pass
             result = _dump_generator(stash[0])
         result["ok"] = True
+        result["step"] = "generation" if WRITE else "analysis"
     except SystemExit as e:
         if e.code not in (0, None):
             result = {"ok": False, "error": str(e.code)}
@@ -286,7 +314,7 @@ def _uop_entry_ours(d) -> dict:
             "outputs": [_item(o.name, o.type or "", o.size or "", o.cond or "") for o in d.outputs]}
 
 
-def compare(ref: dict, mine: dict) -> list[str]:
+def compare(ref: dict, mine: dict, inplace_member: bool = True) -> list[str]:
     if not ref["ok"] or not mine["ok"]:
         if ref["ok"] == mine["ok"]:
             return []
@@ -302,9 +330,9 @@ def compare(ref: dict, mine: dict) -> list[str]:
                  for k, v in a.items()}
             b = {k: [p for p in v if not (ref["instructions"].get(k) == "inst" and p.startswith("cache/"))]
                  for k, v in b.items()}
-        if key == "families" and ref.get("era") == "generate_cases":
-            # the generators of 2022-11..2024-01 had no special case adding
-            # BINARY_OP_INPLACE_ADD_UNICODE to BINARY_OP's family (see the docstring)
+        if key == "families" and not inplace_member:
+            # a generator with no special case adding BINARY_OP_INPLACE_ADD_UNICODE to
+            # BINARY_OP's family (see the docstring)
             a = {k: [m for m in v if m != "BINARY_OP_INPLACE_ADD_UNICODE"] for k, v in a.items()}
         for name in sorted(set(a) | set(b)):
             if key == "families":
@@ -386,7 +414,9 @@ def judge(rev: str) -> tuple[str, list[str], str]:
     text = git("cat-file", "blob", blob)
     mine = ours(text, ref.get("era") == "generate_cases")
     verdict = "accepted" if ref["ok"] else "refused"
-    return rev, compare(ref, mine), verdict
+    special = subprocess.run(["git", f"--git-dir={MIRROR}", "grep", "-q", "BINARY_OP_INPLACE_ADD_UNICODE",
+                              rev, "--", "Tools/cases_generator"]).returncode == 0
+    return rev, compare(ref, mine, special), verdict
 
 
 def main(argv: list[str]) -> int:
