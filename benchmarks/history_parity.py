@@ -12,8 +12,8 @@ file, in a child process with only the generator's directory on ``sys.path``:
   runs first.
 
 With ``JIT_TRACKER_PARITY_WRITE=1`` the outputs are written too (the whole
-``generate_cases.py``, or ``tier1_generator.py``), as regen-cases does; that doubles
-the time, and no revision on a branch is refused there (CPython's CI regenerates them).
+``generate_cases.py``, or ``tier1_generator.py``), as regen-cases does (about twice
+the time).
 
 A revision is *judged alike* when both accept it (jit-tracker: parsed and resolved
 with no error and no warning) and the definitions they keep agree, or when both
