@@ -46,7 +46,7 @@ def add_github_args(parser: argparse.ArgumentParser, default: str | None = None)
 
 def _github_spec(args: argparse.Namespace):
     """The --github spec, after checking it is the only source named."""
-    from ..sources.github import Spec
+    from ..github.source import Spec
 
     if getattr(args, "bytecodes", None) or getattr(args, "cpython_dir", None):
         raise UsageError("give one source: CPYTHON_DIR, --bytecodes FILE or --github, not several")
@@ -61,10 +61,10 @@ def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
     """The sources named on the command line, or None when none were named.
 
     With --github this reads GitHub (or the cache); failures are
-    :class:`tracker.sources.github.Unavailable`, which :func:`task_set` turns into a fallback.
+    :class:`tracker.github.source.Unavailable`, which :func:`task_set` turns into a fallback.
     """
     if getattr(args, "github", None):
-        from ..sources import github
+        from ..github import source as github
 
         return github.fetch(_github_spec(args), base_url=args.base_url)
     from .. import sources
@@ -263,7 +263,7 @@ def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None, fo
     tell = (lambda line: None) if quiet else say
     if getattr(args, "github", None):
         from .. import livescan
-        from ..sources import github
+        from ..github import source as github
 
         spec = _github_spec(args)
         try:

@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import livescan
     from ..provenance import describe
-    from ..sources import github
+    from ..github import source as github
     from ..changes import by_what, compare, describe as what_changed
 
     spec = _github_spec(args)

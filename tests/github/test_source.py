@@ -19,9 +19,9 @@ import pytest
 from tracker import livescan, snapshot
 from tracker.cli.main import main
 from tracker.errors import UsageError
-from tracker.sources import github as gh
+from tracker.github import source as gh
 
-from ..github.fake import Fault, FakeGitHub
+from .fake import Fault, FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
 BC = (ROOT / "data" / "examples" / "bytecodes.c").read_bytes()
