@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import re
 import subprocess
 from collections import OrderedDict
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -27,6 +26,7 @@ from typing import Any, Callable, Iterable
 
 from . import scancache
 from .errors import TrackerError, UsageError
+from .contributors import contributors, issues_of, pr_of
 from .sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
 from .tasks import TaskSet
 
@@ -37,8 +37,6 @@ Progress = Callable[[int, int], None]  # (scanned so far, to scan)
 # Below this many scans a process pool costs more than it saves.
 POOL_THRESHOLD = 8
 
-_PR = re.compile(r"\(#(\d+)\)")
-_GH = re.compile(r"\b(gh|bpo)-(\d+)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -65,17 +63,6 @@ class WalkResult:
     errors: int = 0  # revisions whose definitions did not parse
     fingerprint: str = ""  # of the rules that made these results
     notes: list[str] = field(default_factory=list)
-
-
-def pr_of(message: str) -> str | None:
-    """The PR (``#1234``) or issue (``gh-1234``) a commit message names, PRs first."""
-    m = _PR.search(message)
-    if m:
-        return f"#{m.group(1)}"
-    m = _GH.search(message)
-    if m:
-        return f"{m.group(1).lower()}-{m.group(2)}"
-    return None
 
 
 # --------------------------------------------------------------------------- git
@@ -119,10 +106,29 @@ def check_date(text: str | None, what: str) -> str | None:
     return text
 
 
+def mailmap_options(repo: str, rev: str = "HEAD", mailmap: str | None = None) -> list[str]:
+    """``git -c`` options that make ``%aN``/``%aE`` honour the clone's ``.mailmap``.
+
+    git reads ``.mailmap`` from the work tree, and from ``HEAD`` only in a bare clone; a
+    clone without a checkout (``--no-checkout``, a worktree of another commit) gets the
+    revision's own. ``mailmap`` is a file of the user's, read last (it wins).
+    """
+    opts = []
+    if not (Path(repo) / ".mailmap").is_file():
+        opts += ["-c", f"mailmap.blob={rev}:.mailmap"]
+    if mailmap:
+        if not Path(mailmap).is_file():
+            raise UsageError(f"--mailmap {mailmap}: no such file")
+        opts += ["-c", f"mailmap.file={Path(mailmap).resolve()}"]
+    return opts
+
+
 def list_revisions(repo: str, since: str | None = None, until: str | None = None,
-                   rev: str = "HEAD") -> list[Revision]:
-    """Revisions that changed either definitions file, oldest first."""
-    args = ["log", "--reverse", "--topo-order", "--format=%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f%B"]
+                   rev: str = "HEAD", mailmap: str | None = None) -> list[Revision]:
+    """Revisions that changed either definitions file, oldest first; authors as the
+    clone's ``.mailmap`` names them."""
+    args = [*mailmap_options(repo, rev, mailmap), "log", "--reverse", "--topo-order",
+            "--format=%x1e%H%x1f%P%x1f%cI%x1f%aN%x1f%aE%x1f%B"]
     if since:
         args.append(f"--since={since}")
     if until:
@@ -283,7 +289,8 @@ def _key(pair: tuple[str | None, str | None]) -> str | None:
 def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: str | None = None,
          cache_path: Path | None = None, scanner: Scanner | None = None,
          fingerprint: str | None = None, jobs: int | None = None,
-         progress: Progress | None = None) -> WalkResult:
+         progress: Progress | None = None, mailmap: str | None = None,
+         campaigns: dict[int, str] | None = None) -> WalkResult:
     """Scan every revision that changed the definitions and credit what each one finished."""
     repo = repository_root(directory)
     since, until = check_date(since, "--since"), check_date(until, "--until")
@@ -297,7 +304,7 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     if _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true":
         result.notes.append("shallow clone: history starts where the clone does")
 
-    revs = list_revisions(repo, since, until)
+    revs = list_revisions(repo, since, until, mailmap=mailmap)
     walked = {r.revision for r in revs}
     baseline = [p for r in revs for p in r.parents if p not in walked]
     pairs = resolve_blobs(repo, [r.revision for r in revs] + list(dict.fromkeys(baseline)))
@@ -344,12 +351,13 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
             "author": r.author,
             "email": r.email,
             "subject": r.subject,
-            "pr": pr_of(r.message),
+            "pr": pr_of(r.subject) or pr_of(r.message),
+            "issues": issues_of(r.message),
             "error": error,
             "counts": (entry or {}).get("counts", {}) if error is None else {},
             "flipped": sorted(flipped),
         })
-    result.contributors = contributors(result.revisions)
+    result.contributors = contributors(result.revisions, campaigns)
     return result
 
 
@@ -443,24 +451,6 @@ def _scan_all(repo: str, todo: dict[str, tuple[str, str]], pairs: dict[str, tupl
 # --------------------------------------------------------------------------- credit
 
 
-def contributors(revisions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """People who finished tasks, with the tasks, most first; keyed by e-mail (or name)."""
-    people: dict[str, dict[str, Any]] = {}
-    for r in revisions:
-        if not r.get("flipped"):
-            continue
-        ident = (r.get("email") or r.get("author") or "?").lower()
-        p = people.setdefault(ident, {"name": r.get("author"), "email": r.get("email"), "tasks": [],
-                                      "first": r["date"], "latest": r["date"]})
-        p["name"] = r.get("author") or p["name"]
-        for task_id in r["flipped"]:
-            p["tasks"].append({"id": task_id, "revision": r["revision"], "date": r["date"],
-                               "pr": r.get("pr")})
-        p["first"] = min(p["first"], r["date"], key=_when)
-        p["latest"] = max(p["latest"], r["date"], key=_when)
-    return sorted(people.values(), key=lambda p: (-len(p["tasks"]), p["name"] or ""))
-
-
 def _when(date: str) -> datetime:
     try:
         return datetime.fromisoformat(date.replace("Z", "+00:00"))
@@ -479,16 +469,26 @@ def merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str
                                                    order.get(r["revision"], -1)))
 
 
+def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
+    """Tracking issue -> kind, for the issues ``data/tracking.yaml`` adopts in CPython."""
+    from .campaign import tracking
+
+    kinds = tracking.load().get(repository.lower(), {})
+    return {number: kind for kind, number in kinds.items() if isinstance(number, int)}
+
+
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:
     """Walk, then merge the result into ``store`` (a tracker.store.Store)."""
     kwargs.setdefault("cache_path", default_cache_path())
+    if kwargs.get("campaigns") is None:
+        kwargs["campaigns"] = tracked_campaigns()
     result = walk(directory, **kwargs)
     old = store.load_history()
     revisions = result.revisions
     if old.get("repository") == result.repository and old.get("rules") == result.fingerprint:
         revisions = merge(old["revisions"], revisions)  # else older counts came from other rules
     result.revisions = revisions
-    result.contributors = contributors(revisions)
+    result.contributors = contributors(revisions, kwargs["campaigns"])
     store.record_history(result.repository, revisions, result.contributors,
                          since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
     return result
