@@ -73,7 +73,8 @@ def test_contributor_credit(repo, tmp_path):
     assert {t["pr"] for t in ada["tasks"]} == {"#400"}
     assert ada["first"] == ada["latest"] == "2025-05-01T10:00:00+00:00"  # the start commit credits nothing
     assert people["Bob Smith"]["tasks"] == [{"id": "refcount:_A", "revision": repo.revs["a"],
-                                            "date": "2025-02-01T10:00:00+00:00", "pr": "#200"}]
+                                            "date": "2025-02-01T10:00:00+00:00", "pr": "#200",
+                                            "campaigns": [], "change": "done"}]
     assert run(repo, tmp_path).contributors[0]["name"] == "Ada Lovelace"  # most tasks first
 
 

@@ -174,10 +174,12 @@ def contributors(revisions: Iterable[Mapping[str, Any]],
 
     for root, p in people.items():
         counted = names.get(root, Counter())
-        # the name used most; between equals, the one used last
+        # the name used most; between equals a full name ("Ada Lovelace") over one word
+        # (often a login), then the one used last
         p["names"] = sorted(counted, key=lambda n: (-counted[n], n))
         if counted:
-            p["name"] = max(counted, key=lambda n: (counted[n], _sort_key(latest_name[root][n])))
+            p["name"] = max(counted, key=lambda n: (counted[n], " " in n.strip(),
+                                                    _sort_key(latest_name[root][n])))
         counted = emails.get(root, Counter())
         p["emails"] = sorted(counted, key=lambda e: (-counted[e], e))
         if counted:
