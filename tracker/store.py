@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import DataError, TrackerError
-from .record import fields, record
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ CLAIM_SOURCES = ("local", "assignee", "comment", "pull")
 REMOTE_SOURCES = ("assignee", "comment", "pull")
 
 
-@record
+@dataclass
 class Claim:
     """Someone working on a task: recorded here (``local``), or read from GitHub by sync:
     an issue's ``assignee``, a ``comment`` claiming it, a ``pull`` request working on it."""

@@ -182,6 +182,6 @@ def test_a_detail_whose_task_vanished_is_closed(fake, store):
         await pilot.pause()
         assert "optimizer:_LOAD_LEN" not in app.data.tasks
         assert not isinstance(app.screen, DetailScreen)
-        assert any("1 gone" in m for m in messages(app))
+        assert any("1 removed" in m for m in messages(app))  # its uop was deleted
 
     drive(app, scenario)

@@ -97,7 +97,7 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
     if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith(("git:", "github:")):
         _relative_paths(tasks, facts, model.sources.origin)
     tasks.sort(key=lambda t: (("refcount", "helper", "split", "optimizer", "tier2").index(t.kind), t.id))
-    return TaskSet(source, tasks, facts)
+    return TaskSet(source, tasks, facts, uops=sorted(model.uops))
 
 
 def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:

@@ -10,7 +10,7 @@ is in :mod:`.recipe`.
 from __future__ import annotations
 
 import re
-from ..record import field, record
+from dataclasses import dataclass, field
 
 from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
@@ -21,7 +21,7 @@ from .pops import is_pop
 from .tier2 import expansion, tier2_users
 
 
-@record
+@dataclass
 class Finding:
     """What the refcount rule saw in one uop."""
 
