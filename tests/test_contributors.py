@@ -41,7 +41,7 @@ def repo(tmp_path):
 
 
 def walk(path, tmp_path, **kw):
-    return history.walk(path, cache_path=tmp_path / "cache.json", scanner=standin_scan,
+    return history.walk(path, scanner=standin_scan,
                         fingerprint="standin", jobs=1, campaigns=CAMPAIGNS, **kw)
 
 

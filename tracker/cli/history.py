@@ -107,9 +107,9 @@ def run_history(args: argparse.Namespace) -> int:
     if args.cpython_dir:
         bar = _Bar()
         try:
-            cache = {} if args.use_cache else {"cache_path": None}
             result = hist.record(store, args.cpython_dir, since=args.since, until=args.until,
-                                 jobs=args.jobs, progress=bar, mailmap=args.mailmap, **cache)
+                                 jobs=args.jobs, progress=bar, mailmap=args.mailmap,
+                                 use_cache=args.use_cache)
         finally:
             bar.stop()
         for note in result.notes:
