@@ -3,9 +3,9 @@
 The inputs are made one at a time as workers take them (a walk's blobs are not all
 held in memory), results come back in any order, and a progress callback hears of each.
 Ctrl-C reaches the whole process group: workers ignore it, and the main process stops
-handing out work, lets the running pieces finish, and re-raises KeyboardInterrupt for
-the command line to turn into one line and exit code 130, so no worker prints a
-traceback.
+handing out work, lets the running pieces finish (their results are kept), and
+re-raises KeyboardInterrupt for the command line to turn into one line and exit code
+130, so no worker prints a traceback.
 """
 
 from __future__ import annotations
@@ -69,5 +69,8 @@ def run(work: Callable[..., Any], inputs: Iterable[tuple[Hashable, Callable[[], 
             finished(pending.pop(fut), fut.result())
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
+        for fut, key in pending.items():  # what finished before the interrupt is kept
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                keep(key, fut.result())
         raise
     pool.shutdown(wait=True)

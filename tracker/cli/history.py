@@ -70,14 +70,15 @@ def _state_arg(p: argparse.ArgumentParser) -> None:
 
 
 class _Bar:
-    """A rich progress bar on stderr, started only when there is something to scan."""
+    """A rich progress bar on a terminal's stderr, started only when there is something
+    to scan."""
 
     def __init__(self) -> None:
         self.progress: Any = None
         self.task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
-        if total == 0:
+        if total == 0 or not sys.stderr.isatty():  # piped or logged: the summary line says it
             return
         if self.progress is None:
             from rich.console import Console
