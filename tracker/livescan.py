@@ -85,7 +85,7 @@ def _rescan(old: TaskSet, cache_dir: str | os.PathLike[str] | None) -> TaskSet |
     """The cached scan's blobs scanned again with today's rules (they changed since)."""
     from . import scancache
     from .sources import BYTECODES, OPTIMIZER
-    from .sources.github import BlobCache, cache_root
+    from .github.source import BlobCache, cache_root
 
     cache = BlobCache(cache_root(cache_dir))
     blobs = list(old.source.get("blobs") or []) + [None, None]

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import DataError, TrackerError
+from .paths import STATE_ENV as ENV_VAR
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
 HISTORY_VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
-ENV_VAR = "JIT_TRACKER_STATE"
 DEFAULT_STALE_DAYS = 30
 LOCK_TIMEOUT = 30.0
 

@@ -50,7 +50,7 @@ class SourceSet:
     origin: str  # a directory, "files", "git:<rev>" or "github:OWNER/NAME@REF"
     revision: str | None = None
     date: str | None = None
-    repository: str | None = None  # OWNER/NAME on GitHub (sources.github)
+    repository: str | None = None  # OWNER/NAME on GitHub (github.source)
     ref: str | None = None  # the branch, tag or sha asked for
     blobs: tuple[str | None, ...] = ()  # blob ids of the two files, when known
 
