@@ -51,6 +51,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fail-on", choices=FAIL_ON, metavar="WHAT",
                    help="exit with status 1 when there are new problems ('problems') or also recipe "
                    "remarks ('remarks'); off by default")
+    p.add_argument("--post", action="store_true",
+                   help="with --github and --pr: keep the pull request's check comment up to date "
+                   "(one comment, found by its hidden marker, edited on rerun); needs $GITHUB_TOKEN")
+    p.add_argument("--post-file", metavar="FILE",
+                   help="with --github and --pr: post FILE, a report made earlier with --markdown "
+                   "--out, instead of checking again (what the workflow's trusted job does)")
+    p.add_argument("--expect-head", metavar="SHA",
+                   help="with --post-file: post only while the pull request's head is SHA (the "
+                   "commit the report was made for)")
     p.add_argument("--state", metavar="PATH",
                    help="state file with the task issues a sync recorded (default: $JIT_TRACKER_STATE, "
                    "else the user data directory)")
@@ -65,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--github OWNER/NAME and --pr N go together")
         if args.base or args.head:
             raise UsageError("give BASE/HEAD for a checkout, or --github with --pr, not both")
+    elif args.post or args.post_file:
+        raise UsageError("--post and --post-file need --github OWNER/NAME and --pr N")
+    if args.expect_head and not args.post_file:
+        raise UsageError("--expect-head goes with --post-file")
+    if args.post_file:
+        return _post_file(args)
+    if args.github:
         base_src, head_src, described = _from_pull(args)
     else:
         base_src, head_src, described = _from_checkout(args)
@@ -86,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"{args.out}: cannot write ({exc.strerror})") from None
     else:
         sys.stdout.write(text)
+    if args.post:
+        _post(args, text if args.format == "markdown" else markdown(result, described))
     if args.fail_on == "problems" and result.problems:
         return 1
     if args.fail_on == "remarks" and (result.problems or result.checks):
@@ -187,10 +205,51 @@ def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[s
     from ..github import prcheck
 
     token = os.environ.get("GITHUB_TOKEN") or None
-    pull = prcheck.read_pull(args.github, args.pr, base_url=args.base_url, token=token)
+    gh = prcheck.client(args.github, token, args.base_url)
+    pull = prcheck.read_pull(args.github, args.pr, gh=gh)
     base, head = prcheck.fetch_sides(pull, base_url=args.base_url, token=token)
     return base, head, (f"{args.github}@{pull.base_sha[:10]} (merge-base)",
                         f"{pull.head_repo}@{pull.head_sha[:10]} (#{args.pr})")
+
+
+def _token(args: argparse.Namespace) -> str:
+    token = os.environ.get("GITHUB_TOKEN") or None
+    if not token:
+        raise UsageError("posting the comment needs a GitHub token in $GITHUB_TOKEN",
+                         hint="in a workflow: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} with "
+                         "permissions: pull-requests: write")
+    return token
+
+
+def _post(args: argparse.Namespace, body: str) -> None:
+    from ..github import prcheck
+
+    gh = prcheck.client(args.github, _token(args), args.base_url)
+    done, url = prcheck.upsert_comment(gh, args.pr, body, MARKER)
+    print(f"jit-tracker: check comment {done} on #{args.pr}" + (f": {url}" if url else ""), file=sys.stderr)
+
+
+def _post_file(args: argparse.Namespace) -> int:
+    from ..github import prcheck
+
+    try:
+        with open(args.post_file, encoding="utf-8") as f:
+            body = f.read(prcheck.MAX_COMMENT * 4)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.post_file}: cannot read ({getattr(exc, 'strerror', None) or exc})") from None
+    if not body.startswith(MARKER):
+        raise UsageError(f"{args.post_file}: not a report of 'jit-tracker check --markdown' (no marker at its top)")
+    token = _token(args)
+    gh = prcheck.client(args.github, token, args.base_url)
+    if args.expect_head:
+        pull = prcheck.read_pull(args.github, args.pr, gh=gh)
+        if pull.head_sha != args.expect_head.strip().lower():
+            print(f"jit-tracker: #{args.pr} has moved on to {pull.head_sha[:10]}; this report of "
+                  f"{args.expect_head[:10]} is not posted (the run of the new head will be)", file=sys.stderr)
+            return 0
+    done, url = prcheck.upsert_comment(gh, args.pr, _clean(body), MARKER)
+    print(f"jit-tracker: check comment {done} on #{args.pr}" + (f": {url}" if url else ""), file=sys.stderr)
+    return 0
 
 
 def _links(args: argparse.Namespace) -> "tuple[dict[str, tuple[str, bool]], dict[str, str]]":
