@@ -37,6 +37,15 @@ class Side:
     model: Model
     tasks: TaskSet
 
+    @classmethod
+    def scan(cls, sources: Any, rules: Rules | None = None) -> "Side":
+        """Parse, resolve and analyse a source set, keeping the model beside the tasks."""
+        from .model import load
+        from .rules import find_tasks
+
+        model = load(sources)
+        return cls(model, find_tasks(model, rules))
+
 
 @dataclass
 class Note:

@@ -4,6 +4,7 @@ rerun, never posted twice)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from tracker.cli.check import MARKER
 from tracker.cli.main import main
+from tracker.github import client as gc
 from tracker.github import prcheck
 
 from .fake import OWNER, REPO, FakeGitHub
@@ -27,6 +29,7 @@ class PullsGitHub(FakeGitHub):
     def __init__(self, httpserver):
         super().__init__(httpserver)
         self.pull: dict | None = None
+        self.details: dict[int, dict] = {}  # pulls/N of pull requests listed in self.pulls
         self.edits: list[int] = []
 
     def open_pull(self, base: str, head: str, merge_base: str) -> int:
@@ -41,6 +44,9 @@ class PullsGitHub(FakeGitHub):
         rp = self.repo_path
         if self.pull and path == f"{rp}/pulls/{self.pull['number']}":
             return self._json(self.pull)
+        m = re.fullmatch(re.escape(rp) + r"/pulls/(\d+)", path)
+        if m and int(m.group(1)) in self.details:
+            return self._json(self.details[int(m.group(1))])
         m = re.fullmatch(re.escape(rp) + r"/compare/(\w+)\.\.\.(\w+)", path)
         if m:
             return self._json({"merge_base_commit": {"sha": self.merge_base}})
@@ -152,3 +158,33 @@ def test_the_token_is_never_printed(fake, pull, capsys):
     check(fake, pull["number"], "--post", "--json")
     out, err = capsys.readouterr()
     assert "t0ken" not in out + err
+
+
+def test_sync_closes_the_issue_of_a_task_a_merged_pull_request_completes(fake, tmp_path, monkeypatch, capsys):
+    """Close the loop: the tree sync scans is older than the merge (the task is still open
+    there), but check of the merged pull request says it completes the task."""
+    monkeypatch.setattr(gc, "WRITE_INTERVAL", None)
+    base = ["--bytecodes", str(FIXTURES / "base.c"), "--optimizer", str(FIXTURES / "base_opt.c")]
+    sync = ["sync", *base, "--repo", SLUG, "--prs-repo", SLUG, "--base-url", fake.base_url, "--state", str(tmp_path / "s.yaml")]
+    assert main([*sync, "--apply", "--max-new", "5"]) == 0
+    capsys.readouterr()
+    task = fake.ours()["refcount:_TOY_MUL_INT"][0]
+    other = fake.ours()["refcount:_TOY_PACK"][0]
+    before = fake.add_commit(files("base"), repo=SLUG, ref="main", date="2026-11-02T10:00:00Z")
+    after = fake.add_commit(files("clean"), repo=SLUG, ref="merged", date="2026-11-03T10:00:00Z")
+    pr = fake.add_pull(f"gh-{task['number']}: Convert _TOY_MUL_INT", "", "bob", merged=True)
+    fake.details[pr["number"]] = {**pr, "base": {"sha": before}, "head": {"sha": after}}
+    fake.merge_base = before
+
+    assert main([*sync, "--json"]) == 0  # the plan says so first
+    plan = json.loads(capsys.readouterr().out)
+    [close] = [a for a in plan["actions"] if a["op"] == "close"]
+    assert (close["id"], close["reason"], close["pull"]) == (
+        "refcount:_TOY_MUL_INT", f"completed by #{pr['number']} (merged)", pr["html_url"])
+
+    assert main([*sync, "--apply"]) == 0
+    assert fake.issues[task["number"]]["state"] == "closed"
+    assert fake.issues[task["number"]]["state_reason"] == "completed"
+    [comment] = fake.comments[task["number"]]
+    assert comment["body"].startswith(f"Done in {pr['html_url']}: jit-tracker's check of that merged pull request")
+    assert fake.issues[other["number"]]["state"] == "open"  # the pull request did not complete it

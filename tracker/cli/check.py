@@ -116,11 +116,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _side(found: "SourceSet") -> "Side":
     from ..check import Side
-    from ..model import load
-    from ..rules import find_tasks
 
-    model = load(found)
-    return Side(model, find_tasks(model))
+    return Side.scan(found)
 
 
 def _from_checkout(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":

@@ -133,3 +133,37 @@ def upsert_comment(gh: Any, number: int, body: str, marker: str) -> tuple[str, s
         return next((c for c in comments() if marker in (c.get("body") or "")), None)
     made = gh.call(f"commenting on #{number}", post, recover)
     return "created", made.get("html_url") or ""
+
+
+def review_pull(pull: Pull, *, base_url: str | None = None, token: str | None = None) -> Any:
+    """``check``'s review of a pull request."""
+    from ..check import Side, review
+
+    base, head = fetch_sides(pull, base_url=base_url, token=token)
+    return review(Side.scan(base), Side.scan(head))
+
+
+def completed_by(repo: str, merged: dict[int, str], *, base_url: str | None = None,
+                 token: str | None = None, limit: int = 10,
+                 warn: Any = None) -> dict[str, dict[str, Any]]:
+    """Task id -> the merged pull request (``number``, ``url``) that ``check`` says
+    completes it, for the pull requests ``merged`` (number -> URL), at most ``limit`` of
+    them (the newest numbers first). A pull request that cannot be read is skipped with
+    a warning: closing an issue can wait for the next sync."""
+    out: dict[str, dict[str, Any]] = {}
+    if not merged:
+        return out
+    gh = client(repo, token, base_url)
+    for number in sorted(merged, reverse=True)[:max(0, limit)]:
+        try:
+            pull = read_pull(repo, number, gh=gh)
+            if not pull.merged:
+                continue
+            found = review_pull(pull, base_url=base_url, token=token)
+        except TrackerError as exc:
+            if warn is not None:
+                warn(f"cannot check #{number} of {repo}: {str(exc).splitlines()[0]}")
+            continue
+        for c in found.completed:
+            out.setdefault(c.task, {"number": number, "url": merged[number] or pull.url})
+    return out
