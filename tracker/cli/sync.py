@@ -125,8 +125,9 @@ def _completed_by(args: argparse.Namespace, campaign: "reading.Campaign", issues
     kept, _ = planning.ours(issues)
     merged = {p.number: p.url for t, p in campaign.pulls.items()
               if p.state == "merged" and t in kept and kept[t].state == "open"}
+    # each check costs about 6 requests (fewer with blobs cached): few without a token
     return prcheck.completed_by(args.prs_repo, merged, base_url=args.base_url, token=token,
-                                warn=lambda m: print(f"jit-tracker: warning: {m}", file=sys.stderr))
+                                limit=10 if token else 3, warn=lambda m: print(f"jit-tracker: warning: {m}", file=sys.stderr))
 
 
 def record(store, args: argparse.Namespace, campaign: "reading.Campaign", issues: list, options: dict,
