@@ -344,7 +344,13 @@ def _items(items: Any) -> str:
 
 
 def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) -> Note | None:
-    """What a task opened by the change says is wrong with it, if anything."""
+    """What a task opened by the change says is wrong with it, if anything.
+
+    A uop that no instruction runs is one only the optimizer emits, after its analysis:
+    it needs no abstract case, and what it releases is the optimizer's own choice (the
+    task stays listed among those opened)."""
+    if now.kind in ("refcount", "optimizer") and not now.instructions:
+        return None
     if now.kind == "refcount":
         names = []
         for r in now.released_inputs:
@@ -366,12 +372,17 @@ def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) 
         before = {f["name"]: f for f in base.tasks.instructions}
         if before.get(inst, {}).get("tier2"):
             reason = (now.reasons or ["?"])[0]
-            return Note("tier2_lost", f"tier 2 could run {inst} before and cannot now: it {reason}",
+            return Note("tier2_lost", f"tier 2 could run {inst} before and cannot now: {_it(reason)}",
                         now.id, now.file, now.line)
         if inst not in base.model.instructions:
-            return Note("tier2_lost", f"new instruction {inst} cannot run in tier 2: it "
-                        f"{(now.reasons or ['?'])[0]}", now.id, now.file, now.line)
+            return Note("tier2_lost", f"new instruction {inst} cannot run in tier 2: "
+                        f"{_it((now.reasons or ['?'])[0])}", now.id, now.file, now.line)
     return None
+
+
+def _it(reason: str) -> str:
+    """A reason as the rules word it ("uses this_instr", "its uop ... is annotated"), as a clause."""
+    return reason if reason.startswith(("its ", "it ")) else f"it {reason}"
 
 
 def _new_warnings(base: Model, head: Model, source: Mapping[str, Any]) -> list[Note]:
