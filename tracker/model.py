@@ -11,7 +11,7 @@ an ``op`` as a member: one that super-instructions were built from), and
 
 from __future__ import annotations
 
-from .record import field, record
+from dataclasses import dataclass, field
 
 from .dsl import (
     Body, CacheItem, FamilyDef, InstDef, LabelDef, Location, MacroDef, ParsedFile,
@@ -21,7 +21,7 @@ from .errors import DSLError
 from .sources import SourceSet
 
 
-@record(eq=False)
+@dataclass(eq=False)
 class Uop:
     """A micro-op: an ``op``, or the single uop an ``inst`` stands for."""
 
@@ -56,7 +56,7 @@ class Uop:
         return self.definition.loc
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Part:
     """One step of an instruction: a uop, or cache words it skips (``unused/1``)."""
 
@@ -69,7 +69,7 @@ class Part:
         return self.uop.name if self.uop else self.text
 
 
-@record(eq=False)
+@dataclass(eq=False)
 class Instruction:
     name: str
     kind: str  # "inst" or "macro"
@@ -87,7 +87,7 @@ class Instruction:
         return self.definition.loc
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Family:
     head: str
     size: str
@@ -95,7 +95,7 @@ class Family:
     loc: Location
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Pseudo:
     name: str
     targets: tuple[str, ...]
@@ -103,7 +103,7 @@ class Pseudo:
     loc: Location
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Label:
     name: str
     spilled: bool
@@ -117,7 +117,7 @@ Definition = InstDef | MacroDef | FamilyDef | PseudoDef | LabelDef
 INPLACE_MEMBER = ("BINARY_OP", "BINARY_OP_INPLACE_ADD_UNICODE")
 
 
-@record(eq=False)
+@dataclass(eq=False)
 class Model:
     instructions: dict[str, Instruction]
     uops: dict[str, Uop]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from .digest import sha256
+from hashlib import sha256
 
 from .diskcache import ENV_VAR, FORMAT, directory, read, tag, write  # noqa: F401  (the API)
 from .sources import SourceSet
@@ -87,17 +87,17 @@ def store(bytecodes_blob: str, optimizer_blob: str | None, entry: dict, rules: s
 
 
 def checkout_head(root: Any) -> tuple[str | None, str | None]:
-    """Revision and commit date of a checkout's HEAD, as ``sources.git_head`` tells them,
-    without a git process when HEAD names a commit seen before (a commit's date never
-    changes, so it is kept here by commit id)."""
-    from .sources import git_head, head_revision
+    """Revision and commit date of a checkout's HEAD (:func:`tracker.git.head`), without
+    a git process when HEAD names a commit seen before (a commit's date never changes,
+    so it is kept here by commit id)."""
+    from . import git
 
-    revision = head_revision(root)
+    revision = git.head_revision(root)
     if revision:
         date = read(f"commit-{revision}")
         if isinstance(date, str):
             return revision, date
-    revision, date = git_head(root)
+    revision, date = git.head(root)
     if revision and date:
         write(f"commit-{revision}", date)
     return revision, date
@@ -135,7 +135,8 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
         # given to --bytecodes): one stored under other names is scanned again
         if entry is not None and entry.get("names") == names:
             ts = TaskSet.from_json({"source": srcs.provenance(), "tasks": entry["tasks"],
-                                    "instructions": entry["instructions"]})
+                                    "instructions": entry["instructions"],
+                                    "uops": entry.get("uops")})
             return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
     from .diskcache import disabled
@@ -150,7 +151,7 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
     counts = definition_counts(m)
     if use_cache:
         data = ts.to_json(with_excerpt=True)
-        store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions,
+        store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions, "uops": ts.uops,
                                   "counts": counts, "names": names, "summary": task_counts(ts)})
     return Result(ts, counts, False)
 

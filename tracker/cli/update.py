@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import livescan
     from ..provenance import describe
-    from ..sources import github
-    from ..tasks import compare
+    from ..github import source as github
+    from ..changes import by_what, compare, describe as what_changed
 
     spec = _github_spec(args)
     before, notices = livescan.newest()
@@ -46,11 +46,10 @@ def run(args: argparse.Namespace) -> int:
     after, _previous = livescan.scan(found)
     changes = compare(before, after)
     line = describe(after.source)
-    summary = changes.describe(before.source.get("date"))
+    summary = what_changed(changes, before.source.get("date"))
     data = {"provenance": line, "source": after.source, "since": before.source.get("date"),
             "previous": describe(before.source), "summary": summary,
-            "changes": {"done": changes.done, "new": changes.new, "gone": changes.gone,
-                        "reopened": changes.reopened}}
+            "changes": by_what(changes)}
 
     def table() -> None:
         print(f"updated: {line}")

@@ -10,37 +10,15 @@ is in :mod:`.recipe`.
 from __future__ import annotations
 
 import re
-from ..record import field, record
 
 from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
 from .aliases import array_views
 from .body import Call, borrowed_locals, call_names, calls_named
 from .config import Rules
+from .finding import Finding
 from .pops import is_pop
 from .tier2 import expansion, tier2_users
-
-
-@record
-class Finding:
-    """What the refcount rule saw in one uop."""
-
-    uop: Uop
-    instructions: list[str] = field(default_factory=list)  # the traceable ones using it
-    released: list[ReleasedInput] = field(default_factory=list)
-    helpers: list[str] = field(default_factory=list)  # consuming helpers inputs go to
-    escaping: list[str] = field(default_factory=list)
-    converted_in: list[str] = field(default_factory=list)  # instructions already popping
-    pops_seen: list[str] = field(default_factory=list)
-    pops_in: dict[str, list[str]] = field(default_factory=dict)  # instruction -> its pops
-
-    @property
-    def status(self) -> str | None:
-        if self.released:
-            return "open"
-        if self.converted_in:
-            return "done"
-        return None
 
 
 def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = None) -> Finding:
@@ -242,5 +220,3 @@ def pops_after(inst: Instruction, uop: Uop, rules: Rules, model: Model | None = 
             after = False
     return pops
 
-
-from .recipe import effect_text, pop_for, recipe  # noqa: E402,F401  (re-exported)

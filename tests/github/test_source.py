@@ -19,9 +19,9 @@ import pytest
 from tracker import livescan, snapshot
 from tracker.cli.main import main
 from tracker.errors import UsageError
-from tracker.sources import github as gh
+from tracker.github import source as gh
 
-from ..github.fake import Fault, FakeGitHub
+from .fake import Fault, FakeGitHub
 
 ROOT = Path(__file__).resolve().parents[2]
 BC = (ROOT / "data" / "examples" / "bytecodes.c").read_bytes()
@@ -322,7 +322,7 @@ def test_update_says_what_changed(fake, capsys):
     data = json.loads(out)
     assert code == 0
     assert data["changes"]["done"] == ["optimizer:_LOAD_LEN"]
-    assert "optimizer:_TOY_NEW" in data["changes"]["new"]
+    assert "optimizer:_TOY_NEW" in data["changes"]["opened"]
     assert data["summary"].startswith("1 task done since 2026-11-20, ")
     assert data["since"] == "2026-11-20T10:00:00Z"
 
