@@ -115,13 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(args.clone).is_dir():
         print(f"skipped: no CPython clone at {args.clone} (see ../shared/REFERENCE.md)")
         return 0
-    from tracker import history
+    from tracker import git
     from tracker.check import review
-    from tracker.cli.check import _at_revision, _side
+    from tracker.cli.check import _at_revision, _side, repository_root
     from tracker.errors import TrackerError
 
-    repo = history.repository_root(args.clone)
-    log = history._git(repo, "log", f"--since={args.since}", "--format=%H%x1f%P%x1f%s", "refs/heads/main",
+    repo = repository_root(args.clone)
+    log = git.run(repo, "log", f"--since={args.since}", "--format=%H%x1f%P%x1f%s", "refs/heads/main",
                        "--", "Python/bytecodes.c", "Python/optimizer_bytecodes.c")
     campaign = []
     for line in log.splitlines():
@@ -180,18 +180,20 @@ def main(argv: list[str] | None = None) -> int:
 
     problems = []
     if args.problems:
-        revs = history.list_revisions(repo, since=args.since, rev="refs/heads/main")
-        for rev in revs:
-            if not rev.parents:
+        revs = [line.split("\x1f", 2) for line in git.run(
+            repo, "log", "--reverse", f"--since={args.since}", "--format=%H%x1f%P%x1f%s", "refs/heads/main",
+            "--", "Python/bytecodes.c", "Python/optimizer_bytecodes.c").splitlines()]
+        for sha, parents, subject in revs:
+            if not parents:
                 continue
-            r = compare(rev.parents[0], rev.revision)
+            r = compare(parents.split()[0], sha)
             if isinstance(r, Exception):
-                problems.append({"commit": rev.revision[:11], "subject": rev.subject, "error": str(r).split("\n")[0]})
-                print(f"ERROR {rev.revision[:11]} {rev.subject[:80]}: {str(r).splitlines()[0]}")
+                problems.append({"commit": sha[:11], "subject": subject, "error": str(r).split("\n")[0]})
+                print(f"ERROR {sha[:11]} {subject[:80]}: {str(r).splitlines()[0]}")
                 continue
             for n in r.problems:
-                problems.append({"commit": rev.revision[:11], "subject": rev.subject, **n.to_json()})
-                print(f"PROBLEM {rev.revision[:11]} {rev.subject[:70]}\n      {n.where}: {n.message}")
+                problems.append({"commit": sha[:11], "subject": subject, **n.to_json()})
+                print(f"PROBLEM {sha[:11]} {subject[:70]}\n      {n.where}: {n.message}")
         print(f"\n{len(problems)} new problem(s) over {len(revs)} revisions since {args.since}")
     if args.json:
         Path(args.json).write_text(json.dumps({"campaign": results, "hits": hits, "total": total,

@@ -176,7 +176,7 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
     issues = issues or {}
     out = Review(dict(base.tasks.source), dict(head.tasks.source))
     before, after = base.tasks.by_id(), head.tasks.by_id()
-    for change in _changes(base.tasks, head.tasks):
+    for change in _changes(base, head):
         was, now = before.get(change.task_id), after.get(change.task_id)
         if change.what in ("done", "removed"):
             task = was or now
@@ -212,39 +212,13 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
     return out
 
 
-@dataclass
-class _Change:
-    task_id: str
-    what: str
-    before: Any = None
-    after: Any = None
+def _changes(base: Side, head: Side) -> list[Any]:
+    """What moved, with the head tree's own names deciding done (subject still there)
+    from removed (deleted or decomposed)."""
+    from .changes import compare
 
-
-def _changes(before: TaskSet, after: TaskSet) -> list[Any]:
-    """The agreed ``tracker.changes.compare`` when it is there, else the same shape here."""
-    try:
-        from .changes import compare  # type: ignore[import-not-found]
-    except ImportError:
-        compare = None
-    if compare is not None:
-        return list(compare(before, after))
-    old, new = before.by_id(), after.by_id()
-    out: list[Any] = []
-    for task_id, was in old.items():
-        now = new.get(task_id)
-        if now is None:
-            if was.status != "done":
-                out.append(_Change(task_id, "removed", was, None))
-        elif was.status != "done" and now.status == "done":
-            out.append(_Change(task_id, "done", was, now))
-        elif was.status == "done" and now.status != "done":
-            out.append(_Change(task_id, "reopened", was, now))
-        elif was.status == now.status == "open" and was.difficulty != now.difficulty:
-            out.append(_Change(task_id, "difficulty", was, now))
-    for task_id, now in new.items():
-        if task_id not in old and now.status != "done":
-            out.append(_Change(task_id, "opened", None, now))
-    return out
+    names = set(head.model.uops) | set(head.model.instructions)
+    return compare(base.tasks, head.tasks, exists=names)
 
 
 # --------------------------------------------------------------------------- recipe checks

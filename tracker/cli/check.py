@@ -121,9 +121,9 @@ def _side(found: "SourceSet") -> "Side":
 
 
 def _from_checkout(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":
-    from .. import history, sources
+    from .. import sources
 
-    root = history.repository_root(args.checkout)
+    root = repository_root(args.checkout)
     if args.base is None:
         base = _merge_base(root)
     else:
@@ -146,56 +146,70 @@ def _working_tree(root: str) -> "SourceSet":
     """The working tree's files, named as in git (``Python/bytecodes.c``) like the base."""
     from pathlib import Path
 
-    from ..sources import BYTECODES, OPTIMIZER, SourceSet, git_head, read_file
+    from .. import git
+    from ..sources import BYTECODES, OPTIMIZER, SourceSet, read_file
 
     top = Path(root)
     optimizer = read_file(top / OPTIMIZER, OPTIMIZER) if (top / OPTIMIZER).is_file() else None
-    revision, date = git_head(top)
+    revision, date = git.head(top)
     return SourceSet(read_file(top / BYTECODES, BYTECODES), optimizer, "files", revision, date)
 
 
+def repository_root(directory: str) -> str:
+    """The work tree's top directory, or the git directory of a bare clone (a mirror)."""
+    from .. import git
+
+    if not os.path.isdir(directory):
+        raise UsageError(f"{directory}: no such directory")
+    if git.ask(directory, "rev-parse", "--is-bare-repository") == "true":
+        return os.path.abspath(directory)
+    top = git.ask(directory, "rev-parse", "--show-toplevel")
+    if not top:
+        raise UsageError(f"{directory}: not a git repository",
+                         hint="check compares revisions of a CPython clone (git clone, not a tarball)")
+    return top
+
+
 def _commit(root: str, rev: str) -> str:
-    from .. import history
+    from .. import git
 
     if rev.startswith("-"):
         raise UsageError(f"{rev!r} is not a revision")
-    try:
-        return history._git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").strip()
-    except TrackerError:
+    sha = git.ask(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if not sha:
         raise UsageError(f"{rev}: no such revision in {root}",
-                         hint="give a branch, tag or commit of this clone (git fetch first?)") from None
+                         hint="give a branch, tag or commit of this clone (git fetch first?)")
+    return sha
 
 
 def _merge_base(root: str) -> str:
-    from .. import history
+    from .. import git
 
     for branch in BASE_BRANCHES:
-        try:
-            history._git(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}")
-        except TrackerError:
+        if not git.ask(root, "rev-parse", "--verify", "--quiet", f"{branch}^{{commit}}"):
             continue
-        try:
-            return history._git(root, "merge-base", "HEAD", branch).strip()
-        except TrackerError:
+        found = git.ask(root, "merge-base", "HEAD", branch)
+        if not found:
             raise UsageError(f"{root}: HEAD has no common ancestor with {branch}",
-                             hint="give BASE explicitly") from None
+                             hint="give BASE explicitly")
+        return found
     raise UsageError(f"{root}: no branch main, origin/main or upstream/main to compare with",
                      hint="give BASE explicitly: jit-tracker check BASE [HEAD]")
 
 
 def _at_revision(root: str, rev: str) -> "SourceSet":
-    from .. import history
-    from ..sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
+    """Both definition files at ``rev`` (a commit id), named as in the tree."""
+    from .. import git
+    from ..sources import BYTECODES, OPTIMIZER, SourceSet, SourceText
 
-    bc_id, opt_id = history.resolve_blobs(root, [rev])[rev]
-    if bc_id is None:
+    bc = git.show(root, rev, BYTECODES)
+    if bc is None:
         raise UsageError(f"{rev[:10]}: no {BYTECODES} at this revision",
                          hint="is this a CPython clone (3.12 or newer)?")
-    date = history._git(root, "show", "-s", "--format=%cI", rev).strip() or None
-    with history.BlobReader(root) as reader:
-        bc = SourceText(BYTECODES, decode(reader.read(bc_id), f"{BYTECODES}@{rev[:10]}"))
-        opt = SourceText(OPTIMIZER, decode(reader.read(opt_id), f"{OPTIMIZER}@{rev[:10]}")) if opt_id else None
-    return SourceSet(bc, opt, f"git:{rev}", rev, date)
+    opt = git.show(root, rev, OPTIMIZER)
+    date = git.ask(root, "show", "-s", "--format=%cI", rev) or None
+    return SourceSet(SourceText(BYTECODES, bc), SourceText(OPTIMIZER, opt) if opt is not None else None,
+                     f"git:{rev}", rev, date)
 
 
 def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":

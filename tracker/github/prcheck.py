@@ -84,7 +84,7 @@ def read_pull(repo: str, number: int, *, base_url: str | None = None, token: str
 def fetch_sides(pull: Pull, *, base_url: str | None = None, token: str | None = None,
                 cache_dir: Any = None) -> tuple[Any, Any]:
     """The definitions at the pull request's base and head (SourceSets)."""
-    from ..sources.github import Spec, Unavailable, fetch
+    from .source import Spec, Unavailable, fetch
 
     out = []
     for sha in (pull.base_sha, pull.head_sha):
