@@ -320,10 +320,13 @@ def _items(items: Any) -> str:
 def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) -> Note | None:
     """What a task opened by the change says is wrong with it, if anything.
 
-    A uop that no instruction runs is one only the optimizer emits, after its analysis:
-    it needs no abstract case, and what it releases is the optimizer's own choice (the
-    task stays listed among those opened)."""
-    if now.kind in ("refcount", "optimizer") and not now.instructions:
+    A uop that no instruction runs and that an optimizer case emits (``REPLACE_OP``,
+    ``ADD_OP``) is written by the optimizer after its analysis: it needs no abstract case,
+    and what it releases is the optimizer's own choice (the task stays listed among those
+    opened). One that no instruction runs and no case emits (a ``_TIER_TWO`` uop the trace
+    translator emits) goes through the optimizer like any other."""
+    if now.kind in ("refcount", "optimizer") and not now.instructions and now.uop \
+            and now.uop in optimizer_emitted(head.model):
         return None
     if now.kind == "refcount":
         names = []
@@ -352,6 +355,18 @@ def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) 
             return Note("tier2_lost", f"new instruction {inst} cannot run in tier 2: "
                         f"{_it((now.reasons or ['?'])[0])}", now.id, now.file, now.line)
     return None
+
+
+def optimizer_emitted(model: Model) -> set[str]:
+    """Uops the optimizer's cases name in their bodies: the ones it emits itself."""
+    found = model.__dict__.get("_optimizer_emitted")
+    if found is None:
+        found = set()
+        names = re.compile(r"\b_[A-Z][A-Z0-9_]*\b")
+        for name, case in model.optimizer_cases.items():
+            found.update(n for n in names.findall(case.body.code) if n != name and n in model.uops)
+        model.__dict__["_optimizer_emitted"] = found
+    return found
 
 
 def _it(reason: str) -> str:
