@@ -132,7 +132,7 @@ class Review:
         if self.completed:
             by_tracking: dict[str, list[str]] = {}
             for c in self.completed:
-                by_tracking.setdefault(c.tracking or f"{c.kind} tasks", []).append(c.subject)
+                by_tracking.setdefault(c.tracking or c.kind, []).append(c.subject)
             done = "; ".join(f"{', '.join(names)} ({where})" for where, names in by_tracking.items())
             parts.append(f"completes {_count(len(self.completed), 'task')}: {done}")
         else:

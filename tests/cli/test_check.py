@@ -39,7 +39,7 @@ def test_default_is_merge_base_with_main_against_the_working_tree(repo, capsys, 
     assert main(["check"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == f"check: {repo.base[:10]} (merge-base with main) -> the working tree"
-    assert "refcount:_TOY_MUL_INT  converted" in out
+    assert "refcount:_TOY_MUL_INT  done" in out
     assert "recipe check" not in out and "new problems" not in out
 
 

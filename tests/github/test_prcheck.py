@@ -92,7 +92,7 @@ def test_reads_the_merge_base_and_the_head(fake, pull, capsys):
     assert (found.base_sha, found.head_sha, found.head_repo) == (pull["merge_base"], pull["head"], "fork/jit-tasks")
     assert check(fake, pull["number"]) == 0
     out = capsys.readouterr().out
-    assert "refcount:_TOY_MUL_INT  converted" in out
+    assert "refcount:_TOY_MUL_INT  done" in out
     assert "Python/bytecodes.c:43: TOY_MUL_INT appends POP_TOP + POP_TOP" in out
     # the head of a fork is read from the base repository, by commit; nothing is written
     assert all(m == "GET" for m, _ in fake.requests)

@@ -353,7 +353,7 @@ def table(result: "Review", described: tuple[str, str]) -> str:
             lines.append("")
     completed = []
     for c in result.completed:
-        row = f"{c.task}  {'converted' if c.how == 'done' else 'removed'}"
+        row = f"{c.task}  {c.how}"
         if c.issue:
             row += f"  closes {c.issue}"
         if c.tracking:
