@@ -130,3 +130,21 @@ def test_to_json_has_every_section(base):
     assert set(data) == {"base", "head", "summary", "completed", "recipe_checks", "problems",
                          "opened", "difficulty"}
     assert data["recipe_checks"][0]["what"] == "wrong_pop"
+
+
+def test_a_definition_the_parser_had_to_skip_is_a_new_problem(base):
+    from types import SimpleNamespace
+
+    head = side("clean")
+    old = SimpleNamespace(file="Python/bytecodes.c", line=3, col=9, message="unknown construct", what="op(_OLD)")
+    new = SimpleNamespace(file="Python/bytecodes.c", line=70, col=9, message="unexpected token '@'",
+                          what="op(_TOY_NEW)")
+    had = base.model.__dict__.get("warnings", None)
+    base.model.warnings, head.model.warnings = [old], [old, new]
+    try:
+        r = review(base, head)
+    finally:
+        base.model.warnings = had if had is not None else []
+    [note] = [p for p in r.problems if p.what == "skipped"]
+    assert note.message == "the parser skipped op(_TOY_NEW): unexpected token '@'"
+    assert note.where == "Python/bytecodes.c:70"

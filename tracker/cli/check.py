@@ -87,9 +87,11 @@ def run(args: argparse.Namespace) -> int:
     base, head = _side(base_src), _side(head_src)
     tracking, issues = _links(args)
     result = review(base, head, tracking=tracking, issues=issues)
-    for side in (base, head):
-        for w in getattr(side.model, "warnings", None) or ():
-            print(f"jit-tracker: {_clean(str(w))}", file=sys.stderr)
+    for w in getattr(head.model, "warnings", None) or ():  # the head's: what the change is judged on
+        where = ":".join(str(x) for x in (getattr(w, "file", None), getattr(w, "line", None),
+                                          getattr(w, "col", None)) if x)
+        print(_clean(f"{where}: warning: {getattr(w, 'message', w)}" if where else f"warning: {w}"),
+              file=sys.stderr)
     text = render(result, args.format, described)
     if args.out:
         from pathlib import Path
