@@ -17,6 +17,7 @@ from typing import Any, Callable
 from ..campaign import summary as sm, thread as th
 from ..campaign.tracking import Tracked
 from ..tasks import TaskSet
+from .client import DEFAULT_BASE_URL
 from .rest import RateLimited, Reader
 
 Report = Callable[[str, "float | None"], None]
@@ -162,3 +163,34 @@ def describe(campaign: Campaign, where: str) -> str:
             + f", {len(campaign.pulls)} task(s) with a pull request; "
             f"{r.get('counted', 0)} request(s) counted, {r.get('not_modified', 0)} unchanged (304), "
             f"{r.get('kept', 0)} kept")
+
+
+def follow(store: Any, taskset: TaskSet, repo: str, *, base_url: str | None = None, token: str | None = None,
+           report: Report | None = None, adopt_followups: bool = False) -> Campaign | None:
+    """Read ``repo``'s campaign (the issues of ``data/tracking.yaml`` and those adopted in the
+    state) and keep it in ``store``: what ``update`` and the TUI's ``u`` do after the
+    definitions. None when the repository has no campaign issues to read."""
+    from ..campaign import tracking
+
+    table = tracking.load()
+    saved = dict(store.get_setting("tracking") or {})
+    remembered = saved.get(repo.lower()) or {}
+    tracked = tracking.campaign(repo, remembered, None, table)
+    if not tracked:
+        return None
+    reader = Reader(repo, token, base_url=base_url)
+    campaign = read_campaign(reader, taskset, tracked, kinds=table.kinds, report=report)
+    if adopt_followups and campaign.followups:
+        mine = dict(remembered)
+        for f in campaign.followups:
+            have = mine.get(f["kind"])
+            pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
+            mine[f["kind"]] = [*pairs, [f["number"], "follow-up"]]
+        saved[repo.lower()] = mine
+        store.set_setting("tracking", saved)
+    github = store.get_setting("github") or {}
+    if not github.get("repo") or github.get("repo", "").lower() == repo.lower():
+        adopted = {k: v["number"] for k, v in campaign.tracking.items() if v.get("adopted")}
+        github = {"repo": repo, "base_url": base_url or DEFAULT_BASE_URL, "prs_repo": repo, "tracking": adopted}
+    record(store, campaign, github, {tid: i.get("url") for tid, i in store.issues().items()})
+    return campaign
