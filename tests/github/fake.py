@@ -75,16 +75,18 @@ class FakeGitHub:
         return f"https://github.example/{self.repo}"
 
     # --- helpers for tests
-    def add_issue(self, title, body, state="open", labels=(), assignees=(), pull_request=False) -> dict:
-        n = self.next_number
-        self.next_number += 1
+    def add_issue(self, title, body, state="open", labels=(), assignees=(), pull_request=False,
+                  number: int | None = None, author: str = "jit-bot") -> dict:
+        n = number if number is not None else self.next_number
+        if number is None:
+            self.next_number += 1
         issue = {
             "id": 1000 + n, "number": n, "title": title, "body": body, "state": state,
             "state_reason": None,
             "labels": [self._label(name) for name in labels],
             "assignees": [{"login": a} for a in assignees],
             "assignee": {"login": assignees[0]} if assignees else None,
-            "user": {"login": "jit-bot"},
+            "user": {"login": author},
             "comments": 0,
             "created_at": "2025-05-30T00:00:00Z",
             "updated_at": "2025-05-30T00:00:00Z",
@@ -109,9 +111,10 @@ class FakeGitHub:
         return c
 
     def add_pull(self, title: str, body: str = "", author: str = "dev", state: str = "open",
-                 merged: bool = False) -> dict:
-        n = self.next_number
-        self.next_number += 1
+                 merged: bool = False, number: int | None = None) -> dict:
+        n = number if number is not None else self.next_number
+        if number is None:
+            self.next_number += 1
         created = self._now()
         pr = {"id": 9000 + n, "number": n, "title": title, "body": body, "state": "closed" if merged else state,
               "user": {"login": author}, "created_at": created, "merged_at": created if merged else None,

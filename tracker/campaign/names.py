@@ -106,9 +106,7 @@ class NameIndex:
         bare = name.lstrip("_")
         parts = bare.split("_")
         if WILDCARD in parts and len(parts) > 1:  # _COMPARE_OP_X, X_INT
-            pattern = re.compile("_?" + "_".join("[A-Z0-9_]+" if p == WILDCARD else re.escape(p) for p in parts))
-            out = [tid for uop, ids in self.by_uop.items() if pattern.fullmatch(uop) for tid in ids]
-            return sorted(set(out))
+            return self._wildcard(parts)
         if family:
             out = [tid for uop, ids in self.by_uop.items() if uop.lstrip("_").startswith(bare) for tid in ids]
             out += [tid for ins, ids in self.by_instruction.items() if ins.startswith(bare) for tid in ids]
@@ -116,6 +114,32 @@ class NameIndex:
         # the uop as written, with or without "_" (split:IS has no uop, refcount:_IS has)
         out = [tid for uop in dict.fromkeys((name, "_" + bare, bare)) for tid in self.by_uop.get(uop, [])]
         return out or list(self.by_instruction.get(bare, []))
+
+    def _wildcard(self, parts: list[str]) -> list[str]:
+        """X stands for one segment (none or one inside a name: _POP_CALL_X_LOAD_...). A
+        leading X (X_INT) may follow any prefix: of the uops it fits, those sharing the most
+        common prefix are meant (_BINARY_OP_{ADD,SUBTRACT,MULTIPLY}_INT), none on a tie."""
+        text = "(?P<prefix>(?:_[A-Z0-9]+)*?)" if parts[0] == WILDCARD else ""
+        for i, p in enumerate(parts):
+            if p != WILDCARD:
+                text += "_" + re.escape(p)
+            elif 0 < i < len(parts) - 1:
+                text += "(?:_[A-Z0-9]+)?"
+            else:
+                text += "_[A-Z0-9]+"
+        pattern = re.compile(text)
+        groups: dict[str, list[str]] = {}
+        for uop, ids in self.by_uop.items():
+            m = pattern.fullmatch("_" + uop.lstrip("_"))
+            if m:
+                groups.setdefault(m.groupdict().get("prefix") or "", []).extend(ids)
+        if not groups:
+            return []
+        sizes = sorted((len(set(v)) for v in groups.values()), reverse=True)
+        if len(sizes) > 1 and sizes[0] == sizes[1]:
+            return []
+        best = max(groups.values(), key=lambda v: len(set(v)))
+        return sorted(set(best))
 
     def find(self, text: str, kind: str | None = None, vague_after: re.Pattern | None = None,
              vague_before: re.Pattern | None = None, family_after: re.Pattern | None = None,

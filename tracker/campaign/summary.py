@@ -82,9 +82,12 @@ def names_in(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def extra_tasks(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], kinds: dict[str, str]) -> dict[str, Task]:
-    """Tasks of campaigns beyond the rules' kinds: the uops their tracking lists and the
-    titles of their pull requests name (``decompose:_POP_TOP_LOAD_CONST_INLINE``)."""
+def extra_tasks(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], kinds: dict[str, str],
+                pull_comments: dict[int, list[dict]] | None = None,
+                phrases: phrases_mod.Phrases | None = None) -> dict[str, Task]:
+    """Tasks of campaigns beyond the rules' kinds: the uops their tracking lists, the titles
+    of their pull requests and the claims in their threads name (``decompose:_POP_CALL``)."""
+    phrases = phrases or phrases_mod.load()
     out: dict[str, Task] = {}
     for f in fetched:
         t = f.tracked
@@ -94,6 +97,11 @@ def extra_tasks(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], kinds:
         found = [n for text in texts for m in th.ITEM_RE.finditer(text) for n in names_in(m.group("rest"))[:1]]
         linked = set(th.linked_prs(f.issue.get("body") or "")) | {p["number"] for p in referencing(f.events)}
         found += [n for num in sorted(linked) if num in pulls for n in names_in(pulls[num].get("title") or "")]
+        texts += [c.get("body") or "" for num in sorted(linked) for c in (pull_comments or {}).get(num, [])]
+        for text in texts:  # "Next PR would be: `_POP_CALL(_ONE/_TWO)`"
+            for sentence in phrases_mod.sentences(text)[0]:
+                if phrases.first("claim", sentence) and not phrases.negation.search(sentence):
+                    found += names_in(sentence)
         if t.role == "item":
             found += names_in(f.issue.get("title") or "")[:1]
         for name in found:
@@ -109,7 +117,7 @@ def summarize(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], pull_com
     ``pull_comments``: number -> its comments (only those read); ``repo``: where gh-N points."""
     phrases = phrases or phrases_mod.load()
     out = Summary()
-    out.extra_tasks = extra_tasks(fetched, pulls, kinds or {})
+    out.extra_tasks = extra_tasks(fetched, pulls, kinds or {}, pull_comments, phrases)
     all_tasks = [*tasks, *out.extra_tasks.values()]
     index = NameIndex.of(all_tasks)
     known = {t.id for t in all_tasks}

@@ -95,6 +95,10 @@ def claims_from_threads(threads: list[Thread], index: NameIndex,
             if st.action == "claim" and not st.tasks:  # "Yes, I'll take it": what were they asked?
                 st.tasks = next((tasks for logins, tasks in reversed(invites[i])
                                  if any(_same(m, c.author) for m in logins)), [])
+                if not st.tasks and st.quoted:  # "> Is X free? / @bob has done that one": the quote's names
+                    quoted = index.find(st.quoted, thread.kind, phrases.vague_after, phrases.vague_before,
+                                        phrases.family_after)
+                    st.tasks = list(dict.fromkeys(t for f in quoted for t in f.tasks))
                 before = listed.get(i)
                 if not st.tasks and before and not _same(before[0], c.author) and phrases.these.search(st.sentence):
                     st.tasks = list(before[1])  # "I'll take these": the list just above
@@ -127,7 +131,9 @@ def _apply(st: Statement, c: Comment, held: dict[str, RemoteClaim], offers: list
             return
         # "@bob, feel free to take it" from someone who held nothing: a hand-over
         named = [m for m in LOGIN_RE.findall(st.sentence) if not _same(m, c.author)]
-        if _accept(st, c, held, offers, task_id):
+        # "feel free to take it" answers an offer only when it names the asker or quotes it
+        # ("anyone can pick it up" after giving one's own task back answers nobody)
+        if (named or st.quoted) and _accept(st, c, held, offers, task_id):
             return
         if named and (st.tasks or task_id):
             for t in st.tasks or [task_id]:

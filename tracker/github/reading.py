@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from ..campaign import summary as sm, thread as th
 from ..campaign.tracking import Tracked
+from ..errors import TrackerError
 from ..tasks import TaskSet
 from .client import DEFAULT_BASE_URL
 from .rest import RateLimited, Reader
@@ -69,7 +70,13 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
     try:
         for i, (t, tid, number) in enumerate(jobs):
             say(f"Reading the campaign: #{number} ({i + 1} of {len(jobs)})", 0.1 + 0.6 * i / max(1, len(jobs)))
-            issue = reader.get(f"issues/{number}")
+            try:
+                issue = reader.get(f"issues/{number}")
+            except RateLimited:
+                raise
+            except TrackerError as exc:  # a deleted or transferred issue: the rest is still read
+                out.warnings.append(f"#{number} not read: {exc.message}")
+                continue
             if tid is not None and issue.get("state") != "open" and not issue.get("comments"):
                 continue
             events = reader.pages(f"issues/{number}/timeline")
@@ -85,7 +92,13 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                     pulls[int(src["number"])] = src
             for num in th.linked_prs(issue.get("body") or ""):
                 if num not in pulls:  # the bot listed it, the timeline did not show it
-                    pulls[num] = reader.get(f"issues/{num}")
+                    try:
+                        pulls[num] = reader.get(f"issues/{num}")
+                    except RateLimited:
+                        raise
+                    except TrackerError as exc:
+                        out.warnings.append(f"pull request #{num} (linked from #{number}) not read: {exc.message}")
+                        continue
                     if pulls[num].get("state") == "closed":
                         reader.finalize(f"issues/{num}")
         moving = [n for n, pr in sorted(pulls.items())
