@@ -69,7 +69,7 @@ def make_loader(args: argparse.Namespace):
 
 def make_updater(args: argparse.Namespace):
     """What `u` runs in the app: fetch --github's spec (default python/cpython@main) and scan."""
-    from ..sources.github import Spec
+    from ..github.source import Spec
 
     spec = Spec.parse(getattr(args, "github", None))
     base_url = getattr(args, "base_url", None)
@@ -79,7 +79,7 @@ def make_updater(args: argparse.Namespace):
 
     def update(report):
         from .. import livescan
-        from ..sources import github
+        from ..github import source as github
 
         def part(low: float, high: float):  # the definitions, then the campaign, share the bar
             return lambda message, fraction: report(message, None if fraction is None else low + (high - low) * fraction)
