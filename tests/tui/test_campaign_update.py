@@ -12,13 +12,13 @@ import pytest
 from textual.widgets import DataTable
 
 from tracker.cli.tui import make_updater
-from tracker.sources import github as gh
+from tracker.github import source as gh
 from tracker.store import Store
 from tracker.tui import TrackerApp
 from tracker.tui.detail import DetailScreen
 
 from ..github.fake import FakeGitHub
-from ..sources.test_github import files
+from ..github.test_source import files
 from .fakes import toy_tasks
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)

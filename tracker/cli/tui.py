@@ -96,7 +96,7 @@ def make_updater(args: argparse.Namespace):
         definitions updated and says why in the header)."""
         from ..errors import TrackerError
         from ..github import reading
-        from ..sources.github import token_from_env
+        from ..github.source import token_from_env
         from ..store import Store
 
         report("Reading who works on what…", 0.0)

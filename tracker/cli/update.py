@@ -90,7 +90,7 @@ def read_campaign(args: argparse.Namespace, spec, taskset, progress):
     """Who works on what, from the campaign's issues, into the state (None: nothing to read)."""
     from ..errors import TrackerError
     from ..github import reading
-    from ..sources.github import token_from_env
+    from ..github.source import token_from_env
     from ..store import Store
 
     try:
