@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from ..tasks import Task
 from . import phrases as phrases_mod
-from .names import NameIndex
+from .names import NameIndex, spell_out
 from .phrases import LOGIN_RE, Phrases, Statement
 
 
@@ -244,6 +244,13 @@ def items(body: str, index: NameIndex, kind: str | None, crossed: str = "not pla
         if not names:
             continue
         first = names[0]
+        tasks = list(first.tasks)
+        spelled = spell_out(rest.replace("\\_", "_"))
+        for prev, f in zip(names, names[1:]):  # a shorthand spelled out: "_X _X_BORROW" is one item
+            if spelled[prev.end:f.start].strip(" `") == "":
+                tasks += [t for t in f.tasks if t not in tasks]
+            else:
+                break
         cross = CROSSED_RE.search(rest)
         is_crossed = bool(cross and cross.start() <= first.start + 2 and cross.end() >= first.end)
         if m.group("mark") in ("x", "X"):
@@ -253,7 +260,7 @@ def items(body: str, index: NameIndex, kind: str | None, crossed: str = "not pla
         else:
             status = "open"
         login = LOGIN_RE.search(rest[first.end:])
-        out.append(Item(list(first.tasks), status, login.group(1) if login and status == "open" else None))
+        out.append(Item(tasks, status, login.group(1) if login and status == "open" else None))
     return out
 
 
