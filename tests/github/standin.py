@@ -119,7 +119,13 @@ def build(fake, unrelated: int = 3000) -> None:
     c("new-ola", "Sorry, I can't finish `_TO_BOOL_STR` after all; anyone can pick it up.")
     c("new-ana", "I'm working on `_CALL_LEN` now.")
     _claim("refcount:_CALL_LEN", "new-ana")
-    for i in range(110):  # the long middle of a busy thread: thanks, benchmarks, questions
+    for i in range(70):  # the rest of 2025's conversions, for uops this stand-in has no task for
+        pr(f"gh-134584: Eliminate redundant refcounting from `_OTHER_OP_{i}`", "* Issue: gh-134584",
+           f"helper{i % 11}", state="closed" if i % 7 == 0 else "open", merged=i % 7 != 0 and i % 5 != 0,
+           number=161000 + i)
+        if i % 7 == 0:  # closed unmerged, with a word on why
+            fake.add_comment(161000 + i, LEAD, "Closing: this one turned out not to be worth it.")
+    for i in range(300):  # the long middle of a busy thread: thanks, benchmarks, questions
         c(f"reader{i % 13}", ("Thanks for the clear write-up!", "The nbody benchmark is 1% faster here.",
                               "Is `_CALL_LEN` escaping?", "What about the free-threaded build?")[i % 4])
     c(LEAD, "This is done now, thanks all. Further work goes in a new issue.")
@@ -216,6 +222,9 @@ def build(fake, unrelated: int = 3000) -> None:
     c("new-xan", "Is `_LOAD_ATTR_MODULE` worth doing, given how rare it is?")
     c("new-yul", "I'll give `_CALL_BUILTIN_O` a try.")
     c("new-yul", "I'm dropping `_CALL_BUILTIN_O`, no time this month, sorry.")
+    for i in range(150):
+        c(f"reader{i % 17}", ("Here are the stats for this week.", "Which of these need a type guard first?",
+                              "Great progress!")[i % 3])
     chatter(300)
 
     # ------------------------------------------------------------------ decompose: gh-148211 (a list in a comment)
