@@ -34,6 +34,8 @@ BOUNDS = {
     "data": 16,  # shipped YAML (rules, curated data, the bundled snapshot), parsed once
     "github-blobs": 32,  # the definition files read from GitHub, by blob id (~0.25 MB each)
     "github-commits": 256,  # a GitHub commit's two blob ids
+    "github-http": 16,  # GitHub answers with their ETags, one entry per repository (github.rest)
+    "history": 4,  # history's summaries of every revision walked, one entry (tracker.history)
 }
 
 _off = 0  # > 0 inside disabled(): nothing is read or written

@@ -74,10 +74,12 @@ def run(args: argparse.Namespace) -> int:
         from ..stats import NO_COUNTS, format_share
 
         weighed = ts.stats is not None
+        known = shown_claims(args.state)  # who is on it: "@ana (comment, 3 days ago)", "in review #N"
         rows = [
             (t.id, *([(format_share(t.weight) if t.weight else NO_COUNTS if t.weight is not None else "")]
                      if weighed else []),
              t.status + (" (ready)" if t.id in ready else ""), t.difficulty,
+             *([known.get(t.id, "")] if known else []),
              ", ".join(t.instructions[:3]) + (" ..." if len(t.instructions) > 3 else ""),
              f"{_short(t.file)}:{t.line}" if t.file else "")
             for t in chosen
@@ -85,8 +87,8 @@ def run(args: argparse.Namespace) -> int:
         title = f"{len(chosen)} of {len(ts.tasks)} tasks"
         if ts.stats is not None:
             title += f", by share of executed work ({ts.stats['describe']})"
-        print_table(["id", *(["share"] if weighed else []), "status", "difficulty", "instructions", "where"],
-                    rows, title=title)
+        print_table(["id", *(["share"] if weighed else []), "status", "difficulty", *(["who"] if known else []),
+                     "instructions", "where"], rows, title=title)
 
     claims, pulls, checklist = campaign_state(args.state) if args.format != "table" else ({}, {}, {})
     data: dict[str, Any] = {"source": ts.source, "tasks": []}
@@ -102,6 +104,30 @@ def run(args: argparse.Namespace) -> int:
         data["tasks"].append(item)
     emit(data, args.format, table)
     return 0
+
+
+def shown_claims(path: str | None) -> dict[str, str]:
+    """Per task, who is on it or which pull request is in review, for the table; {} without
+    a state file (then nothing is read: a first listing stays fast)."""
+    import os
+
+    from ..paths import state_path
+
+    if not os.path.exists(path or state_path()):
+        return {}
+    import re
+
+    from ..campaign.labels import claim_label, pull_label
+
+    def clean(text: str) -> str:  # logins come from GitHub: no control characters on the terminal
+        return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)
+
+    claims, pulls, _ = campaign_state(path)
+    out = {t: clean(claim_label(c.by, c.source, c.since)) for t, c in claims.items()}
+    for t, pr in pulls.items():
+        label = pull_label(pr)
+        out[t] = f"{out[t]}, {label}" if t in out and not out[t].startswith(f"@{pr.get('author')} (pull") else label
+    return out
 
 
 def campaign_state(path: str | None) -> tuple[dict, dict, dict]:
