@@ -1,0 +1,79 @@
+"""Daily-use problems of #20 in the TUI: typing into the search box, claims from elsewhere,
+an unwritable state directory, text from outside shown escaped."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import events
+from textual.widgets import Input
+
+from tracker.tasks import TaskSet
+from tracker.tui import TrackerApp
+
+from .fakes import make_task
+from .test_app import drive, settle, shown_ids
+
+
+async def type_fast(pilot, text: str) -> None:
+    """Every key of ``text`` sent at once, as a fast typist's keys arrive (no pause between)."""
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for ch in text:
+        key = ch if ch.isalnum() else _character_to_key(ch)
+        event = events.Key(key, ch)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle(pilot)
+    await pilot.pause(0.05)
+
+
+def test_search_keeps_spaces_typed_slowly(tasks, store):
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("slash")
+        for ch in "add float":
+            await pilot.press("space" if ch == " " else ch)
+            await pilot.pause(0.02)
+        search = app.query_one("#search", Input)
+        assert search.value == "add float"
+        ids = shown_ids(app)
+        assert ids and all("ADD_FLOAT" in i or "Float" in i for i in ids)
+
+    drive(app, scenario)
+
+
+def test_search_keeps_order_when_typed_fast(tasks, store):
+    many = TaskSet(tasks.source, tasks.tasks + [make_task(i) for i in range(600)])
+    app = TrackerApp(many, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("slash")
+        await type_fast(pilot, "addflt")
+        assert app.query_one("#search", Input).value == "addflt"
+        await pilot.press("ctrl+a", "ctrl+k")  # select all, delete
+        await type_fast(pilot, "split: add float")
+        assert app.query_one("#search", Input).value == "split: add float"
+
+    drive(app, scenario)
+
+
+def test_a_late_change_event_never_rewrites_what_was_typed(tasks, store):
+    """On a busy terminal the view handles "ad" after the box already holds "addf": it must
+    filter by what the box holds and leave the box alone (it wrote "ad" back: keys reordered)."""
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("slash", *"addf")
+        search = app.query_one("#search", Input)
+        search.post_message(Input.Changed(search, "ad"))
+        await settle(pilot)
+        await pilot.press(*"lt")
+        assert search.value == "addflt"
+        assert search.cursor_position == len("addflt")
+        ids = shown_ids(app)
+        assert ids and all("ADD_FLOAT" in i or "Float" in i for i in ids)
+
+    drive(app, scenario)
