@@ -216,8 +216,9 @@ class Store:
     def claim(self, task_id: str, by: str, note: str | None = None, *, force: bool = False,
               known: Iterable[str] | None = None, done: Iterable[str] | None = None) -> Claim:
         """Record that ``by`` works on ``task_id``; refuses unknown, done or held tasks."""
-        if not by or not by.strip():
-            raise TrackerError("a claim needs a name: who is working on it?")
+        from .text import check_name, clean
+
+        by = check_name(by, "a claimant's name")  # one line, bounded: it is shown everywhere
         if known is not None:
             known = set(known)
             if task_id not in known:
@@ -225,7 +226,7 @@ class Store:
 
                 close = difflib.get_close_matches(task_id, sorted(known), n=3)
                 raise TrackerError(
-                    f"unknown task {task_id!r}",
+                    f"unknown task {clean(task_id)!r}",
                     hint=("did you mean " + ", ".join(close) + "?") if close
                     else "list the tasks with 'jit-tracker tasks'",
                 )
