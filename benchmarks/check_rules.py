@@ -118,7 +118,7 @@ def main() -> int:
     ts = scan(sources.from_checkout(tree))
     failures = 0
     counts = ts.counts()
-    print(f"tree: {tree} ({ts.source.get('revision', '')[:10]})")
+    print(f"tree: {tree} ({(ts.source.get('revision') or '')[:10]})")
     print("tasks by kind:  ", dict(sorted(counts["kind"].items())))
     print("tasks by status:", dict(sorted(counts["status"].items())))
     for kind in sorted(counts["kind"]):

@@ -21,7 +21,9 @@ def bytecodes(ops: dict[str, bool], broken: bool = False) -> str:
         parts.append(f"        op({name}, (x --)) {{\n{body}        }}\n\n")
     parts.append(f"        macro(ALL) = {' + '.join(ops)};\n")
     if broken:
-        parts.append("        op(_BROKEN, (x -- ) {\n        }\n")
+        # a body never closed: the rest of the file cannot be read (a definition that
+        # is merely malformed would only be skipped, with a warning)
+        parts.append("        op(_BROKEN, (x --)) {\n")
     parts.append(FOOTER)
     return "".join(parts)
 
@@ -96,6 +98,8 @@ def real_bytecodes(ops: dict[str, bool], broken: bool = False) -> str:
                          f"            DECREF_INPUTS();\n        }}\n\n"
                          f"        macro({inst}) = {name};\n\n")
     if broken:
-        parts.append("        op(_BROKEN, (x -- ) {\n        }\n")
+        # a body never closed: the rest of the file cannot be read (a definition that
+        # is merely malformed would only be skipped, with a warning)
+        parts.append("        op(_BROKEN, (x --)) {\n")
     parts.append(FOOTER)
     return "".join(parts)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import history, scancache, sources
+from tracker import git, history, scancache, sources
 from tracker.store import Store
 
 from .gitrepo import Repo, optimizer, real_bytecodes
@@ -207,16 +207,14 @@ def test_history_uses_full_scans_of_other_commands(tmp_path, monkeypatch):
 def test_checkout_head_without_git_once_seen(tmp_path, monkeypatch):
     repo = Repo(tmp_path / "cpython")
     repo.commit({BC: real_bytecodes({"_A": False})}, "Start", "Ada Lovelace", "2025-01-01T10:00:00+00:00")
-    expected = sources.git_head(repo.path)
+    expected = git.head(repo.path)
     assert expected[0] and expected[1]
-    assert sources.head_revision(repo.path) == expected[0]
+    assert git.head_revision(repo.path) == expected[0]
     repo.git("pack-refs", "--all")  # the branch now lives in packed-refs only
-    assert sources.head_revision(repo.path) == expected[0]
+    assert git.head_revision(repo.path) == expected[0]
     assert scancache.checkout_head(repo.path) == expected
     monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))  # git cannot be run any more
-    assert sources.git_head(repo.path) == expected  # read from the object files
-    monkeypatch.setattr("tracker.sources.gitobjects.commit_date", lambda objects, sha: None)
-    assert sources.git_head(repo.path) == (None, None)  # a delta, say: git would be asked
+    assert git.head(repo.path) == (None, None)
     assert scancache.checkout_head(repo.path) == expected  # the date was kept by commit id
 
 

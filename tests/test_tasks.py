@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
+from dataclasses import asdict, replace
 
-from tracker.record import fields
 from tracker.tasks import ReleasedInput, Task, TaskSet
 
 
@@ -20,17 +19,6 @@ def sample() -> Task:
         prerequisites=["split:X"], file="Python/bytecodes.c", line=10, end_line=20,
         explanation="why", links=["https://example.org/1"], excerpt="op(_X, (a, b -- r)) { }",
     )
-
-
-def asdict(t):
-    """What dataclasses.asdict gives: every field, deep-copied, records as dicts."""
-    out = {}
-    for f in fields(t):
-        value = copy.deepcopy(getattr(t, f.name))
-        if f.name == "released_inputs":
-            value = [{g.name: getattr(r, g.name) for g in fields(r)} for r in value]
-        out[f.name] = value
-    return out
 
 
 def test_to_json_is_asdict():
@@ -66,3 +54,11 @@ def test_from_json_round_trip_ignores_unknown_keys():
     ts = TaskSet({"origin": "x"}, [t], [{"name": "X", "tier2": True}])
     again = TaskSet.from_json({**ts.to_json(with_excerpt=True), "instructions": ts.instructions})
     assert again.tasks == ts.tasks and again.instructions == ts.instructions
+
+
+def test_tasks_are_plain_dataclasses_with_their_own_lists():
+    a, b = Task("k:A", "refcount", "a", "A", []), Task("k:B", "refcount", "b", "B", [])
+    a.reasons.append("only a's")
+    assert b.reasons == [] and a.prerequisites is not b.prerequisites
+    moved = replace(a, status="done")
+    assert moved.status == "done" and moved.reasons == ["only a's"] and asdict(moved)["id"] == "k:A"

@@ -20,7 +20,7 @@ TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type c
 if TYPE_CHECKING:
     from typing import Any, Iterator
 
-ENV_VAR = "JIT_TRACKER_CACHE_DIR"  # also tracker.paths.CACHE_ENV
+from .paths import CACHE_ENV as ENV_VAR, cache_dir
 FORMAT = 1  # bump when what an entry holds changes
 MAX_ENTRIES = 48  # full scans are ~0.4 MB each
 MAX_BESIDE = 8  # entries in a shipped folder's __pycache__: one per shipped file and version
@@ -31,13 +31,8 @@ _off = 0  # > 0 inside disabled(): nothing is read or written
 
 def directory() -> str:
     """Where entries are kept: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory
-    (also where :mod:`tracker.sources.github` keeps blobs and the last live scan lives)."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return os.path.expanduser(env)
-    from .paths import user_dir
-
-    return user_dir("cache")
+    (also where :mod:`tracker.github.source` keeps blobs and the last live scan lives)."""
+    return str(cache_dir())
 
 
 def tag() -> str:

@@ -45,7 +45,7 @@ def save(taskset: TaskSet, cache_dir: str | os.PathLike[str] | None = None,
     source.setdefault("fetched", (now or datetime.now(timezone.utc)).replace(microsecond=0).isoformat())
     doc = {"format": FORMAT, "version": VERSION, "fingerprint": _fingerprint(), "source": source,
            "tasks": [t.to_json(with_excerpt=True) for t in taskset.tasks],
-           "instructions": taskset.instructions}
+           "instructions": taskset.instructions, "uops": taskset.uops}
     try:
         atomic_write(path(cache_dir), json.dumps(doc))
     except TrackerError:
@@ -85,7 +85,7 @@ def _rescan(old: TaskSet, cache_dir: str | os.PathLike[str] | None) -> TaskSet |
     """The cached scan's blobs scanned again with today's rules (they changed since)."""
     from . import scancache
     from .sources import BYTECODES, OPTIMIZER
-    from .sources.github import BlobCache, cache_root
+    from .github.source import BlobCache, cache_root
 
     cache = BlobCache(cache_root(cache_dir))
     blobs = list(old.source.get("blobs") or []) + [None, None]
@@ -121,7 +121,7 @@ def scan(srcs: SourceSet, cache_dir: str | os.PathLike[str] | None = None) -> tu
     same = (previous is not None and tuple(src.get("blobs") or ()) == tuple(srcs.blobs)
             and src.get("repository") == srcs.repository and not src.get("old_rules"))
     if same and previous is not None:
-        taskset = TaskSet(dict(src), previous.tasks, previous.instructions)
+        taskset = TaskSet(dict(src), previous.tasks, previous.instructions, uops=previous.uops)
         taskset.source.update(origin=srcs.origin, revision=srcs.revision, date=srcs.date,
                               ref=srcs.ref)
         for key in ("fetched", "snapshot", "old_rules"):

@@ -24,8 +24,9 @@ def _find(name: str) -> Path:
 DATA_DIR = _find("data")
 TEMPLATES_DIR = _find("templates")
 
-
-from .diskcache import ENV_VAR as CACHE_ENV  # noqa: E402
+# The environment variables that move jit-tracker's files (read here only).
+CACHE_ENV = "JIT_TRACKER_CACHE_DIR"
+STATE_ENV = "JIT_TRACKER_STATE"
 
 
 def user_dir(kind: str) -> str:
@@ -47,9 +48,6 @@ def user_dir(kind: str) -> str:
     return find("jit-tracker", appauthor=False)
 
 
-STATE_ENV = "JIT_TRACKER_STATE"  # also tracker.store.ENV_VAR
-
-
 def state_path() -> str:
     """The state file used when none is named: ``$JIT_TRACKER_STATE``, else ``state.yaml``
     in the user data directory."""
@@ -61,6 +59,5 @@ def state_path() -> str:
 
 def cache_dir() -> Path:
     """Where derived data is cached: ``$JIT_TRACKER_CACHE_DIR``, else the user cache directory."""
-    from .diskcache import directory
-
-    return Path(directory())
+    env = os.environ.get(CACHE_ENV)
+    return Path(os.path.expanduser(env) if env else user_dir("cache"))

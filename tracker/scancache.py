@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from .digest import sha256
+from hashlib import sha256
 
 from .diskcache import ENV_VAR, FORMAT, directory, read, tag, write  # noqa: F401  (the API)
 from .sources import SourceSet
@@ -87,17 +87,17 @@ def store(bytecodes_blob: str, optimizer_blob: str | None, entry: dict, rules: s
 
 
 def checkout_head(root: Any) -> tuple[str | None, str | None]:
-    """Revision and commit date of a checkout's HEAD, as ``sources.git_head`` tells them,
-    without a git process when HEAD names a commit seen before (a commit's date never
-    changes, so it is kept here by commit id)."""
-    from .sources import git_head, head_revision
+    """Revision and commit date of a checkout's HEAD (:func:`tracker.git.head`), without
+    a git process when HEAD names a commit seen before (a commit's date never changes,
+    so it is kept here by commit id)."""
+    from . import git
 
-    revision = head_revision(root)
+    revision = git.head_revision(root)
     if revision:
         date = read(f"commit-{revision}")
         if isinstance(date, str):
             return revision, date
-    revision, date = git_head(root)
+    revision, date = git.head(root)
     if revision and date:
         write(f"commit-{revision}", date)
     return revision, date
@@ -135,7 +135,10 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
         # given to --bytecodes): one stored under other names is scanned again
         if entry is not None and entry.get("names") == names:
             ts = TaskSet.from_json({"source": srcs.provenance(), "tasks": entry["tasks"],
-                                    "instructions": entry["instructions"]})
+                                    "instructions": entry["instructions"],
+                                    "uops": entry.get("uops")})
+            if entry.get("warnings"):
+                ts.source["warnings"] = list(entry["warnings"])
             return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
     from .diskcache import disabled
@@ -147,11 +150,16 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
         if report:
             report("Finding tasks…", 0.6)
         ts = rules.find_tasks(m)
+    # definitions skipped with a warning: said by every front end, kept with the scan
+    warnings = [w.to_json() for w in m.warnings]
+    if warnings:
+        ts.source["warnings"] = warnings
     counts = definition_counts(m)
     if use_cache:
         data = ts.to_json(with_excerpt=True)
-        store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions,
-                                  "counts": counts, "names": names, "summary": task_counts(ts)})
+        store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions, "uops": ts.uops,
+                                  "counts": counts, "names": names, "summary": task_counts(ts),
+                                  "warnings": warnings})
     return Result(ts, counts, False)
 
 
@@ -162,17 +170,19 @@ def task_counts(ts: Any) -> dict[str, Any]:
     return {**ts.counts(), "ready": len(ready(ts))}
 
 
-def tally(srcs: SourceSet, use_cache: bool = True) -> tuple[dict[str, int], dict[str, Any], bool]:
-    """What ``scan`` prints of ``srcs``: definition counts, :func:`task_counts`, and
-    whether they came from the cache. A stored scan holds both (graph.py, which says
-    what is ready, is part of the rules' fingerprint), so no task is rebuilt for them."""
+def tally(srcs: SourceSet, use_cache: bool = True) -> tuple[dict[str, int], dict[str, Any], bool, list]:
+    """What ``scan`` prints of ``srcs``: definition counts, :func:`task_counts`,
+    whether they came from the cache, and the warnings of skipped definitions (JSON). A
+    stored scan holds all (graph.py, which says what is ready, is part of the rules'
+    fingerprint), so no task is rebuilt for them."""
     if use_cache:
         entry = load(*srcs.blob_ids())
         if entry is not None and entry.get("names") == display_names(srcs) \
                 and isinstance(entry.get("summary"), dict):
-            return dict(entry["counts"]), entry["summary"], True
+            return dict(entry["counts"]), entry["summary"], True, list(entry.get("warnings") or ())
     result = scan(srcs, use_cache)
-    return result.counts, task_counts(result.taskset), result.cached
+    return (result.counts, task_counts(result.taskset), result.cached,
+            list(result.taskset.source.get("warnings") or ()))
 
 
 def definition_counts(m: Any) -> dict[str, int]:

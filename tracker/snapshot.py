@@ -60,6 +60,7 @@ def to_data(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> dict[
         "counts": taskset.counts(),
         "tasks": tasks,
         "instructions": _scrub(list(taskset.instructions), root),
+        **({"uops": list(taskset.uops)} if taskset.uops is not None else {}),
     }
 
 
@@ -222,19 +223,12 @@ def provenance_of(directory: str | os.PathLike[str]) -> dict[str, Any]:
     info: dict[str, Any] = {}
     root = str(directory)
 
-    import subprocess
+    from . import git
 
-    def git(*args: str) -> str | None:
-        try:
-            out = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return out.stdout.strip() if out.returncode == 0 else None
-
-    rev = git("log", "-1", "--format=%H %cI")
-    if rev and " " in rev:
-        info["revision"], info["date"] = rev.split(" ", 1)
-    url = git("remote", "get-url", "origin")
+    revision, date = git.head(root)
+    if revision and date:
+        info["revision"], info["date"] = revision, date
+    url = git.remote_url(root)
     if url and "://" in url and "@" not in url.split("://", 1)[1].split("/", 1)[0]:
         info["repository"] = url  # only public-looking URLs, never credentials
     return info

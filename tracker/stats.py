@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from .record import field, record
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, UsageError
@@ -54,7 +54,7 @@ def _key(name: str) -> str:
     return name.lstrip("_")
 
 
-@record
+@dataclass
 class Report:
     """Execution counts by name, with where they came from."""
 
@@ -361,7 +361,7 @@ def _read_html_table(lines: list[str], i: int, origin: str) -> tuple[dict[str, i
 
 # --------------------------------------------------------------------------- weighing
 
-@record
+@dataclass
 class Coverage:
     """How much of a task set a report covered."""
 

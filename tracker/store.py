@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from .errors import DataError, TrackerError
-from .record import fields, record
+from .paths import STATE_ENV as ENV_VAR
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 
 VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
 HISTORY_VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
-ENV_VAR = "JIT_TRACKER_STATE"
 DEFAULT_STALE_DAYS = 30
 LOCK_TIMEOUT = 30.0
 
@@ -54,7 +54,7 @@ CLAIM_SOURCES = ("local", "assignee", "comment", "pull")
 REMOTE_SOURCES = ("assignee", "comment", "pull")
 
 
-@record
+@dataclass
 class Claim:
     """Someone working on a task: recorded here (``local``), or read from GitHub by sync:
     an issue's ``assignee``, a ``comment`` claiming it, a ``pull`` request working on it."""

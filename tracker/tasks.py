@@ -9,7 +9,7 @@ the task is about, never on line numbers or ordering.
 from __future__ import annotations
 
 from collections import Counter
-from .record import field, record
+from dataclasses import asdict, dataclass, field, fields
 from .kinds import DIFFICULTIES, KINDS, STATUSES  # noqa: F401  (re-exported)
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@record
+@dataclass
 class ReleasedInput:
     """An input a uop releases itself, where and how."""
 
@@ -31,7 +31,7 @@ class ReleasedInput:
     what: str = "input"
 
 
-@record
+@dataclass
 class Task:
     id: str
     kind: str
@@ -63,17 +63,7 @@ class Task:
         return self.id.split(":", 1)[1]
 
     def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
-        # what dataclasses.asdict gives, built directly: asdict's generic deep copy costs
-        # more than the rest of a cached listing
-        data = {}
-        for name, kind in _TASK_FIELDS:
-            value = getattr(self, name)
-            if kind == "list[str]":
-                value = value[:]
-            elif type(value) in (list, dict):
-                value = _copy(value)
-            data[name] = value
-        data["released_inputs"] = [dict(r.__dict__) for r in self.released_inputs]
+        data = asdict(self)
         if not with_excerpt:
             del data["excerpt"]
         if self.weight is None and self.weight_source is None:
@@ -82,24 +72,11 @@ class Task:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Task":
-        known = cls.__record_fields__
-        fields = {k: v for k, v in data.items() if k in known}
-        if fields.get("released_inputs"):
-            fields["released_inputs"] = [ReleasedInput(**r) for r in fields["released_inputs"]]
-        return cls(**fields)
-
-
-_TASK_FIELDS = tuple((f.name, f.type) for f in Task.__record_fields__.values())
-
-
-def _copy(value: Any) -> Any:
-    """A copy of JSON-like data (dicts, lists, scalars)."""
-    kind = type(value)
-    if kind is list:
-        return [_copy(v) if type(v) in (list, dict) else v for v in value]
-    if kind is dict:
-        return {k: _copy(v) if type(v) in (list, dict) else v for k, v in value.items()}
-    return value
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("released_inputs"):
+            values["released_inputs"] = [ReleasedInput(**r) for r in values["released_inputs"]]
+        return cls(**values)
 
 
 _STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
@@ -117,7 +94,7 @@ def priority_key(ready: set[str]):
                       _DIFFICULTY_RANK.get(t.difficulty, 9), _KIND_RANK.get(t.kind, 9), t.id)
 
 
-@record
+@dataclass
 class TaskSet:
     """The tasks of one scan, with where the sources came from."""
 
@@ -127,6 +104,10 @@ class TaskSet:
     # The execution counts applied to the tasks' weights, if any (see tracker.stats):
     # label, origin, provenance, and how many tasks they covered.
     stats: dict[str, Any] | None = None
+    # Names of every uop defined in the tree (ops and insts' own), so that a task no
+    # longer found can be told done (its uop is still there) from removed (see
+    # tracker.changes). None in task sets written before they were recorded.
+    uops: list[str] | None = None
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
@@ -142,10 +123,13 @@ class TaskSet:
         }
 
     def to_json(self, with_excerpt: bool = False) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "source": dict(self.source),
             "tasks": [t.to_json(with_excerpt) for t in self.tasks],
         }
+        if self.uops is not None:
+            data["uops"] = list(self.uops)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "TaskSet":
@@ -153,50 +137,5 @@ class TaskSet:
             dict(data.get("source", {})),
             [Task.from_json(t) for t in data.get("tasks", [])],
             list(data.get("instructions", [])),
+            uops=list(data["uops"]) if isinstance(data.get("uops"), list) else None,
         )
-
-
-@record
-class Changes:
-    """What moved between two scans: tasks finished, new, gone, reopened."""
-
-    done: list[str] = field(default_factory=list)
-    new: list[str] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    reopened: list[str] = field(default_factory=list)
-
-    def describe(self, since: str | None = None) -> str:
-        """"12 tasks done since 2025-05-30, 3 new" (or "no task changed ...")."""
-        when = f" since {since[:10]}" if since else ""
-        parts = []
-        if self.done:
-            parts.append(f"{len(self.done)} task{'s' if len(self.done) != 1 else ''} done{when}")
-        for items, word in ((self.new, "new"), (self.gone, "gone"), (self.reopened, "reopened")):
-            if items:
-                parts.append(f"{len(items)} {word}")
-        if not parts:
-            return f"no task changed{when}"
-        if not self.done and when:
-            parts[0] += when
-        return ", ".join(parts)
-
-
-def compare(old: TaskSet, new: TaskSet) -> Changes:
-    """Join two scans on task ids (stable across rescans) and list what moved."""
-    before, after = old.by_id(), new.by_id()
-    changes = Changes()
-    for task_id, task in after.items():
-        was = before.get(task_id)
-        if was is None:
-            if task.status != "done":  # a new uop that arrives converted is no new work
-                changes.new.append(task_id)
-        elif was.status != "done" and task.status == "done":
-            changes.done.append(task_id)
-        elif was.status == "done" and task.status != "done":
-            changes.reopened.append(task_id)
-    # open work that vanished (its uop was removed or rewritten); a done task gone is no news
-    changes.gone = sorted(i for i, t in before.items() if i not in after and t.status != "done")
-    changes.done.sort()
-    changes.new.sort()
-    changes.reopened.sort()
-    return changes

@@ -14,7 +14,6 @@ only when what we would write changed.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import jinja2
 import yaml
 
 from .errors import DataError, TrackerError, UsageError
+from .marker import MARKER_RE, content_hash, make_marker, parse_marker  # noqa: F401  (re-exported)
 from .datafile import read_mapping
 from .tasks import DIFFICULTIES, KINDS, Task, TaskSet
 
@@ -43,7 +43,6 @@ def tracking_id(kind: str) -> str:
 def is_tracking_id(ticket_id: str) -> bool:
     return ticket_id == UMBRELLA_ID or ticket_id.startswith(UMBRELLA_ID + ":")
 
-MARKER_RE = re.compile(r"<!--\s*jit-tracker:\s*id=(?P<id>\S+)\s+hash=(?P<hash>[0-9a-f]{64})\s*-->")
 
 
 # ---------------------------------------------------------------------------- labels
@@ -240,21 +239,6 @@ def _as_text(value: Any) -> str:
     else:
         text = str(value)
     return relative_paths(text)
-
-
-def content_hash(title: str, labels: list[str], body: str) -> str:
-    text = f"{title}\n{','.join(labels)}\n\n{body.rstrip()}\n"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def make_marker(ticket_id: str, digest: str) -> str:
-    return f"<!-- jit-tracker: id={ticket_id} hash={digest} -->"
-
-
-def parse_marker(body: str | None) -> tuple[str, str] | None:
-    """The (id, hash) of our marker in an issue body, or None if it is not ours."""
-    m = MARKER_RE.search(body or "")
-    return (m.group("id"), m.group("hash")) if m else None
 
 
 # ---------------------------------------------------------------------------- rendering

@@ -45,7 +45,7 @@ class FakeGitHub:
         self.faults: list[Fault] = []
         self.remaining = 5000
         self.authorization: set[str] = set()
-        # repository contents (sources.github): commits by sha, refs, blobs by id
+        # repository contents (github.source): commits by sha, refs, blobs by id
         self.commits: dict[str, dict] = {}
         self.refs: dict[tuple[str, str], str] = {}
         self.blobs: dict[str, bytes] = {}
@@ -255,7 +255,7 @@ class FakeGitHub:
             return self._json(self.labels[data["name"]], 201)
         return self._json({"message": "Not Found"}, 404)
 
-    # --- repository contents: commits, directory listings, blobs (what sources.github reads)
+    # --- repository contents: commits, directory listings, blobs (what github.source reads)
     def add_commit(self, files: dict[str, bytes], *, repo: str = "python/cpython", ref: str = "main",
                    date: str = "2026-11-20T10:00:00Z") -> str:
         """A commit holding ``files`` (path -> content), which ``ref`` now points at."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tracker import git as tracker_git
 from tracker import sources
 from tracker.errors import DSLError, UsageError
 
@@ -80,9 +81,10 @@ def test_from_checkout_records_the_git_revision(tmp_path):
     subprocess.run(git + ["add", "."], check=True)
     subprocess.run(git + ["commit", "-q", "-m", "init"], check=True)
     head = subprocess.run(git + ["rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    s = sources.from_checkout(root)
+    s = sources.from_checkout(root, head=tracker_git.head)
     assert s.revision == head
     assert s.date and s.date[:2] == "20"
+    assert sources.from_checkout(root).revision is None  # the core itself runs no git
 
 
 @pytest.mark.parametrize("setup, message", [

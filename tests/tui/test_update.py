@@ -10,12 +10,12 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from tracker.cli.tui import make_loader, make_updater
-from tracker.sources import github as gh
+from tracker.github import source as gh
 from tracker.tui import TrackerApp
 from tracker.tui.tasks_view import TasksView
 
 from ..github.fake import FakeGitHub
-from ..sources.test_github import OPT_LATER, closed_port_url, files
+from ..github.test_source import OPT_LATER, closed_port_url, files
 from .fakes import toy_tasks
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -165,7 +165,7 @@ def test_a_detail_whose_task_vanished_is_closed(fake, store):
 
     from tracker.tui.detail import DetailScreen
 
-    from ..sources.test_github import BC, OPT
+    from ..github.test_source import BC, OPT
 
     without = re.sub(rb"        op\(_LOAD_LEN,.*?macro\(LOAD_LEN\) = _LOAD_LEN;\n", b"", BC, flags=re.S)
     assert without != BC
@@ -182,6 +182,6 @@ def test_a_detail_whose_task_vanished_is_closed(fake, store):
         await pilot.pause()
         assert "optimizer:_LOAD_LEN" not in app.data.tasks
         assert not isinstance(app.screen, DetailScreen)
-        assert any("1 gone" in m for m in messages(app))
+        assert any("1 removed" in m for m in messages(app))  # its uop was deleted
 
     drive(app, scenario)

@@ -116,13 +116,9 @@ def default_name(store: "Store") -> str | None:
     name = store.get_setting("user.name")
     if name:
         return str(name)
-    import subprocess
+    from .. import git
 
-    try:
-        out = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() or None if out.returncode == 0 else None
+    return git.config("user.name")
 
 
 def run_claim(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from ..errors import UsageError
+from ..errors import DSLError, UsageError
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def add_github_args(parser: argparse.ArgumentParser, default: str | None = None)
 
 def _github_spec(args: argparse.Namespace):
     """The --github spec, after checking it is the only source named."""
-    from ..sources.github import Spec
+    from ..github.source import Spec
 
     if getattr(args, "bytecodes", None) or getattr(args, "cpython_dir", None):
         raise UsageError("give one source: CPYTHON_DIR, --bytecodes FILE or --github, not several")
@@ -61,10 +61,10 @@ def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
     """The sources named on the command line, or None when none were named.
 
     With --github this reads GitHub (or the cache); failures are
-    :class:`tracker.sources.github.Unavailable`, which :func:`task_set` turns into a fallback.
+    :class:`tracker.github.source.Unavailable`, which :func:`task_set` turns into a fallback.
     """
     if getattr(args, "github", None):
-        from ..sources import github
+        from ..github import source as github
 
         return github.fetch(_github_spec(args), base_url=args.base_url)
     from .. import sources
@@ -80,7 +80,9 @@ def source_set(args: argparse.Namespace) -> "sources.SourceSet | None":
             from ..scancache import checkout_head
 
             return sources.from_checkout(args.cpython_dir, head=checkout_head)
-        return sources.from_checkout(args.cpython_dir)
+        from .. import git
+
+        return sources.from_checkout(args.cpython_dir, head=git.head)
     return None
 
 
@@ -164,6 +166,22 @@ def say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def _escaped(text: str) -> str:
+    """``text`` with control characters shown as escapes (they come from the files read)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def say_warnings(warnings) -> None:
+    """Print the definitions a scan skipped (DSLWarning objects or their JSON), one a line:
+    ``file:line:col: warning: message; skipped what``."""
+    for w in warnings or ():
+        if isinstance(w, dict):
+            w = f"{w['file']}:{w['line']}:{w['col']}: warning: {w['message']}; skipped {w['skipped']}"
+        say(_escaped(str(w)))
+
+
 def add_stats_args(parser: argparse.ArgumentParser) -> None:
     """--stats FILE|URL (a pystats report) or --no-stats; the bundled report by default."""
     group = parser.add_mutually_exclusive_group()
@@ -184,11 +202,10 @@ def load_report(args: argparse.Namespace):
     return stats.load(choice) if choice else stats.load_bundled()
 
 
-def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None, notices=None):
+def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None):
     """Weigh the tasks by the report ``--stats`` names (the bundled one by default).
 
-    Says on stderr how many tasks the report did not cover (and appends it to the list
-    ``notices`` when given); returns the task set.
+    Says on stderr how many tasks the report did not cover; returns the task set.
     """
     from .. import stats
 
@@ -204,13 +221,10 @@ def apply_stats(ts, args: argparse.Namespace, quiet: bool = False, report=None, 
     notice = coverage.notice(report, ts.source.get("python_version"))
     if notice and not quiet:
         print(notice, file=sys.stderr)
-    if notice and notices is not None:
-        notices.append(notice)
     return ts
 
 
-def task_set(args: argparse.Namespace, quiet: bool = False, report=None, found=None,
-             notices=None) -> "TaskSet":
+def task_set(args: argparse.Namespace, quiet: bool = False, report=None, found=None) -> "TaskSet":
     """Tasks from the sources on the command line, else the newest data at hand.
 
     What is shown is always said in one line on stderr (origin, revision, date, age), so
@@ -218,14 +232,13 @@ def task_set(args: argparse.Namespace, quiet: bool = False, report=None, found=N
     the line says why and what is shown instead (the last live scan, else the bundled
     snapshot); only when nothing can be shown is it an error. ``report`` is told the
     progress of reading GitHub. Commands that weigh tasks get the execution counts too.
-    ``found`` is the :func:`source_set` of ``args`` when the caller has it already; the
-    execution counts' notice is appended to ``notices`` when given.
+    ``found`` is the :func:`source_set` of ``args`` when the caller has it already.
     """
     weighs = hasattr(args, "stats")  # the command weighs tasks by execution counts
     counts = load_report(args) if weighs else None  # a bad report fails before a long scan
     ts = tasks_at_hand(args, quiet, report, found)
     if counts is not None:
-        apply_stats(ts, args, quiet, counts, notices)
+        apply_stats(ts, args, quiet, counts)
     return ts
 
 
@@ -236,7 +249,7 @@ def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None, fo
     tell = (lambda line: None) if quiet else say
     if getattr(args, "github", None):
         from .. import livescan
-        from ..sources import github
+        from ..github import source as github
 
         spec = _github_spec(args)
         try:
@@ -248,13 +261,25 @@ def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None, fo
             tell(f"jit-tracker: {exc.what}; showing {describe(ts.source)} instead")
             ts.source["unavailable"] = exc.what
             return ts
-        ts, _previous = livescan.scan(found)
+        try:
+            ts, _previous = livescan.scan(found)
+        except DSLError as exc:  # nothing of that tree can be read: show the last good data
+            ts, notices = livescan.fallback()
+            for n in notices:
+                tell(n)
+            tell(f"jit-tracker: {describe(found.provenance())} cannot be read; showing "
+                 f"{describe(ts.source)} instead")
+            tell(str(exc))
+            ts.source["unavailable"] = f"{found.provenance().get('repository')} cannot be read"
+            return ts
         tell(f"jit-tracker: {describe(ts.source)}")
+        say_warnings(ts.source.get("warnings"))
         return ts
     found = found or source_set(args)
     if found is not None:
         ts = scan(args, found).taskset
         tell(f"jit-tracker: {describe(ts.source)}")
+        say_warnings(ts.source.get("warnings"))
         return ts
     from .. import livescan
 

@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from ..kinds import DIFFICULTIES, KINDS, STATUSES
-from .common import (add_format_args, add_source_args, add_stats_args, emit, print_table, say, source_set,
-                     structured_text, task_set, use_cache)
+from .common import add_format_args, add_source_args, add_stats_args, emit, print_table, task_set
 
 SORTS = ("share", "id", "source")
 
@@ -80,31 +79,17 @@ def ordered(tasks: list, ready: set[str], sort: str) -> list:
 
 
 def run(args: argparse.Namespace) -> int:
-    found, key = _listing_key(args)
-    if key is not None:
-        from . import listcache
-
-        hit = listcache.load(key)
-        if hit is not None:  # the same sources, counts, state, options and code as then
-            from ..provenance import describe
-
-            say(f"jit-tracker: {describe(hit['source'])}")
-            for line in hit["notices"]:
-                say(line)
-            sys.stdout.write(hit["text"])
-            return 0
     from ..graph import ready as ready_ids
 
-    notices: list[str] = []
-    ts = task_set(args, found=found, notices=notices)
+    ts = task_set(args)
     ready = ready_ids(ts)
-    warned: list[str] = []
-    claims, pulls, checklist, stale = campaign_state(args.state, warned)
+    claims, pulls, checklist, stale = campaign_state(args.state)
     taken = {task_id for task_id in claims if task_id not in stale}
     chosen = ordered(select(ts, args, ready, taken), ready, args.sort)
 
     def table() -> None:
         print_table(*task_table(ts, chosen, ready, claims, stale))
+
     data = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
         data["stats"] = ts.stats
@@ -116,34 +101,8 @@ def run(args: argparse.Namespace) -> int:
         item["pull_request"] = pulls.get(t.id)
         item["tracking"] = checklist.get(t.id)  # what an adopted tracking issue says: done, not planned
         data["tasks"].append(item)
-    if key is None or warned:
-        emit(data, args.format, table)
-        return 0
-    text = structured_text(data, args.format)
-    sys.stdout.write(text)
-    from . import listcache
-
-    listcache.store(key, text, ts.source, notices)
+    emit(data, args.format, table)
     return 0
-
-
-def _listing_key(args: argparse.Namespace):
-    """The sources named on the command line and the listing cache's key for this
-    listing, or None for either when there is none (or when naming them fails: the
-    listing then reports it as it would have)."""
-    if not use_cache(args) or getattr(args, "github", None) or not (args.cpython_dir or args.bytecodes):
-        return None, None
-    from ..errors import TrackerError
-
-    try:
-        found = source_set(args)
-        if found is None:
-            return None, None
-        from . import listcache
-
-        return found, listcache.key(args, found)
-    except TrackerError:
-        return None, None
 
 
 def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str]) -> tuple:
@@ -189,9 +148,9 @@ def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str])
     return columns, rows, title
 
 
-def campaign_state(path: str | None, warned: list[str] | None = None) -> tuple[dict, dict, dict, set]:
+def campaign_state(path: str | None) -> tuple[dict, dict, dict, set]:
     """Claims, pull requests, tracking-checklist marks and the ids of stale claims from the
-    state ({} when unreadable; the warning said is appended to ``warned`` when given)."""
+    state ({} when unreadable, with a warning on stderr)."""
     from ..errors import TrackerError
     from ..store import Store, _claims_of
 
@@ -207,10 +166,7 @@ def campaign_state(path: str | None, warned: list[str] | None = None) -> tuple[d
     except TrackerError as exc:
         from ..text import clean
 
-        warning = f"jit-tracker: warning: claims not shown: {clean(exc.message)}"
-        print(warning, file=sys.stderr)
-        if warned is not None:
-            warned.append(warning)
+        print(f"jit-tracker: warning: claims not shown: {clean(exc.message)}", file=sys.stderr)
         return {}, {}, {}, set()
 
 

@@ -69,7 +69,7 @@ def make_loader(args: argparse.Namespace):
 
 def make_updater(args: argparse.Namespace):
     """What `u` runs in the app: fetch --github's spec (default python/cpython@main) and scan."""
-    from ..sources.github import Spec
+    from ..github.source import Spec
 
     spec = Spec.parse(getattr(args, "github", None))
     base_url = getattr(args, "base_url", None)
@@ -77,7 +77,7 @@ def make_updater(args: argparse.Namespace):
 
     def update(report):
         from .. import livescan
-        from ..sources import github
+        from ..github import source as github
 
         found = github.fetch(spec, base_url=base_url, report=report)
         report("Finding tasks…", 0.8)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import _github_spec, add_format_args, add_github_args, emit, say
+from ..errors import DSLError
+from .common import _github_spec, add_format_args, add_github_args, emit, say, say_warnings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,8 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from .. import livescan
     from ..provenance import describe
-    from ..sources import github
-    from ..tasks import compare
+    from ..github import source as github
+    from ..changes import by_what, compare, describe as what_changed
 
     spec = _github_spec(args)
     before, notices = livescan.newest()
@@ -43,14 +44,20 @@ def run(args: argparse.Namespace) -> int:
         say(f"jit-tracker: {exc.what}; nothing updated, commands keep showing "
             f"{describe(before.source)}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
         return 1
-    after, _previous = livescan.scan(found)
+    try:
+        after, _previous = livescan.scan(found)
+    except DSLError as exc:  # nothing of the tree could be read: keep what was there
+        say(f"jit-tracker: {describe(found.provenance())} cannot be read; nothing updated, "
+            f"commands keep showing {describe(before.source)}")
+        say(str(exc))
+        return 1
+    say_warnings(after.source.get("warnings"))
     changes = compare(before, after)
     line = describe(after.source)
-    summary = changes.describe(before.source.get("date"))
+    summary = what_changed(changes, before.source.get("date"))
     data = {"provenance": line, "source": after.source, "since": before.source.get("date"),
             "previous": describe(before.source), "summary": summary,
-            "changes": {"done": changes.done, "new": changes.new, "gone": changes.gone,
-                        "reopened": changes.reopened}}
+            "changes": by_what(changes)}
 
     def table() -> None:
         print(f"updated: {line}")

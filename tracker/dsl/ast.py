@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import namedtuple
+from dataclasses import dataclass, field
 
 from .cache import cached as cached_property
-
 from .lexer import SourceFile, Token, mask_code
-from ..record import field, record
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*+\s*+\(?+")
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class StackItem:
     """A stack effect: ``name``, ``name: type``, ``name[size]`` or ``name if (cond)``."""
 
@@ -53,7 +52,7 @@ class StackItem:
         return text
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class CacheItem:
     """A cache entry ``name/N``: inline-cache words, not a stack item."""
 
@@ -80,7 +79,7 @@ class Location(namedtuple("Location", "file line col end_line")):
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Body:
     """A C body ``{ ... }``: a span of its source file, tokenized on demand."""
 
@@ -127,7 +126,7 @@ class Body:
         return name in self.identifiers
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Node:
     name: str
     loc: Location
@@ -138,7 +137,7 @@ class Node:
         return {"kind": self.kind, "name": self.name, "file": self.loc.file, "line": self.loc.line}
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class InstDef(Node):
     """``inst(NAME, (in -- out)) { ... }`` or ``op(...)``, with its annotations."""
 
@@ -169,7 +168,7 @@ class InstDef(Node):
         return out
 
 
-@record(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True)
 class UopRef:
     """A uop named as a part of a macro, with where it is named."""
 
@@ -183,7 +182,7 @@ class UopRef:
 MacroPart = UopRef | CacheItem
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class MacroDef(Node):
     """``macro(NAME) = part + part ... ;``"""
 
@@ -206,7 +205,7 @@ class MacroDef(Node):
         return out
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class FamilyDef(Node):
     """``family(HEAD, SIZE) = { MEMBER, ... };`` (members exclude the head)."""
 
@@ -224,7 +223,7 @@ class FamilyDef(Node):
         return out
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class PseudoDef(Node):
     """``pseudo(NAME, (in -- out)[, (FLAGS)]) = { TARGET, ... };``"""
 
@@ -249,7 +248,7 @@ class PseudoDef(Node):
         return out
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class LabelDef(Node):
     """``label(NAME) { ... }`` or ``spilled label(NAME) { ... }``."""
 
@@ -267,12 +266,44 @@ class LabelDef(Node):
 Definition = InstDef | MacroDef | FamilyDef | PseudoDef | LabelDef
 
 
-@record(frozen=True)
+@dataclass(frozen=True, slots=True)
+class DSLWarning:
+    """A definition that could not be understood and was skipped: where, why, and what.
+
+    The rest of the file is read as usual; front ends print these on stderr as
+    ``file:line:col: warning: message; skipped what``.
+    """
+
+    file: str
+    line: int
+    col: int
+    message: str
+    skipped: str  # what was left out, e.g. "op _FOO (lines 7-9)"
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: warning: {self.message}; skipped {self.skipped}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "col": self.col,
+                "message": self.message, "skipped": self.skipped}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "DSLWarning":
+        return cls(str(data["file"]), int(data["line"]), int(data["col"]),
+                   str(data["message"]), str(data["skipped"]))
+
+
+@dataclass(frozen=True)
 class ParsedFile:
-    """All definitions of one file, in file order."""
+    """All definitions of one file, in file order, and the definitions skipped."""
 
     source: SourceFile = field(repr=False)
     definitions: tuple[Definition, ...]
+    warnings: tuple[DSLWarning, ...] = ()
 
     @property
     def filename(self) -> str:

@@ -51,7 +51,7 @@ class RemoteIssue:
 
     @property
     def marker(self) -> tuple[str, str] | None:
-        from ..tickets import parse_marker  # the marker's format belongs to the tickets
+        from ..marker import parse_marker
 
         return parse_marker(self.body)
 

@@ -18,7 +18,9 @@ from . import optimizer as opt_rule
 from . import refcount as rc_rule
 from . import tier2 as t2_rule
 from .config import Rules, load_rules
+from .finding import Finding
 from .pops import is_pop
+from .recipe import recipe as make_recipe
 
 __all__ = ["Rules", "find_tasks", "load_rules", "scan", "default_rules"]
 
@@ -97,7 +99,7 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
     if model.sources is not None and model.sources.origin not in ("files",) and not model.sources.origin.startswith(("git:", "github:")):
         _relative_paths(tasks, facts, model.sources.origin)
     tasks.sort(key=lambda t: (("refcount", "helper", "split", "optimizer", "tier2").index(t.kind), t.id))
-    return TaskSet(source, tasks, facts)
+    return TaskSet(source, tasks, facts, uops=sorted(model.uops))
 
 
 def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:
@@ -121,7 +123,7 @@ def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:
         facts[:] = strip_root(facts, root)
 
 
-def _refcount_task(finding: rc_rule.Finding, model: Model, rules: Rules) -> Task:
+def _refcount_task(finding: Finding, model: Model, rules: Rules) -> Task:
     uop = finding.uop
     defs = [uop.definition] + [model.instructions[i].definition for i in finding.instructions
                                if model.instructions[i].definition is not uop.definition]
@@ -139,7 +141,7 @@ def _refcount_task(finding: rc_rule.Finding, model: Model, rules: Rules) -> Task
                     recipe={"converted_in": finding.converted_in, "pops": finding.pops_seen,
                             "pops_in": finding.pops_in},
                     explanation=f"{uop.name} leaves its inputs for explicit pops the optimizer can remove.")
-    recipe = rc_rule.recipe(finding, model, rules)
+    recipe = make_recipe(finding, model, rules)
     reasons, points = _difficulty_reasons(finding, recipe, uop, rules)
     difficulty = "easy" if points <= rules.easy_max else "medium" if points <= rules.medium_max else "hard"
     names = []
@@ -201,7 +203,7 @@ def _difficulty_reasons(finding, recipe, uop: Uop, rules: Rules) -> tuple[list[s
 
 
 def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -> Task | None:
-    outs = opt_rule.new_outputs(uop)
+    outs = opt_rule.new_outputs(uop, rules)
     if not outs:
         return None
     has_case = uop.optimizer_case is not None
@@ -216,7 +218,7 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
         uop=uop.name, instructions=[i for i in t2_rule.tier2_users(model, rules).get(uop.name, ())
                                      if i in traceable],
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
-        recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop),
+        recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop, rules),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else
                {"case_at": f"{uop.optimizer_case.loc.file}:{uop.optimizer_case.loc.line}"},
         file=uop.loc.file, line=uop.loc.line, end_line=uop.loc.end_line,

@@ -10,12 +10,12 @@ array (with the input it takes in) with one pop uop taking oparg.
 from __future__ import annotations
 
 import re
-from ..record import field, record
+from dataclasses import dataclass, field
 
 from ..model import Uop
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class ArrayView:
     """What a uop's body does with one array input."""
 

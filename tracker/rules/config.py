@@ -8,10 +8,9 @@ names the file and the key, not a KeyError deep inside a rule.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from hashlib import sha1
 from pathlib import Path
-
-from ..digest import sha1
-from ..record import field, record
 
 from .. import diskcache
 from ..datafile import yaml_error
@@ -25,13 +24,13 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Guard:
     positions: tuple[str, ...]
     pop: str
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class RefcountRules:
     close_calls: frozenset[str]
     release_all_calls: frozenset[str]
@@ -51,7 +50,7 @@ class RefcountRules:
     type_checks: dict[str, str] = field(default_factory=dict)  # check call -> pop
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Tier2Rules:
     skip_annotations: frozenset[str]
     tier1_annotations: frozenset[str]
@@ -65,7 +64,7 @@ class Tier2Rules:
     superinstruction_marker: str
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Curated:
     by_design: tuple[tuple[re.Pattern[str], str], ...]
     notes: dict[str, str]
@@ -73,7 +72,7 @@ class Curated:
     extra_edges: dict[str, list[str]]
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Rules:
     refcount: RefcountRules
     tier2: Tier2Rules

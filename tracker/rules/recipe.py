@@ -17,7 +17,7 @@ from .aliases import array_views
 from .body import borrowed_locals, call_names, calls_named
 from .config import Rules
 from .pops import defined, proposal
-from .refcount import Finding
+from .finding import Finding
 from .tier2 import expansion, halves
 
 

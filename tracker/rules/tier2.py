@@ -6,13 +6,13 @@ Mirrors the conditions under which CPython's generator leaves an instruction out
 
 from __future__ import annotations
 
-from ..record import record
+from dataclasses import dataclass
 
 from ..model import Instruction, Model, Part, Uop
 from .config import Rules
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class Viability:
     ok: bool
     reason: str | None = None

@@ -8,10 +8,11 @@ set of error messages.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from hashlib import sha1
 from pathlib import Path
-from ..digest import sha1
+
 from ..errors import DSLError, UsageError
-from ..record import record
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ OPTIMIZER = "Python/optimizer_bytecodes.c"
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class SourceText:
     """The decoded text of one input, with the name it is reported under."""
 
@@ -40,7 +41,7 @@ class SourceText:
         return blob_id(self.text.encode("utf-8"))  # decoding UTF-8 strictly round-trips
 
 
-@record(frozen=True)
+@dataclass(frozen=True)
 class SourceSet:
     """The inputs of one scan and where they came from (for provenance)."""
 
@@ -49,7 +50,7 @@ class SourceSet:
     origin: str  # a directory, "files", "git:<rev>" or "github:OWNER/NAME@REF"
     revision: str | None = None
     date: str | None = None
-    repository: str | None = None  # OWNER/NAME on GitHub (sources.github)
+    repository: str | None = None  # OWNER/NAME on GitHub (github.source)
     ref: str | None = None  # the branch, tag or sha asked for
     blobs: tuple[str | None, ...] = ()  # blob ids of the two files, when known
 
@@ -137,8 +138,8 @@ def from_checkout(directory: str | os.PathLike[str],
                   head: Callable[[Path], tuple[str | None, str | None]] | None = None) -> SourceSet:
     """Both DSL files of a CPython checkout (the optimizer's is optional before 3.13).
 
-    ``head`` tells the revision and commit date of the checkout (default:
-    :func:`git_head`, which asks git).
+    ``head`` tells the revision and commit date of the checkout (the caller asks git,
+    see :func:`tracker.git.head`); without it they are not known.
     """
     root = Path(directory)
     if not root.exists():
@@ -156,7 +157,7 @@ def from_checkout(directory: str | os.PathLike[str],
     bytecodes = read_file(root / BYTECODES, str(root / BYTECODES))
     opt_path = root / OPTIMIZER
     optimizer = read_file(opt_path, str(opt_path)) if opt_path.is_file() else None
-    revision, date = (head or git_head)(root)
+    revision, date = head(root) if head is not None else (None, None)
     return SourceSet(bytecodes, optimizer, str(root), revision, date)
 
 
@@ -193,81 +194,3 @@ def strip_root(value: Any, root: str) -> Any:
         return value
 
     return strip(value)
-
-
-def _git_dirs(root: Path) -> tuple[Path, Path] | None:
-    """A checkout's git directory and common directory (they differ in linked worktrees)."""
-    dotgit = root / ".git"
-    if dotgit.is_file():  # a linked worktree: "gitdir: PATH"
-        text = dotgit.read_text(encoding="utf-8").strip()
-        if not text.startswith("gitdir:"):
-            return None
-        gitdir = (root / text[len("gitdir:"):].strip()).resolve()
-        common = gitdir
-        if (gitdir / "commondir").is_file():
-            common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
-        return gitdir, common
-    return (dotgit, dotgit) if dotgit.is_dir() else None
-
-
-def head_revision(root: Path) -> str | None:
-    """The commit a checkout's HEAD names, read from its ``.git`` files without running
-    git (a process costs more than a cached listing); None when that is not simple."""
-    return _head(root)[0]
-
-
-def _head(root: Path) -> tuple[str | None, Path | None]:
-    """HEAD's commit (as :func:`head_revision`) and the object store it is kept in."""
-    try:
-        dirs = _git_dirs(root)
-        if dirs is None:
-            return None, None
-        gitdir, common = dirs
-        objects = common / "objects"
-        head = (gitdir / "HEAD").read_text(encoding="utf-8").strip()
-        if not head.startswith("ref: "):
-            return (head if _is_object_id(head) else None), objects
-        ref = head[len("ref: "):]
-        for base in (gitdir, common):
-            if (base / ref).is_file():
-                value = (base / ref).read_text(encoding="utf-8").strip()
-                return (value if _is_object_id(value) else None), objects
-        packed = common / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text(encoding="utf-8").splitlines():
-                parts = line.split(" ")
-                if len(parts) == 2 and parts[1] == ref and _is_object_id(parts[0]):
-                    return parts[0], objects
-    except (OSError, UnicodeDecodeError):
-        pass
-    return None, None
-
-
-def _is_object_id(text: str) -> bool:
-    return len(text) in (40, 64) and all(c in "0123456789abcdef" for c in text)
-
-
-def git_head(root: Path) -> tuple[str | None, str | None]:
-    """Revision and commit date of a checkout's HEAD, when it is a git work tree."""
-    if not (root / ".git").exists():
-        return None, None
-    revision, objects = _head(root)
-    if revision and objects:  # read from the object files: no process
-        from .gitobjects import commit_date
-
-        date = commit_date(objects, revision)
-        if date:
-            return revision, date
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%H %cI"],
-            capture_output=True, text=True, timeout=10,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None, None
-    parts = out.stdout.split()
-    if out.returncode != 0 or len(parts) != 2:
-        return None, None
-    return parts[0], parts[1]

@@ -13,7 +13,7 @@ from textual import work
 from textual.widgets import Static
 
 from ..provenance import describe
-from ..tasks import compare
+from ..changes import compare, describe as what_changed
 from .data import TrackerData
 from .detail import DetailScreen
 
@@ -87,7 +87,7 @@ class GitHubUpdates:
         if old is None:
             return
         changes = compare(old.taskset, data.taskset)
-        self.notify(f"{changes.describe(old.taskset.source.get('date'))}. Now: "
+        self.notify(f"{what_changed(changes, old.taskset.source.get('date'))}. Now: "
                     f"{describe(data.taskset.source, self.now())}.", title="Updated from GitHub",
                     timeout=10)
 

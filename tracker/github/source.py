@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import TrackerError, UsageError
-from . import BYTECODES, OPTIMIZER, SourceSet, SourceText, blob_id, decode
+from ..sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, blob_id, decode
 
 DEFAULT_REPO = "python/cpython"
 DEFAULT_REF = "main"
@@ -171,7 +171,7 @@ def _check_id(oid: Any, spec: Spec) -> None:
 
 def _client(spec: Spec, base_url: str | None, token: str | None, retries: int, backoff: float,
             sleep: Callable[[float], None] | None) -> Any:
-    from ..github.client import GitHub
+    from .client import GitHub
 
     kwargs: dict[str, Any] = {"sleep": sleep} if sleep is not None else {}
     try:
@@ -186,7 +186,7 @@ def _client(spec: Spec, base_url: str | None, token: str | None, retries: int, b
 
 def _read(spec: Spec, fn: Callable[[], Any]) -> Any:
     """One read; GitHub's refusals and silences become one-clause :class:`Unavailable`."""
-    from ..github.client import SyncStopped
+    from .client import SyncStopped
 
     try:
         return fn()
