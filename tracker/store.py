@@ -147,23 +147,36 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[dict[str, Any]]:
         """Lock, load, let the caller change the data, then write it atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        from filelock import Timeout
-
-        lock = _lock(self.lock_path)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise TrackerError(
-                f"{self.path}: another jit-tracker has held the lock for {LOCK_TIMEOUT:.0f} s",
-                hint=f"wait for it to finish; if none is running, delete {self.lock_path}",
-            ) from None
+        lock = self._acquire()
         try:
             data = self.load()
             yield data
             self._write(data)
         finally:
             lock.release()
+
+    def _acquire(self) -> Any:
+        """The state's lock, held; a TrackerError saying what to do when it cannot be had
+        (another jit-tracker holds it, or the directory cannot be written)."""
+        from filelock import Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = _lock(self.lock_path)
+            lock.acquire()
+        except Timeout:
+            raise TrackerError(
+                f"{self.path}: another jit-tracker has held the lock for {LOCK_TIMEOUT:.0f} s",
+                hint=f"wait for it to finish; if none is running, delete {self.lock_path}",
+            ) from None
+        except OSError as exc:
+            where = exc.filename or self.lock_path
+            raise TrackerError(
+                f"{self.path}: cannot write the state: {where}: {exc.strerror or exc}",
+                hint=f"make {self.path.parent} writable, or choose another file with --state "
+                f"or ${ENV_VAR}",
+            ) from None
+        return lock
 
     def _write(self, data: dict[str, Any]) -> None:
         data["version"] = VERSION
@@ -374,15 +387,7 @@ class Store:
     def record_history(self, repository: str, revisions: list[dict], contributors: list[dict],
                        **info: Any) -> bool:
         """Replace the recorded walk (the caller merges); False when nothing changed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        from filelock import Timeout
-
-        lock = _lock(self.lock_path)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise TrackerError(f"{self.path}: another jit-tracker holds the lock",
-                               hint=f"wait for it to finish; if none is running, delete {self.lock_path}") from None
+        lock = self._acquire()
         try:
             old = self.load_history()
             if (old.get("repository") == repository and old["revisions"] == revisions

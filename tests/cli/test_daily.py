@@ -187,3 +187,20 @@ def test_names_from_github_or_a_hand_edited_state_are_escaped(tmp_path):
         status, out, _ = on_terminal(args, 80, env)
         assert status == 0 and "\x1b" not in out
         assert all(len(line) <= 80 for line in out.splitlines())
+
+
+# ----------------------------------------------------------------------------- read-only state
+
+@pytest.mark.parametrize("args", [["claim", "refcount:_ADD", "--by", "ada", *EX], ["release", "refcount:_ADD"],
+                                  ["claims", "--set-stale-days", "5"]])
+def test_an_unwritable_state_directory_is_a_clear_error(tmp_path, args):
+    from tests.tui.test_daily import unwritable_dir
+
+    state = unwritable_dir(tmp_path) / "state.yaml"
+    done = piped([*args, "--state", str(state)], env_for(tmp_path))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    error = [line for line in done.stderr.splitlines() if "error" in line]
+    assert error == [f"jit-tracker: error: {state}: cannot write the state: "
+                     f"{state.with_name('state.yaml.lock')}: Permission denied"]
+    assert f"hint: make {state.parent} writable" in done.stderr
