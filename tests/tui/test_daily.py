@@ -77,3 +77,51 @@ def test_a_late_change_event_never_rewrites_what_was_typed(tasks, store):
         assert ids and all("ADD_FLOAT" in i or "Float" in i for i in ids)
 
     drive(app, scenario)
+
+
+def unwritable_dir(tmp_path):
+    """A directory this process cannot create files in (root ignores modes: /sys then)."""
+    import os
+    from pathlib import Path
+
+    import pytest
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        (ro / "probe").touch()
+    except OSError:
+        return ro
+    (ro / "probe").unlink()
+    for candidate in (Path("/sys"), Path("/proc/sys")):
+        try:
+            (candidate / "jit-tracker-probe").touch()
+        except OSError:
+            return candidate
+        os.unlink(candidate / "jit-tracker-probe")
+    pytest.skip("no unwritable directory here")
+
+
+def test_claim_in_an_unwritable_directory_keeps_the_dialog_and_says_why(tasks, tmp_path):
+    from textual.widgets import Label
+
+    from tracker.store import Store
+    from tracker.tui.claim_dialog import ClaimDialog
+
+    state = unwritable_dir(tmp_path) / "state.yaml"
+    app = TrackerApp(tasks, store=lambda: Store(state))
+
+    async def scenario(pilot):
+        app.open_task("optimizer:_ADD")
+        await settle(pilot)
+        await pilot.press("c", *"lin", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDialog)  # still open: nothing was saved
+        error = str(app.screen.query_one("#claim-error", Label).render())
+        assert "cannot write the state" in error and str(state.parent) in error
+        assert not state.exists()
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ClaimDialog)
+
+    drive(app, scenario)

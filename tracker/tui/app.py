@@ -291,11 +291,12 @@ class TrackerApp(GitHubUpdates, App):
 
         def done(request: ClaimRequest | None) -> None:
             if request is None:
-                return
-            self._write(lambda: self._claim(task_id, request),
+                return  # cancelled; or nothing saved (the dialog said why and stayed)
+            self._write(lambda: self._post(task_id, request.name, "claim") if request.post else None,
                         f"Claimed {task_id} as {request.name}.")
 
-        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim")), done)
+        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim"),
+                                     save=partial(self._claim, task_id)), done)
 
     def _post_offer(self, task, action: str) -> PostOffer:
         """Where a claim or release of ``task`` would be posted on GitHub, and its text."""
@@ -325,12 +326,15 @@ class TrackerApp(GitHubUpdates, App):
             self.store.annotate_claim(task_id, url=result.url)  # type: ignore[union-attr]
         return result.message[:1].upper() + result.message[1:]
 
-    def _claim(self, task_id: str, request: ClaimRequest) -> str | None:
+    def _claim(self, task_id: str, request: ClaimRequest) -> None:
+        """Record the claim (from the dialog, off the UI thread); TrackerError when it cannot."""
         assert self.store is not None and self.data is not None
         self.store.claim(task_id, request.name, request.note,
                          known=set(self.data.tasks), done=self.data.done_ids)
-        self.store.set_setting("user.name", request.name)
-        return self._post(task_id, request.name, "claim") if request.post else None
+        try:
+            self.store.set_setting("user.name", request.name)
+        except TrackerError:
+            pass  # the claim stands; the name is asked again next time
 
     def release_task(self, task_id: str) -> None:
         from .detail import store_problem
