@@ -204,3 +204,21 @@ def test_an_unwritable_state_directory_is_a_clear_error(tmp_path, args):
     assert error == [f"jit-tracker: error: {state}: cannot write the state: "
                      f"{state.with_name('state.yaml.lock')}: Permission denied"]
     assert f"hint: make {state.parent} writable" in done.stderr
+
+
+# ----------------------------------------------------------------------------- tui without a terminal
+
+def test_tui_without_a_terminal_refuses_at_once(tmp_path):
+    """Piped (cron, CI): it drew escape codes into the pipe forever at full CPU."""
+    for stdin in (subprocess.DEVNULL, None):
+        done = piped(["tui", *EX], env_for(tmp_path), stdin=stdin) if stdin is not None else None
+        if done is None:  # input a terminal-less pipe too, output piped
+            done = subprocess.run([sys.executable, "-m", "tracker", "tui", *EX], cwd=ROOT, env=env_for(tmp_path),
+                                  input="", capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert done.stderr.splitlines()[0].startswith("jit-tracker: error: 'tui' needs a terminal")
+        assert "\x1b" not in done.stderr
+    # output on a terminal, input not (cron with a tty, `< /dev/null`)
+    status, out, err = on_terminal(["tui", *EX], 80, env_for(tmp_path))
+    assert status == 2 and "needs a terminal, but its input is not one" in err
