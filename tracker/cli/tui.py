@@ -96,8 +96,12 @@ def require_terminal() -> None:
 
     from ..errors import UsageError
 
-    missing = [name for name, stream in (("input", sys.stdin), ("output", sys.stdout))
-               if stream is None or not stream.isatty()]
+    def tty(stream) -> bool:
+        return stream is not None and stream.isatty()
+
+    missing = [name for name, ok in (("input", tty(sys.stdin)),
+                                     # Textual draws on stderr when stdout is redirected
+                                     ("output", tty(sys.stdout) or tty(sys.stderr))) if not ok]
     if missing:
         raise UsageError(f"'tui' needs a terminal, but its {' and '.join(missing)} "
                          f"{'is' if len(missing) == 1 else 'are'} not one (piped, cron or CI?)",
