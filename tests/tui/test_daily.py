@@ -125,3 +125,80 @@ def test_claim_in_an_unwritable_directory_keeps_the_dialog_and_says_why(tasks, t
         assert not isinstance(app.screen, ClaimDialog)
 
     drive(app, scenario)
+
+
+def test_claims_made_elsewhere_show_up_while_the_app_runs(tasks, tmp_path, monkeypatch):
+    from textual.widgets import DataTable
+
+    from tracker.store import Store
+    from tracker.tui.claim_dialog import ClaimDialog
+
+    from .test_app import CLAIMED
+
+    monkeypatch.setattr(TrackerApp, "WATCH_INTERVAL", 0.1, raising=False)
+    state = tmp_path / "state.yaml"
+    Store(state).set_setting("user.name", "lin")
+    app = TrackerApp(tasks, store=lambda: Store(state))
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        assert str(table.get_row("refcount:_ADD")[CLAIMED]) == ""
+        Store(state).claim("refcount:_ADD", "grace")  # `jit-tracker claim` in another terminal
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert str(table.get_row("refcount:_ADD")[CLAIMED]) == "grace"
+        app.open_task("refcount:_ADD")
+        await settle(pilot)
+        await pilot.press("c")
+        assert not isinstance(app.screen, ClaimDialog)  # refused at once: grace holds it
+
+    drive(app, scenario)
+
+
+def test_a_claim_made_elsewhere_while_the_dialog_is_open_is_refused_in_its_words(tasks, tmp_path, monkeypatch):
+    from textual.widgets import Label
+
+    from tracker.store import Store
+    from tracker.tui.claim_dialog import ClaimDialog
+
+    monkeypatch.setattr(TrackerApp, "WATCH_INTERVAL", 3600.0, raising=False)  # no look meanwhile
+    state = tmp_path / "state.yaml"
+    app = TrackerApp(tasks, store=lambda: Store(state))
+
+    async def scenario(pilot):
+        app.open_task("refcount:_ADD")
+        await settle(pilot)
+        await pilot.press("c")
+        assert isinstance(app.screen, ClaimDialog)
+        Store(state).claim("refcount:_ADD", "grace")
+        await pilot.press(*"lin", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ClaimDialog)
+        error = str(app.screen.query_one("#claim-error", Label).render())
+        assert "claimed by grace meanwhile" in error and "--force" not in error
+        assert Store(state).claims()["refcount:_ADD"].by == "grace"
+
+    drive(app, scenario)
+
+
+def test_the_state_file_is_read_again_when_the_terminal_gets_the_focus(tasks, tmp_path, monkeypatch):
+    from textual import events
+    from textual.widgets import DataTable
+
+    from tracker.store import Store
+
+    from .test_app import CLAIMED
+
+    monkeypatch.setattr(TrackerApp, "WATCH_INTERVAL", 3600.0, raising=False)
+    state = tmp_path / "state.yaml"
+    app = TrackerApp(tasks, store=lambda: Store(state))
+
+    async def scenario(pilot):
+        Store(state).claim("refcount:_ADD", "grace")
+        app.post_message(events.AppFocus())
+        await pilot.pause(0.1)
+        await settle(pilot)
+        table = app.query_one("#tasks-table", DataTable)
+        assert str(table.get_row("refcount:_ADD")[CLAIMED]) == "grace"
+
+    drive(app, scenario)
