@@ -246,7 +246,7 @@ def _dump_parse_cases(instrs, supers=(), families=()) -> dict:
 def _dump_generator(a) -> dict:
     instructions, macros, uops = {}, {}, {}
     for name, instr in a.instrs.items():
-        node = instr.inst
+        node = getattr(instr, "inst", instr)  # 2022-12: the Instruction is the InstDef
         kind = getattr(node, "kind", "inst")
         if kind == "legacy":  # 2023: inst(NAME) { ... } with no stack effect
             kind = "inst"
