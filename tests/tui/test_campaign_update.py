@@ -81,3 +81,8 @@ def test_u_reads_the_campaign_and_the_table_follows(cpython, tmp_path):
     st = Store(state)
     assert st.claims()[CLAIMED].by == "new-ana" and st.claims()[CLAIMED].source == "comment"
     assert st.pulls()[IN_REVIEW]["state"] == "open"
+    # a claim made in the TUI now goes where the campaign is run: the kind's tracking issue
+    from tracker.github import posting
+
+    where = posting.target(st, toy_tasks().by_id()["refcount:_ADD"])
+    assert (where.repo, where.number) == ("python/cpython", 145866)
