@@ -6,10 +6,14 @@ For each revision that changed ``Python/bytecodes.c`` (main since 2022-11, and t
 ``make regen-cases`` would: in a temporary tree holding only the generator and the
 file, in a child process with only the generator's directory on ``sys.path``:
 
-* 2022-11 .. 2024-01 (``generate_cases.py``): the whole script, writing all its
-  outputs into the temporary tree;
-* 2024-02 .. (``analyzer.py``): ``tier1_generator.py``, the first generator of the
-  recipe (it parses and analyzes the file, then writes the interpreter).
+* 2022-11 .. 2024-01 (``generate_cases.py``): the script's ``main()``, which parses
+  and analyzes the file and refuses it on any error;
+* 2024-01 .. (``analyzer.py``): ``analyze_files``, which every generator of the recipe
+  runs first.
+
+With ``JIT_TRACKER_PARITY_WRITE=1`` the outputs are written too (the whole
+``generate_cases.py``, or ``tier1_generator.py``), as regen-cases does (about twice
+the time).
 
 A revision is *judged alike* when both accept it (jit-tracker: parsed and resolved
 with no error and no warning) and the definitions they keep agree, or when both
@@ -17,10 +21,12 @@ refuse it. Compared for an accepted file: which instructions exist and whether e
 is an inst, a macro or a 3.12 super-instruction, every macro's parts as written, every
 uop's stack inputs and outputs (name, type, array size, condition) and cache entries,
 family members and pseudo targets: what the analyzer kept, after a later definition
-replaced an earlier one. One model detail is left out for the generators of
-2022-11..2024-01: jit-tracker (like every analyzer since 2024-02) makes
+replaced an earlier one. One model detail is left out for generators that
+lack it: jit-tracker (like the analyzers since early 2024) makes
 BINARY_OP_INPLACE_ADD_UNICODE a member of BINARY_OP's family although the family does
-not list it; those older generators did not.
+not list it; a generator whose source never names that instruction did not. And where an inst's ``unused/N`` cache
+words are (parts of the instruction, or inside its uop as in the analyzer of
+2024-01..02) is compared for macros only.
 
 References are cached per (generator tree, file blob) under
 ``~/.cache/jit-tracker-history-parity/`` so that a rerun only runs new revisions.
@@ -103,6 +109,15 @@ def _family(name: str, members: list[str], instructions) -> tuple[str, list[str]
     return name, members
 
 
+# Also write the outputs (the whole generate_cases.py, or tier1_generator.py), as
+# regen-cases does; else stop after the analysis, which every generator runs first.
+WRITE = os.environ.get("JIT_TRACKER_PARITY_WRITE") == "1"
+
+
+class _Analyzed(Exception):
+    """Raised to stop a generator once it has parsed and analyzed the file."""
+
+
 def child(gen_dir: str) -> None:
     """Run the generator in ``gen_dir`` on ../../Python/bytecodes.c; print JSON."""
     sys.path.insert(0, gen_dir)
@@ -127,8 +142,11 @@ def child(gen_dir: str) -> None:
                 stash.append(orig(*args, **kwargs))
                 return stash[-1]
             analyzer.analyze_files = analyze_files
-            sys.argv = [os.path.join(gen_dir, "tier1_generator.py")]
-            runpy.run_path(sys.argv[0], run_name="__main__")
+            if WRITE:
+                sys.argv = [os.path.join(gen_dir, "tier1_generator.py")]
+                runpy.run_path(sys.argv[0], run_name="__main__")
+            else:
+                analyze_files(["Python/bytecodes.c"])
             result = _dump_analysis(stash[0], ref_parser)
         elif not hasattr(generate_cases, "Analyzer") and hasattr(generate_cases, "parse_cases"):
             stash = []  # 2022-11: a function, parse_cases(src) -> (instrs, supers, families)
@@ -136,11 +154,16 @@ def child(gen_dir: str) -> None:
 
             def parse_cases(*args, **kwargs):
                 stash.append(orig_parse(*args, **kwargs))
+                if not WRITE:
+                    raise _Analyzed
                 return stash[-1]
             generate_cases.parse_cases = parse_cases
             sys.argv = [os.path.join(gen_dir, "generate_cases.py")]
-            generate_cases.main()
-            result = _dump_parse_cases(*stash[0])
+            try:
+                generate_cases.main()
+            except _Analyzed:
+                pass
+            result = _dump_parse_cases(*stash[0])  # (instrs, supers[, families])
         else:
             cls = getattr(generate_cases, "Generator", None) or generate_cases.Analyzer
             stash = []
@@ -148,12 +171,19 @@ def child(gen_dir: str) -> None:
 
             def analyze(self):
                 stash.append(self)
-                return orig(self)
+                out = orig(self)
+                if not WRITE and not self.errors:
+                    raise _Analyzed
+                return out
             cls.analyze = analyze
             sys.argv = [os.path.join(gen_dir, "generate_cases.py")]
-            generate_cases.main()
+            try:
+                generate_cases.main()
+            except _Analyzed:
+                pass
             result = _dump_generator(stash[0])
         result["ok"] = True
+        result["step"] = "generation" if WRITE else "analysis"
     except SystemExit as e:
         if e.code not in (0, None):
             result = {"ok": False, "error": str(e.code)}
@@ -192,7 +222,7 @@ def _dump_analysis(a, ref_parser) -> dict:
     }
 
 
-def _dump_parse_cases(instrs, supers, families) -> dict:
+def _dump_parse_cases(instrs, supers=(), families=()) -> dict:
     """The earliest generator's lists (a later definition of a name wins here)."""
     class Like:
         pass
@@ -212,9 +242,11 @@ def _dump_generator(a) -> dict:
     for name, instr in a.instrs.items():
         node = instr.inst
         kind = getattr(node, "kind", "inst")
+        if kind == "legacy":  # 2023: inst(NAME) { ... } with no stack effect
+            kind = "inst"
         if kind == "inst":
             instructions[name] = "inst"
-        uops["_" + name if kind == "inst" else name] = _uop_entry(node.inputs, node.outputs)
+        uops["_" + name if kind == "inst" else name] = _uop_entry(node.inputs or (), node.outputs or ())
     for name, m in getattr(a, "macros", {}).items():
         parts = []
         for p in m.uops:
@@ -225,7 +257,7 @@ def _dump_generator(a) -> dict:
         macros[name] = parts
     for name, s in getattr(a, "supers", {}).items():
         instructions[name] = "super"
-        macros[name] = [p.name for p in s.ops]
+        macros[name] = [p if isinstance(p, str) else p.name for p in s.ops]
     families = {}
     for f in getattr(a, "families", {}).values():
         head, members = _family(f.name, list(f.members), instructions)
@@ -282,7 +314,7 @@ def _uop_entry_ours(d) -> dict:
             "outputs": [_item(o.name, o.type or "", o.size or "", o.cond or "") for o in d.outputs]}
 
 
-def compare(ref: dict, mine: dict) -> list[str]:
+def compare(ref: dict, mine: dict, inplace_member: bool = True) -> list[str]:
     if not ref["ok"] or not mine["ok"]:
         if ref["ok"] == mine["ok"]:
             return []
@@ -291,9 +323,16 @@ def compare(ref: dict, mine: dict) -> list[str]:
     diffs = []
     for key in ("instructions", "parts", "families", "pseudos"):
         a, b = mine[key], ref[key]
-        if key == "families" and ref.get("era") == "generate_cases":
-            # the generators of 2022-11..2024-01 had no special case adding
-            # BINARY_OP_INPLACE_ADD_UNICODE to BINARY_OP's family (see the docstring)
+        if key == "parts":
+            # an inst's unused cache words: parts of the instruction since 2024-03, inside
+            # its uop in the analyzer of 2024-01..02; compared for macros only
+            a = {k: [p for p in v if not (mine["instructions"].get(k) == "inst" and p.startswith("cache/"))]
+                 for k, v in a.items()}
+            b = {k: [p for p in v if not (ref["instructions"].get(k) == "inst" and p.startswith("cache/"))]
+                 for k, v in b.items()}
+        if key == "families" and not inplace_member:
+            # a generator with no special case adding BINARY_OP_INPLACE_ADD_UNICODE to
+            # BINARY_OP's family (see the docstring)
             a = {k: [m for m in v if m != "BINARY_OP_INPLACE_ADD_UNICODE"] for k, v in a.items()}
         for name in sorted(set(a) | set(b)):
             if key == "families":
@@ -375,7 +414,9 @@ def judge(rev: str) -> tuple[str, list[str], str]:
     text = git("cat-file", "blob", blob)
     mine = ours(text, ref.get("era") == "generate_cases")
     verdict = "accepted" if ref["ok"] else "refused"
-    return rev, compare(ref, mine), verdict
+    special = subprocess.run(["git", f"--git-dir={MIRROR}", "grep", "-q", "BINARY_OP_INPLACE_ADD_UNICODE",
+                              rev, "--", "Tools/cases_generator"]).returncode == 0
+    return rev, compare(ref, mine, special), verdict
 
 
 def main(argv: list[str]) -> int:

@@ -199,7 +199,12 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
             else:
                 instructions[d.name] = Instruction(d.name, "macro", d, parts)
 
+    # a later family of the same (written) name replaces the earlier, as the analyzers'
+    # dicts by name do (3.12 has two family(for_iter, ...), the first one SEND's)
+    last_family = {d.name: d for d in defs if isinstance(d, FamilyDef)}
     for d in defs:
+        if isinstance(d, FamilyDef) and last_family[d.name] is not d:
+            continue
         if isinstance(d, FamilyDef):
             head_name, members, member_locs = d.name, d.members, d.member_locs
             if head_name not in instructions and members and members[0] in instructions:

@@ -22,7 +22,7 @@ from ..errors import DSLError, TrackerError
 # Command modules, in the order `--help` lists them.
 COMMANDS = [
     "defs", "scan", "tasks", "instructions", "graph", "tickets", "sync",
-    "claims", "history", "snapshot", "update", "tui",
+    "claims", "history", "snapshot", "update", "check", "tui",
 ]
 # Commands registered by a module of another name. With these, running one command
 # builds only its own parser (``--help`` and a mistyped command build them all).

@@ -107,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"jit-tracker: warning: {warning}", file=sys.stderr)
     adopt_followups(store, args, campaign, remembered)
     known = record(store, args, campaign, issues, options, remembered)
-    plan = planning.plan(taskset, issues, renderer, max_new=args.max_new, known=known)
+    plan = planning.plan(taskset, issues, renderer, max_new=args.max_new, known=known,
+                         completed_by=_completed_by(args, campaign, issues, token))
 
     if campaign.stopped and args.apply:
         raise gh_client.SyncStopped(f"read the campaign in part: {campaign.stopped}",
@@ -140,6 +141,20 @@ def run(args: argparse.Namespace) -> int:
     if result.stopped:
         raise gh_client.SyncStopped(f"stopped after {len(result.done)} change(s): {result.stopped}")
     return 0
+
+
+def _completed_by(args: argparse.Namespace, campaign: "reading.Campaign", issues: list,
+                  token: str | None) -> dict:
+    """Close the loop: tasks whose open issue a merged pull request completes, as
+    ``check`` of that pull request says (adopted tracking issues are never edited)."""
+    from ..github import planning, prcheck
+
+    kept, _ = planning.ours(issues)
+    merged = {p.number: p.url for t, p in campaign.pulls.items()
+              if p.state == "merged" and t in kept and kept[t].state == "open"}
+    # each check costs about 6 requests (fewer with blobs cached): few without a token
+    return prcheck.completed_by(args.prs_repo, merged, base_url=args.base_url, token=token,
+                                limit=10 if token else 3, warn=lambda m: print(f"jit-tracker: warning: {m}", file=sys.stderr))
 
 
 def record(store, args: argparse.Namespace, campaign: "reading.Campaign", issues: list, options: dict,

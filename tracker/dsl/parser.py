@@ -12,7 +12,8 @@ The grammar accepted is the union of what CPython 3.12 through current main use:
     flags      := "(" NAME (("," | "|") NAME)* ")"
     effect     := "(" [input ("," input)*] "--" [item ("," item)*] ")"
     input      := NAME "/" NUMBER | item
-    item       := NAME [":" NAME ["*"]] ["[" cexpr "]"] ["if" "(" cexpr ")"]
+    item       := NAME [":" [NAME ["*"]] ["&" typeprop]] ["[" cexpr "]"] ["if" "(" cexpr ")"]
+    typeprop   := NAME | "(" NAME ["+" NAME] ")"                           (early 2024)
     part       := NAME ["/" NUMBER]
     annotation := one of lexer.ANNOTATIONS, "replicate" "(" N [":" N] ")"
 """
@@ -332,9 +333,12 @@ class _Parser:
         size = None
         cond = None
         if scan.accept(":"):
-            type_text = scan.expect_ident("a type after ':'")[1]
-            if scan.accept("*"):
-                type_text += " *"
+            if scan.peek()[1] != "&":
+                type_text = scan.expect_ident("a type after ':'")[1]
+                if scan.accept("*"):
+                    type_text += " *"
+            if scan.accept("&"):
+                self._type_property()
         if scan.peek()[1] == "[":
             bracket = scan.next()
             if type_text:
@@ -345,6 +349,18 @@ class _Parser:
             paren = scan.expect("(", "after 'if' in a conditional stack item")
             cond = self.c_expression(paren, ")")
         return StackItem(name, type_text, size, cond)
+
+    def _type_property(self) -> None:
+        """``&NAME``, ``&(NAME)`` or ``&(NAME + REFINEMENT)`` after an item's ':' (early
+        2024: the type the optimizer of then knew an output to have). Read and dropped:
+        no rule of ours uses it, and no generator after 2024-02 has it."""
+        scan = self.scan
+        paren = scan.accept("(")
+        scan.expect_ident("a type name after '&'")
+        if scan.accept("+"):
+            scan.expect_ident("a refinement after '+'")
+        if paren:
+            scan.expect(")", "to close '&('")
 
     def c_expression(self, opener: Tok, closer: str) -> str:
         """Consume a C expression up to the ``closer`` that balances ``opener``."""
