@@ -118,7 +118,7 @@ def main() -> int:
     ts = scan(sources.from_checkout(tree))
     failures = 0
     counts = ts.counts()
-    print(f"tree: {tree} ({ts.source.get('revision', '')[:10]})")
+    print(f"tree: {tree} ({(ts.source.get('revision') or '')[:10]})")
     print("tasks by kind:  ", dict(sorted(counts["kind"].items())))
     print("tasks by status:", dict(sorted(counts["status"].items())))
     for kind in sorted(counts["kind"]):
@@ -171,6 +171,11 @@ def main() -> int:
             if state[inst] is None:
                 why = "no such instruction in this tree" if inst not in names else f"no refcount task (later via {uop})"
                 print(f"  {inst}: {why}")
+        wrong = sorted({i for t in ts.tasks if t.kind == "refcount" and t.status == "done"
+                        for i in t.recipe.get("converted_in", []) if i not in conv})
+        print(f"done refcount tasks here whose instructions {later.parent.parent.name}'s metadata does "
+              f"not show converted: {len(wrong)} {wrong or ''}")
+        failures += bool(wrong)
         later_exp = expansions(later)
         exact = same_count = 0
         differ = []

@@ -21,7 +21,9 @@ def bytecodes(ops: dict[str, bool], broken: bool = False) -> str:
         parts.append(f"        op({name}, (x --)) {{\n{body}        }}\n\n")
     parts.append(f"        macro(ALL) = {' + '.join(ops)};\n")
     if broken:
-        parts.append("        op(_BROKEN, (x -- ) {\n        }\n")
+        # a body never closed: the rest of the file cannot be read (a definition that
+        # is merely malformed would only be skipped, with a warning)
+        parts.append("        op(_BROKEN, (x --)) {\n")
     parts.append(FOOTER)
     return "".join(parts)
 
@@ -65,13 +67,14 @@ class Repo:
         return subprocess.run(["git", "-C", str(self.path), *args], check=True, capture_output=True,
                               text=True, env=full).stdout
 
-    def commit(self, files: dict[str, str], message: str, author: str, date: str) -> str:
+    def commit(self, files: dict[str, str], message: str, author: str, date: str,
+               email: str | None = None) -> str:
         for name, text in files.items():
             p = self.path / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(text)
             self.git("add", name)
-        email = f"{author.split()[0].lower()}@example.org"
+        email = email or f"{author.split()[0].lower()}@example.org"
         env = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
                "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": date}
         self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
@@ -96,6 +99,8 @@ def real_bytecodes(ops: dict[str, bool], broken: bool = False) -> str:
                          f"            DECREF_INPUTS();\n        }}\n\n"
                          f"        macro({inst}) = {name};\n\n")
     if broken:
-        parts.append("        op(_BROKEN, (x -- ) {\n        }\n")
+        # a body never closed: the rest of the file cannot be read (a definition that
+        # is merely malformed would only be skipped, with a warning)
+        parts.append("        op(_BROKEN, (x --)) {\n")
     parts.append(FOOTER)
     return "".join(parts)

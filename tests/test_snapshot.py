@@ -117,3 +117,17 @@ def test_cli_snapshot_matches_live_scan(tmp_path, capsys):
 def test_cli_snapshot_needs_sources(tmp_path, capsys):
     assert main(["snapshot", "--out", str(tmp_path / "x.yaml")]) == 2
     assert "no CPython sources given" in capsys.readouterr().err
+
+
+def test_cli_snapshot_records_the_revision_of_an_exported_tree(tmp_path, capsys):
+    out = tmp_path / "toy.yaml"
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    toy = ["--bytecodes", str(EXAMPLES / "bytecodes.c"), "--optimizer", str(EXAMPLES / "optimizer_bytecodes.c")]
+    assert main(["snapshot", *toy, "--revision", sha, "--date", "2026-08-21T10:00:00Z",
+                 "--out", str(out)]) == 0
+    saved = snapshot.load(out)
+    assert saved.source["revision"] == sha and saved.source["date"] == "2026-08-21T10:00:00Z"
+    # every uop of the tree is listed, so a later comparison tells done from removed
+    assert saved.uops and all(name.startswith("_") or name.isupper() for name in saved.uops)
+    assert main(["snapshot", *toy, "--revision", "999a046", "--out", str(out)]) == 2
+    assert "expected a full commit id" in capsys.readouterr().err

@@ -15,8 +15,7 @@ task ids (stable across rescans). A task never vanishes: open work (``open`` or
 
 from __future__ import annotations
 
-import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from .tasks import Task, TaskSet
@@ -98,20 +97,14 @@ def compare(before: TaskSet, after: TaskSet, *, exists: Iterable[str] | None = N
         if task_id in new or was.status not in _NOT_DONE:
             continue  # a done task no longer found is no news
         if subject_exists(was, names, new):
-            out.append(Change(task_id, "done", was, _with_status(was, "done"),
+            out.append(Change(task_id, "done", was, replace(was, status="done"),
                               note="no longer found", revision=revision))
         else:
             gone = was.uop or was.subject
-            out.append(Change(task_id, "removed", was, _with_status(was, REMOVED),
+            out.append(Change(task_id, "removed", was, replace(was, status=REMOVED),
                               note=f"{gone} no longer exists", revision=revision))
     out.sort(key=lambda c: c.task_id)
     return out
-
-
-def _with_status(task: Task, status: str) -> Task:
-    shown = copy.copy(task)
-    shown.status = status
-    return shown
 
 
 def by_what(changes: Iterable[Change]) -> dict[str, list[str]]:

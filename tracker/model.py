@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .dsl import (
-    Body, CacheItem, FamilyDef, InstDef, LabelDef, Location, MacroDef, ParsedFile,
+    Body, CacheItem, DSLWarning, FamilyDef, InstDef, LabelDef, Location, MacroDef, ParsedFile,
     PseudoDef, StackItem, UopRef, parse_text,
 )
-from .errors import DSLError
 from .sources import SourceSet
 
 
@@ -127,6 +126,8 @@ class Model:
     optimizer_cases: dict[str, InstDef]
     files: list[ParsedFile]
     sources: SourceSet | None = None
+    # definitions skipped, by the parser (not understood) or here (naming what is not there)
+    warnings: list[DSLWarning] = field(default_factory=list)
 
     @property
     def definitions(self) -> list[Definition]:
@@ -138,7 +139,13 @@ class Model:
 
 def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
           sources: SourceSet | None = None) -> Model:
-    """Resolve parsed files into a model; unknown names are errors with locations."""
+    """Resolve parsed files into a model.
+
+    A definition that names what is not there (a uop missing from a macro, a family
+    head that is no instruction) or repeats an op without ``override`` is left out
+    with a warning, as is a family member or pseudo target that is no instruction (a
+    pseudo left with no target goes too); the parser's warnings come first.
+    """
     ops: dict[str, Uop] = {}
     inst_uops: dict[str, Uop] = {}
     instructions: dict[str, Instruction] = {}
@@ -147,19 +154,22 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
     labels: dict[str, Label] = {}
     seen: dict[str, Location] = {}
     defs = bytecodes.definitions
-    src = bytecodes.source
+    warnings: list[DSLWarning] = list(bytecodes.warnings)
+    if optimizer is not None:
+        warnings.extend(optimizer.warnings)
 
-    def duplicate(name: str, loc: Location, what: str) -> DSLError:
-        return DSLError(
-            f"{what} {name!r} is defined twice (first at line {seen[name].line})",
-            loc.file, loc.line, loc.col, src.line_text(loc.line),
-            hint="mark the later definition 'override' if it is meant to replace the first",
-        )
+    def skip(loc: Location, message: str, what: str, d: Definition) -> None:
+        lines = f"line {d.loc.line}" if d.loc.line == d.loc.end_line else \
+            f"lines {d.loc.line}-{d.loc.end_line}"
+        warnings.append(DSLWarning(loc.file, loc.line, loc.col, message, f"{what} ({lines})"))
 
     for d in defs:
         if isinstance(d, InstDef) and d.keyword == "op":
             if d.name in ops and "override" not in d.annotations:
-                raise duplicate(d.name, d.loc, "op")
+                # CPython's analyzer refuses the file; only this op is lost here
+                skip(d.loc, f"op {d.name!r} is defined twice (first at line {seen[d.name].line}) "
+                     "and not marked 'override'", f"the later op {d.name}", d)
+                continue
             seen.setdefault(d.name, d.loc)
             ops[d.name] = Uop(d.name, d, implicit=False)
         elif isinstance(d, InstDef):
@@ -182,11 +192,19 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
                 else:
                     uop = ops.get(p.name) or inst_uops.get(p.name)
                     if uop is None:
-                        raise _unknown(src, p, f"macro {d.name}", "uop")
+                        skip(p.loc, f"unknown uop {p.name!r} in {d.kind} {d.name}",
+                             f"{d.kind} {d.name}", d)
+                        break
                     parts.append(Part(p.name, uop))
-            instructions[d.name] = Instruction(d.name, "macro", d, parts)
+            else:
+                instructions[d.name] = Instruction(d.name, "macro", d, parts)
 
+    # a later family of the same (written) name replaces the earlier, as the analyzers'
+    # dicts by name do (3.12 has two family(for_iter, ...), the first one SEND's)
+    last_family = {d.name: d for d in defs if isinstance(d, FamilyDef)}
     for d in defs:
+        if isinstance(d, FamilyDef) and last_family[d.name] is not d:
+            continue
         if isinstance(d, FamilyDef):
             head_name, members, member_locs = d.name, d.members, d.member_locs
             if head_name not in instructions and members and members[0] in instructions:
@@ -194,26 +212,37 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
                 head_name, members, member_locs = members[0], members[1:], member_locs[1:]
             head = instructions.get(head_name)
             if head is None:
-                raise DSLError(
-                    f"family head {d.name!r} is not an instruction", d.loc.file, d.loc.line,
-                    d.loc.col, src.line_text(d.loc.line),
-                    hint="the first name in family(NAME, SIZE) must be an inst or macro",
-                )
+                skip(d.loc, f"family head {d.name!r} is not an instruction", f"family {d.name}", d)
+                continue
             head.family = head_name
+            kept = []
             for member, loc in zip(members, member_locs):
                 inst = instructions.get(member)
                 if inst is None:
                     if member in ops:  # 2022-2023: an op that super-instructions are built from
+                        kept.append(member)
                         continue
-                    raise _unknown(src, UopRef(member, loc), f"family {d.name}", "instruction")
+                    warnings.append(DSLWarning(
+                        loc.file, loc.line, loc.col,
+                        f"unknown instruction {member!r} in family {d.name}",
+                        f"member {member} of family {d.name}"))
+                    continue
+                kept.append(member)
                 inst.family = head_name
                 inst.specialized = True
-            families[head_name] = Family(head_name, d.size, members, d.loc)
+            families[head_name] = Family(head_name, d.size, tuple(kept), d.loc)
         elif isinstance(d, PseudoDef):
+            targets = []
             for target, loc in zip(d.targets, d.target_locs):
-                if target not in instructions:
-                    raise _unknown(src, UopRef(target, loc), f"pseudo {d.name}", "instruction")
-            pseudos[d.name] = Pseudo(d.name, d.targets, d.flags, d.loc)
+                if target in instructions:
+                    targets.append(target)
+                else:
+                    warnings.append(DSLWarning(
+                        loc.file, loc.line, loc.col,
+                        f"unknown instruction {target!r} in pseudo {d.name}",
+                        f"target {target} of pseudo {d.name}"))
+            if targets:
+                pseudos[d.name] = Pseudo(d.name, tuple(targets), d.flags, d.loc)
 
     # CPython's analyzer makes BINARY_OP_INPLACE_ADD_UNICODE a member of BINARY_OP's
     # family although the family definition does not list it (its size differs).
@@ -241,7 +270,7 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
                     uops[d.name].optimizer_case = d
 
     files = [bytecodes] + ([optimizer] if optimizer is not None else [])
-    return Model(instructions, uops, families, pseudos, labels, cases, files, sources)
+    return Model(instructions, uops, families, pseudos, labels, cases, files, sources, warnings)
 
 
 def _inst_parts(d: InstDef, uop: Uop) -> list[Part]:
@@ -262,14 +291,6 @@ def _inst_parts(d: InstDef, uop: Uop) -> list[Part]:
     if not placed:
         parts.append(Part(d.name, uop))
     return parts
-
-
-def _unknown(src, ref: UopRef, where: str, what: str) -> DSLError:
-    loc = ref.loc
-    return DSLError(
-        f"unknown {what} {ref.name!r} in {where}", loc.file, loc.line, loc.col,
-        src.line_text(loc.line), hint=f"no {what} of that name is defined in this file",
-    )
 
 
 def load(sources: SourceSet) -> Model:

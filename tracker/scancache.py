@@ -137,6 +137,8 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
             ts = TaskSet.from_json({"source": srcs.provenance(), "tasks": entry["tasks"],
                                     "instructions": entry["instructions"],
                                     "uops": entry.get("uops")})
+            if entry.get("warnings"):
+                ts.source["warnings"] = list(entry["warnings"])
             return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
     from .diskcache import disabled
@@ -148,11 +150,16 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
         if report:
             report("Finding tasks…", 0.6)
         ts = rules.find_tasks(m)
+    # definitions skipped with a warning: said by every front end, kept with the scan
+    warnings = [w.to_json() for w in m.warnings]
+    if warnings:
+        ts.source["warnings"] = warnings
     counts = definition_counts(m)
     if use_cache:
         data = ts.to_json(with_excerpt=True)
         store(bc_blob, opt_blob, {"tasks": data["tasks"], "instructions": ts.instructions, "uops": ts.uops,
-                                  "counts": counts, "names": names, "summary": task_counts(ts)})
+                                  "counts": counts, "names": names, "summary": task_counts(ts),
+                                  "warnings": warnings})
     return Result(ts, counts, False)
 
 
@@ -163,17 +170,19 @@ def task_counts(ts: Any) -> dict[str, Any]:
     return {**ts.counts(), "ready": len(ready(ts))}
 
 
-def tally(srcs: SourceSet, use_cache: bool = True) -> tuple[dict[str, int], dict[str, Any], bool]:
-    """What ``scan`` prints of ``srcs``: definition counts, :func:`task_counts`, and
-    whether they came from the cache. A stored scan holds both (graph.py, which says
-    what is ready, is part of the rules' fingerprint), so no task is rebuilt for them."""
+def tally(srcs: SourceSet, use_cache: bool = True) -> tuple[dict[str, int], dict[str, Any], bool, list]:
+    """What ``scan`` prints of ``srcs``: definition counts, :func:`task_counts`,
+    whether they came from the cache, and the warnings of skipped definitions (JSON). A
+    stored scan holds all (graph.py, which says what is ready, is part of the rules'
+    fingerprint), so no task is rebuilt for them."""
     if use_cache:
         entry = load(*srcs.blob_ids())
         if entry is not None and entry.get("names") == display_names(srcs) \
                 and isinstance(entry.get("summary"), dict):
-            return dict(entry["counts"]), entry["summary"], True
+            return dict(entry["counts"]), entry["summary"], True, list(entry.get("warnings") or ())
     result = scan(srcs, use_cache)
-    return result.counts, task_counts(result.taskset), result.cached
+    return (result.counts, task_counts(result.taskset), result.cached,
+            list(result.taskset.source.get("warnings") or ()))
 
 
 def definition_counts(m: Any) -> dict[str, int]:

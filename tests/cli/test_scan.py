@@ -69,13 +69,34 @@ def test_directory_that_is_not_a_checkout_is_a_clear_error(tmp_path, capsys):
     assert "hint:" in captured.err and "Traceback" not in captured.err
 
 
-def test_syntax_error_in_a_checkout_is_located(tmp_path, capsys):
+def test_a_broken_definition_in_a_checkout_costs_it_alone_with_a_located_warning(tmp_path, capsys):
     root = toy_checkout(tmp_path / "c")
     path = root / "Python" / "bytecodes.c"
-    path.write_text(path.read_text().replace("inst(NOP, (--))", "inst(NOP, (-))"))
+    text = path.read_text()
+    path.write_text(text.replace("inst(NOP, (--))", "inst(NOP, (-))"))
+    assert main(["scan", str(root), "--json"]) == 0
+    captured = capsys.readouterr()
+    warning = [line for line in captured.err.splitlines() if ": warning: " in line]
+    assert warning[0].startswith(f"{path}:15:")
+    assert "; skipped inst NOP (line" in warning[0]
+    # what named NOP loses only that name
+    assert "skipped target NOP of pseudo JUMP_ANY" in warning[1]
+    data = json.loads(captured.out)
+    assert data["warnings"][0]["line"] == 15
+    # a rerun from the scan cache says it again
+    assert main(["scan", str(root), "--json"]) == 0
+    again = capsys.readouterr()
+    assert json.loads(again.out)["cached"] and warning[0] in again.err
+    assert json.loads(again.out)["warnings"] == data["warnings"]
+
+
+def test_syntax_error_that_leaves_the_file_unreadable_is_located(tmp_path, capsys):
+    root = toy_checkout(tmp_path / "c")
+    path = root / "Python" / "bytecodes.c"
+    path.write_text(path.read_text().replace("inst(NOP, (--))", 'inst(NOP, (-- "))'))
     assert main(["scan", str(root)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"{path}:15:")
+    assert err.startswith(f"{path}:15:") and "literal is never closed" in err.splitlines()[0]
     assert "^" in err.splitlines()[2]
 
 

@@ -333,6 +333,46 @@ def test_update_offline_keeps_what_is_there(capsys):
     assert "GitHub is unreachable (offline?); nothing updated, commands keep showing CPython" in err
 
 
+# A construct no CPython has, and a tree that cannot be read at all (a body never closed).
+BC_FUTURE = BC.replace(b"        macro(LOAD_LEN) = _LOAD_LEN;\n",
+                       b"        macro(LOAD_LEN) = _LOAD_LEN;\n\n"
+                       b"        gadget(_TOY_GADGET, [value => res]) {\n            res = value;\n        }\n\n")
+BC_UNREADABLE = BC.replace(b"// END BYTECODES //", b"op(_OPEN, (x --)) {\n// END BYTECODES //")
+
+
+def test_update_of_a_tree_with_a_construct_no_cpython_has_skips_that_definition(fake, capsys):
+    fake.add_commit(files(bc=BC_FUTURE), date="2026-11-20T10:00:00Z")
+    code, out, err = run(capsys, "update", "--base-url", fake.base_url, "--json")
+    assert code == 0
+    warnings = [line for line in err.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("Python/bytecodes.c:") and "skipped gadget _TOY_GADGET (lines" in warnings[0]
+    data = json.loads(out)
+    assert data["source"]["warnings"][0]["skipped"].startswith("gadget _TOY_GADGET")
+    # every later command on that scan says it too
+    code, listing, err = tasks_json(capsys, fake)
+    assert code == 0 and listing["tasks"]
+    assert any("skipped gadget _TOY_GADGET" in line for line in err.splitlines())
+
+
+def test_update_keeps_the_last_good_data_when_a_tree_cannot_be_read(fake, capsys):
+    fake.add_commit(files(), date="2026-11-20T10:00:00Z")
+    assert run(capsys, "update", "--base-url", fake.base_url)[0] == 0
+    good = json.loads(livescan.path().read_text())
+    fake.add_commit(files(bc=BC_UNREADABLE), date="2026-11-27T10:00:00Z")
+    code, out, err = run(capsys, "update", "--base-url", fake.base_url)
+    assert code == 1 and out == ""
+    first = err.splitlines()[0]
+    assert "cannot be read; nothing updated, commands keep showing CPython main" in first
+    assert "2026-11-20" in first
+    assert "error: body is never closed" in err and "Traceback" not in err
+    assert json.loads(livescan.path().read_text())["source"] == good["source"]
+    # a command asking for that tree shows the last good data instead, and says so
+    code, listing, err = tasks_json(capsys, fake)
+    assert code == 0 and listing["tasks"]
+    assert "cannot be read; showing CPython main" in err
+
+
 def test_provenance_line_and_age():
     from tracker.provenance import describe
 

@@ -51,7 +51,7 @@ def test_bad_guard_position(tmp_path):
 
 def test_bad_regex_is_reported(tmp_path):
     d = copy_data(tmp_path)
-    text = (d / "rules.yaml").read_text().replace('consuming_pattern: "Steal|Consume"', 'consuming_pattern: "Steal|("')
+    text = (d / "rules.yaml").read_text().replace('consuming_pattern: "Steal|', 'consuming_pattern: "Steal|(|')
     (d / "rules.yaml").write_text(text)
     with pytest.raises(DataError, match="bad regular expression"):
         load_rules(d)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from ..errors import UsageError
+from ..errors import DSLError, UsageError
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
@@ -180,6 +180,22 @@ def say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+def _escaped(text: str) -> str:
+    """``text`` with control characters shown as escapes (they come from the files read)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def say_warnings(warnings) -> None:
+    """Print the definitions a scan skipped (DSLWarning objects or their JSON), one a line:
+    ``file:line:col: warning: message; skipped what``."""
+    for w in warnings or ():
+        if isinstance(w, dict):
+            w = f"{w['file']}:{w['line']}:{w['col']}: warning: {w['message']}; skipped {w['skipped']}"
+        say(_escaped(str(w)))
+
+
 def add_stats_args(parser: argparse.ArgumentParser) -> None:
     """--stats FILE|URL (a pystats report) or --no-stats; the bundled report by default."""
     group = parser.add_mutually_exclusive_group()
@@ -259,13 +275,25 @@ def tasks_at_hand(args: argparse.Namespace, quiet: bool = False, report=None, fo
             tell(f"jit-tracker: {exc.what}; showing {describe(ts.source)} instead")
             ts.source["unavailable"] = exc.what
             return ts
-        ts, _previous = livescan.scan(found)
+        try:
+            ts, _previous = livescan.scan(found)
+        except DSLError as exc:  # nothing of that tree can be read: show the last good data
+            ts, notices = livescan.fallback()
+            for n in notices:
+                tell(n)
+            tell(f"jit-tracker: {describe(found.provenance())} cannot be read; showing "
+                 f"{describe(ts.source)} instead")
+            tell(str(exc))
+            ts.source["unavailable"] = f"{found.provenance().get('repository')} cannot be read"
+            return ts
         tell(f"jit-tracker: {describe(ts.source)}")
+        say_warnings(ts.source.get("warnings"))
         return ts
     found = found or source_set(args)
     if found is not None:
         ts = scan(args, found).taskset
         tell(f"jit-tracker: {describe(ts.source)}")
+        say_warnings(ts.source.get("warnings"))
         return ts
     from .. import livescan
 

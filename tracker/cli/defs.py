@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import add_format_args, emit, print_table
+from .common import add_format_args, emit, print_table, say_warnings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     definitions = []
     for path in args.files:
         src = read_file(path)
-        definitions.extend(d.to_json() for d in parse_text(src.text, src.name).definitions)
+        parsed = parse_text(src.text, src.name)
+        say_warnings(parsed.warnings)
+        definitions.extend(d.to_json() for d in parsed.definitions)
 
     def table() -> None:
         rows = []

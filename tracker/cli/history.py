@@ -30,16 +30,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", type=int, metavar="N", help="scan in N processes (default: one per core)")
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
                    help="scan every revision again, reading and writing no scan cache")
+    p.add_argument("--mailmap", metavar="FILE",
+                   help="a mailmap of your own, read after the clone's .mailmap (see gitmailmap(5))")
     _format_args(p, with_csv=True)
     _state_arg(p)
     p.set_defaults(func=run_history)
 
     p = sub.add_parser(
         "contributors", help="who finished which tasks, from the recorded history",
-        description="List the authors of revisions where tasks went from open to done, with "
-        "the tasks, the PR or issue named in the commit, and their first and latest date. "
-        "Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
+        description="List the people whose revisions finished tasks or name a campaign (the "
+        "tracking issue a commit names, gh-N), one entry per person: the same name under "
+        "several addresses, a GitHub noreply address's login and the clone's .mailmap make "
+        "one person. With the tasks, the PR or issue named in the commit, and their first and "
+        "latest date. Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
     )
+    p.add_argument("--campaign", metavar="KIND|gh-N",
+                   help="only the people of one campaign: a kind's tracking issue or an issue number")
+    p.add_argument("--whatsnew", nargs="?", const="", metavar="KIND|gh-N",
+                   help="print What's New's credit line, '(Contributed by A, B, and C in :gh:`N`.)', "
+                   "most tasks first, for one campaign or (without KIND) every tracked one")
     _format_args(p, with_csv=False)
     _state_arg(p)
     p.set_defaults(func=run_contributors)
@@ -61,14 +70,15 @@ def _state_arg(p: argparse.ArgumentParser) -> None:
 
 
 class _Bar:
-    """A rich progress bar on stderr, started only when there is something to scan."""
+    """A rich progress bar on a terminal's stderr, started only when there is something
+    to scan."""
 
     def __init__(self) -> None:
         self.progress: Any = None
         self.task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
-        if total == 0:
+        if total == 0 or not sys.stderr.isatty():  # piped or logged: the summary line says it
             return
         if self.progress is None:
             from rich.console import Console
@@ -98,9 +108,9 @@ def run_history(args: argparse.Namespace) -> int:
     if args.cpython_dir:
         bar = _Bar()
         try:
-            cache = {} if args.use_cache else {"cache_path": None}
             result = hist.record(store, args.cpython_dir, since=args.since, until=args.until,
-                                 jobs=args.jobs, progress=bar, **cache)
+                                 jobs=args.jobs, progress=bar, mailmap=args.mailmap,
+                                 use_cache=args.use_cache)
         finally:
             bar.stop()
         for note in result.notes:
@@ -199,25 +209,81 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
     emit({"repository": repository, "revisions": revisions}, fmt, table)
 
 
+def _campaign(text: str, tracked: dict[int, str]) -> int:
+    """A campaign named by kind (``refcount``), ``gh-N``, ``#N`` or ``N``."""
+    from ..errors import UsageError
+
+    number = text.strip().lower().removeprefix("gh-").lstrip("#")
+    if number.isdigit() and int(number) > 0:
+        return int(number)
+    by_kind = {kind: n for n, kind in tracked.items()}
+    if text in by_kind:
+        return by_kind[text]
+    known = ", ".join(f"{k} (gh-{n})" for k, n in sorted(by_kind.items())) or "none"
+    raise UsageError(f"no campaign {text!r}: give a kind with a tracking issue or gh-N",
+                     hint=f"tracked in data/tracking.yaml: {known}")
+
+
 def run_contributors(args: argparse.Namespace) -> int:
+    from .. import contributors as credit
+    from .. import history as hist
+
     store = open_store(args)
-    people = store.contributors()
     info = store.history_info()
+    tracked = hist.tracked_campaigns()
+    revisions = store.history()
+    people = credit.contributors(revisions, tracked) if revisions else store.contributors()
+
+    if args.whatsnew is not None:
+        numbers = [_campaign(args.whatsnew, tracked)] if args.whatsnew else sorted(tracked)
+        if numbers and not all(n in tracked for n in numbers):  # any issue: credit who names it
+            people = credit.contributors(revisions, {**tracked, **{n: "" for n in numbers}})
+        lines = []
+        for n in numbers:
+            line = credit.credit_line(people, n)
+            if line is None:
+                continue
+            if not args.whatsnew:
+                lines.append(f".. {tracked.get(n) or 'campaign'}, gh-{n}:")
+            lines.append(line)
+        if not lines:
+            what = f"gh-{numbers[0]}" if len(numbers) == 1 else "any tracked campaign"
+            print(f"jit-tracker: nobody is credited in {what} in the recorded history"
+                  + ("" if info else "; run: jit-tracker history CPYTHON_DIR"), file=sys.stderr)
+            return 1
+        print("\n".join(lines))
+        return 0
+
+    number = None
+    if args.campaign:
+        number = _campaign(args.campaign, tracked)
+        if number not in tracked:
+            people = credit.contributors(revisions, {**tracked, number: ""})
+        people = credit.in_campaign(people, number)
 
     def table() -> None:
         if not info:
             print("no history recorded; run: jit-tracker history CPYTHON_DIR")
             return
         if not people:
-            print(f"no task went from open to done in the recorded history of {info.get('repository')}")
+            where = f" for gh-{number}" if number else ""
+            print(f"no task went from open to done{where} in the recorded history of {info.get('repository')}")
             return
         rows = []
         for p in people:
-            ids = [t["id"] + (f" ({t['pr']})" if t.get("pr") else "") for t in p["tasks"]]
-            rows.append([p["name"], p.get("email") or "", len(p["tasks"]), p["first"][:10], p["latest"][:10],
+            tasks = p["tasks"]
+            if number:
+                tasks = [t for t in tasks if f"gh-{number}" in (t.get("campaigns") or [])]
+            ids = [t["id"] + (f" ({t['pr']})" if t.get("pr") else "") for t in tasks]
+            who = ", ".join(p.get("logins") or []) or p.get("email") or ""
+            extra = len(p.get("emails") or []) - 1
+            span = p["campaigns"][f"gh-{number}"] if number else p
+            rows.append([p["name"], who + (f" (+{extra} address{'es' if extra > 1 else ''})" if extra > 0 else ""),
+                         len(tasks), span["first"][:10], span["latest"][:10],
                          ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")])
-        print_table(["name", "email", "tasks", "first", "latest", "finished"], rows,
-                    title=f"contributors in {info.get('repository')}")
+        title = f"contributors in {info.get('repository')}" + (f", campaign gh-{number}" if number else "")
+        print_table(["name", "login or email", "tasks", "first", "latest", "finished"], rows, title=title)
 
-    emit({"repository": info.get("repository"), "contributors": people}, args.format, table)
+    emit({"repository": info.get("repository"), "campaign": f"gh-{number}" if number else None,
+          "contributors": people}, args.format, table)
     return 0

@@ -27,8 +27,9 @@ def run(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     srcs = require_sources(args)
-    counts, tasks, cached = scancache.tally(srcs, use_cache=common.use_cache(args))
+    counts, tasks, cached, warnings = scancache.tally(srcs, use_cache=common.use_cache(args))
     elapsed = time.perf_counter() - start
+    common.say_warnings(warnings)
     data = {
         "source": {"origin": srcs.origin, "bytecodes": srcs.bytecodes.name,
                    "optimizer": srcs.optimizer.name if srcs.optimizer else None,
@@ -37,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         "tasks": tasks,
         "seconds": round(elapsed, 4),
         "cached": cached,
+        "warnings": warnings,
     }
 
     def table() -> None:

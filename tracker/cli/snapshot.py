@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repository", metavar="URL", help="record this public URL as the source repository")
     p.add_argument("--note", metavar="TEXT", help="a provenance note (what tree this is)")
     p.add_argument("--ref", metavar="NAME", help="the branch the tree is from (e.g. main)")
+    p.add_argument("--revision", metavar="SHA",
+                   help="CPython's own commit of the tree, when git cannot say (an exported tree)")
     p.add_argument("--date", metavar="ISO", help="the tree's commit date, when git cannot say")
     p.add_argument("--repository-revision", metavar="SHA",
                    help="the commit of --repository holding the files, when that repository is "
@@ -47,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
         provenance["repository"] = f"{host}/{srcs.repository}"
         provenance["ref"] = srcs.ref
         ts.source.pop("blobs", None)
-    for key in ("ref", "date", "repository_revision"):
+    if args.revision is not None and not _is_sha(args.revision):
+        raise UsageError(f"--revision {args.revision!r}: expected a full commit id (40 hex digits)")
+    for key in ("revision", "ref", "date", "repository_revision"):
         value = getattr(args, key)
         if value:
             if key == "date" and parse_date(value) is None:
@@ -68,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {out}: {len(ts.tasks)} tasks ({counts['status'].get('open', 0)} open, "
           f"{counts['status'].get('done', 0)} done), {len(ts.instructions)} instructions")
     return 0
+
+
+def _is_sha(text: str) -> bool:
+    return len(text) == 40 and all(c in "0123456789abcdef" for c in text.lower())
 
 
 def _python_version(directory: str) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import _github_spec, add_format_args, add_github_args, emit, say
+from ..errors import DSLError
+from .common import _github_spec, add_format_args, add_github_args, emit, say, say_warnings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +44,14 @@ def run(args: argparse.Namespace) -> int:
         say(f"jit-tracker: {exc.what}; nothing updated, commands keep showing "
             f"{describe(before.source)}" + (f"\n  hint: {exc.hint}" if exc.hint else ""))
         return 1
-    after, _previous = livescan.scan(found)
+    try:
+        after, _previous = livescan.scan(found)
+    except DSLError as exc:  # nothing of the tree could be read: keep what was there
+        say(f"jit-tracker: {describe(found.provenance())} cannot be read; nothing updated, "
+            f"commands keep showing {describe(before.source)}")
+        say(str(exc))
+        return 1
+    say_warnings(after.source.get("warnings"))
     changes = compare(before, after)
     line = describe(after.source)
     summary = what_changed(changes, before.source.get("date"))

@@ -266,12 +266,44 @@ class LabelDef(Node):
 Definition = InstDef | MacroDef | FamilyDef | PseudoDef | LabelDef
 
 
+@dataclass(frozen=True, slots=True)
+class DSLWarning:
+    """A definition that could not be understood and was skipped: where, why, and what.
+
+    The rest of the file is read as usual; front ends print these on stderr as
+    ``file:line:col: warning: message; skipped what``.
+    """
+
+    file: str
+    line: int
+    col: int
+    message: str
+    skipped: str  # what was left out, e.g. "op _FOO (lines 7-9)"
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: warning: {self.message}; skipped {self.skipped}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "col": self.col,
+                "message": self.message, "skipped": self.skipped}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "DSLWarning":
+        return cls(str(data["file"]), int(data["line"]), int(data["col"]),
+                   str(data["message"]), str(data["skipped"]))
+
+
 @dataclass(frozen=True)
 class ParsedFile:
-    """All definitions of one file, in file order."""
+    """All definitions of one file, in file order, and the definitions skipped."""
 
     source: SourceFile = field(repr=False)
     definitions: tuple[Definition, ...]
+    warnings: tuple[DSLWarning, ...] = ()
 
     @property
     def filename(self) -> str:

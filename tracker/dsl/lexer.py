@@ -112,6 +112,11 @@ def mask_code(text: str) -> str:
     return _MASKABLE.sub(_blank, text)
 
 
+class FileError(DSLError):
+    """A syntax error not confined to one definition (a comment, literal or body that is
+    never closed): the rest of the file cannot be read, so the file is refused."""
+
+
 class Token(namedtuple("Token", "kind text line col offset")):
     """One token of a body: ``kind`` (ident, special, number, string, char, op, pp,
     comment), ``text``, ``line``, ``col``, ``offset``; a named tuple because bodies hold
@@ -140,6 +145,10 @@ class SourceFile:
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
 
+    def offset(self, line: int, col: int) -> int:
+        """The offset of 1-based ``line`` and ``col`` (the inverse of :meth:`line_col`)."""
+        return self._line_starts[line - 1] + col - 1
+
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._line_starts, offset)
 
@@ -161,9 +170,12 @@ class SourceFile:
         end = starts[last] - 1 if last < len(starts) else len(self.text)
         return self.text[begin:end]
 
-    def error(self, message: str, offset: int, hint: str | None = None) -> DSLError:
+    def error(self, message: str, offset: int, hint: str | None = None,
+              whole_file: bool = False) -> DSLError:
+        """An error at ``offset``; ``whole_file`` when what follows cannot be read."""
         line, col = self.line_col(offset)
-        return DSLError(message, self.filename, line, col, self.line_text(line), hint)
+        cls = FileError if whole_file else DSLError
+        return cls(message, self.filename, line, col, self.line_text(line), hint)
 
     def skip_body(self, open_offset: int, limit: int) -> int:
         """Given the offset of a body's ``{``, return the offset just past its ``}``."""
@@ -196,7 +208,7 @@ class SourceFile:
                 elif nxt == "*":
                     close = text.find("*/", pos + 2, limit)
                     if close < 0:
-                        raise self.error("comment is never closed ('/*' without '*/')", pos)
+                        raise self.error("comment is never closed ('/*' without '*/')", pos, whole_file=True)
                     pos = close + 2
                 else:
                     pos += 1
@@ -206,12 +218,13 @@ class SourceFile:
                 lit = (_STRING if c == '"' else _CHAR).match(text, pos, limit)
                 if lit is None:
                     what = "string" if c == '"' else "character"
-                    raise self.error(f"{what} literal is never closed on its line", pos)
+                    raise self.error(f"{what} literal is never closed on its line", pos, whole_file=True)
                 pos = lit.end()
         raise self.error(
             "body is never closed: no matching '}' for this '{'",
             open_offset,
             hint="check for a missing '}' in this definition or a stray '{' in it",
+            whole_file=True,
         )
 
     def tokens(self, start: int, end: int, keep_comments: bool = False) -> list[Token]:
@@ -232,10 +245,10 @@ class SourceFile:
                 line_start = starts[line - 1]
                 next_start = starts[line] if line < len(starts) else len(text) + 1
             if kind == "badcomment":
-                raise self.error("comment is never closed ('/*' without '*/')", pos)
+                raise self.error("comment is never closed ('/*' without '*/')", pos, whole_file=True)
             if kind == "badstring":
                 what = "string" if text[pos] == '"' else "character"
-                raise self.error(f"{what} literal is never closed on its line", pos)
+                raise self.error(f"{what} literal is never closed on its line", pos, whole_file=True)
             if kind == "bad":
                 raise self.error(f"unexpected character {m.group(kind)!r}", pos)
             value = m.group(kind)
@@ -271,10 +284,10 @@ class HeaderScanner:
         if kind is not None:
             pos = m.start(kind)  # type: ignore[union-attr]
             if kind == "badcomment":
-                raise self.src.error("comment is never closed ('/*' without '*/')", pos)
+                raise self.src.error("comment is never closed ('/*' without '*/')", pos, whole_file=True)
             if kind == "badstring":
                 what = "string" if self.text[pos] == '"' else "character"
-                raise self.src.error(f"{what} literal is never closed on its line", pos)
+                raise self.src.error(f"{what} literal is never closed on its line", pos, whole_file=True)
             if kind == "bad":
                 raise self.src.error(f"unexpected character {m.group(kind)!r}", pos)  # type: ignore[union-attr]
             self.pos = pos

@@ -12,7 +12,8 @@ The grammar accepted is the union of what CPython 3.12 through current main use:
     flags      := "(" NAME (("," | "|") NAME)* ")"
     effect     := "(" [input ("," input)*] "--" [item ("," item)*] ")"
     input      := NAME "/" NUMBER | item
-    item       := NAME [":" NAME ["*"]] ["[" cexpr "]"] ["if" "(" cexpr ")"]
+    item       := NAME [":" [NAME ["*"]] ["&" typeprop]] ["[" cexpr "]"] ["if" "(" cexpr ")"]
+    typeprop   := NAME | "(" NAME ["+" NAME] ")"                           (early 2024)
     part       := NAME ["/" NUMBER]
     annotation := one of lexer.ANNOTATIONS, "replicate" "(" N [":" N] ")"
 """
@@ -25,6 +26,7 @@ from .ast import (
     Body,
     CacheItem,
     Definition,
+    DSLWarning,
     FamilyDef,
     InputItem,
     InstDef,
@@ -37,7 +39,7 @@ from .ast import (
     StackItem,
     UopRef,
 )
-from .lexer import ANNOTATIONS, HeaderScanner, SourceFile, describe
+from .lexer import ANNOTATIONS, FileError, HeaderScanner, SourceFile, describe
 from ..errors import DSLError
 
 BEGIN_MARKER = "// BEGIN BYTECODES //"
@@ -75,7 +77,9 @@ def parse_text(text: str, filename: str = "<string>", markers: bool = True) -> P
             )
     else:
         start, end = 0, len(text)
-    return ParsedFile(src, tuple(_Parser(src, start, end).definitions()))
+    parser = _Parser(src, start, end)
+    definitions = parser.definitions()
+    return ParsedFile(src, tuple(definitions), tuple(parser.warnings))
 
 
 def _find_marker(text: str, marker: str, start: int = 0) -> int:
@@ -96,6 +100,7 @@ class _Parser:
         self.src = src
         self.scan = HeaderScanner(src, start, end)
         self.end = end
+        self.warnings: list[DSLWarning] = []
 
     # -- helpers ---------------------------------------------------------------
 
@@ -113,13 +118,80 @@ class _Parser:
     # -- top level -------------------------------------------------------------
 
     def definitions(self) -> list[Definition]:
+        """Every definition; one that cannot be understood is skipped with a warning.
+
+        Only an error that leaves the rest of the file unreadable (a comment, literal or
+        body never closed: :class:`FileError`) refuses the file.
+        """
         out: list[Definition] = []
         scan = self.scan
         while True:
             tok = scan.peek()
             if tok[0] == "eof":
                 return out
-            out.append(self.definition(tok))
+            try:
+                out.append(self.definition(tok))
+            except FileError:
+                raise
+            except DSLError as err:
+                end, skipped = self._skip_definition(tok)
+                self.warnings.append(DSLWarning(err.file, err.line, err.col, err.message, skipped))
+                scan.reset(end)
+
+    def _skip_definition(self, first: Tok) -> tuple[int, str]:
+        """Where a definition that could not be parsed ends, and what it was.
+
+        It ends after its body (a ``{ ... }`` at any depth, and a ``;`` just after it),
+        at a ``;``, or just before the next definition's keyword at the top level once a
+        parenthesis has been seen (a header without a body). Raises :class:`FileError`
+        when the rest of the file cannot be read.
+        """
+        scan = self.scan
+        scan.reset(first[2])
+        depth = 0
+        opened = False
+        keyword = name = None
+        end = first[2]
+        while True:
+            try:
+                tok = scan.peek()
+            except FileError:
+                raise
+            except DSLError as err:  # a stray character: step over it
+                scan.reset(self.src.offset(err.line, err.col) + 1)
+                continue
+            if tok[0] == "eof":
+                end = tok[2]
+                break
+            text = tok[1]
+            if tok[0] == "ident":
+                if depth == 0 and opened and (text in _DEF_STARTERS or text in ANNOTATIONS):
+                    break  # the next definition: this one had no body
+                if not opened and (keyword is None or text in _DEF_STARTERS):
+                    keyword = text  # the last word before '(': 'op' of 'pure op(...)'
+                elif name is None and opened:
+                    name = text
+            if text == "{" and tok[0] == "op":
+                end = self.src.skip_body(tok[2], self.end)
+                scan.reset(end)
+                semi = scan.peek()
+                if semi[1] == ";":
+                    end = semi[3]
+                break
+            scan.next()
+            end = tok[3]
+            if text == ";":
+                break
+            if text in ("(", "["):
+                depth += 1
+                opened = True
+            elif text in (")", "]"):
+                depth = max(depth - 1, 0)
+        first_line = self.src.line_of(first[2])
+        last_line = self.src.line_of(max(end - 1, first[2]))
+        what = " ".join(w for w in (keyword, name) if w) or describe(first)
+        lines = f"line {first_line}" if first_line == last_line else f"lines {first_line}-{last_line}"
+        return end, f"{what} ({lines})"
 
     def definition(self, first: Tok) -> Definition:
         kind, text = first[0], first[1]
@@ -181,9 +253,6 @@ class _Parser:
     def inst(self) -> InstDef:
         scan = self.scan
         first = scan.peek()
-        fast = self._fast_inst(first)
-        if fast is not None:
-            return fast
         annotations = self.annotations()
         kw = scan.peek()
         if kw[1] not in ("inst", "op"):
@@ -204,31 +273,6 @@ class _Parser:
             name[1], self.span(first, body.end), kw[1], tuple(annotations),
             tuple(inputs), tuple(outputs), body,
         )
-
-    def _fast_inst(self, first: Tok) -> InstDef | None:
-        """The common header shapes with one regex; None sends the header to the full parser.
-
-        Anything unusual (comments, conditional items, bad input) falls back, so errors
-        and rare forms are always handled by the token-level parser.
-        """
-        m = _FAST_INST.match(self.src.text, first[2], self.end)
-        if m is None:
-            return None
-        inputs = _fast_items(m.group("ins"), allow_cache=True)
-        outputs = _fast_items(m.group("outs"), allow_cache=False)
-        if inputs is None or outputs is None:
-            return None
-        annotations = [
-            f"replicate({a}:{b})" if b else f"replicate({a})" if a else word
-            for a, b, word in _ANNOTATION_WORDS.findall(m.group("annos"))
-        ]
-        kw, name = m.group("kw"), m.group("name")
-        open_at = m.end()  # the pattern ends just before the body's '{'
-        end = self.src.skip_body(open_at, self.end)
-        self.scan.reset(end)
-        body = Body(self.src, open_at, end)
-        return InstDef(name, self.span(first, body.end), kw, tuple(annotations),
-                       tuple(inputs), tuple(outputs), body)  # type: ignore[arg-type]
 
     def body(self, what: str) -> Body:
         tok = self.scan.peek()
@@ -289,9 +333,12 @@ class _Parser:
         size = None
         cond = None
         if scan.accept(":"):
-            type_text = scan.expect_ident("a type after ':'")[1]
-            if scan.accept("*"):
-                type_text += " *"
+            if scan.peek()[1] != "&":
+                type_text = scan.expect_ident("a type after ':'")[1]
+                if scan.accept("*"):
+                    type_text += " *"
+            if scan.accept("&"):
+                self._type_property()
         if scan.peek()[1] == "[":
             bracket = scan.next()
             if type_text:
@@ -302,6 +349,18 @@ class _Parser:
             paren = scan.expect("(", "after 'if' in a conditional stack item")
             cond = self.c_expression(paren, ")")
         return StackItem(name, type_text, size, cond)
+
+    def _type_property(self) -> None:
+        """``&NAME``, ``&(NAME)`` or ``&(NAME + REFINEMENT)`` after an item's ':' (early
+        2024: the type the optimizer of then knew an output to have). Read and dropped:
+        no rule of ours uses it, and no generator after 2024-02 has it."""
+        scan = self.scan
+        paren = scan.accept("(")
+        scan.expect_ident("a type name after '&'")
+        if scan.accept("+"):
+            scan.expect_ident("a refinement after '+'")
+        if paren:
+            scan.expect(")", "to close '&('")
 
     def c_expression(self, opener: Tok, closer: str) -> str:
         """Consume a C expression up to the ``closer`` that balances ``opener``."""
@@ -340,24 +399,6 @@ class _Parser:
 
     def macro(self) -> MacroDef:
         scan = self.scan
-        first = scan.peek()
-        if first[1] == "macro":
-            m = _FAST_MACRO.match(self.src.text, first[2], self.end)
-            if m is not None:
-                body = m.group(2)
-                if "//" in body:  # blank comments, keeping offsets for part locations
-                    body = _LINE_COMMENT.sub(lambda c: " " * len(c.group()), body)
-                if _MACRO_PARTS.fullmatch(body):
-                    base = m.start(2)
-                    parts: list[MacroPart] = []
-                    for p in _MACRO_PART.finditer(body):
-                        if p.group(2) is not None:
-                            parts.append(CacheItem(p.group(1), int(p.group(2).replace(" ", ""))))
-                        else:
-                            line, col = self.src.line_col(base + p.start(1))
-                            parts.append(UopRef(p.group(1), Location(self.src.filename, line, col, line)))
-                    scan.reset(m.end())
-                    return MacroDef(m.group(1), self.span(first, m.end()), tuple(parts), "macro")  # type: ignore[arg-type]
         first = scan.next()
         scan.expect("(", f"after {first[1]!r}")
         name = scan.expect_ident(f"the name of the {first[1]}")
@@ -404,27 +445,8 @@ class _Parser:
             elif tok[1] != closer:
                 raise self.error(f"expected ',' or {closer!r} in {what}, found {describe(tok)}", tok)
 
-    def _name_list(self, text: str, base: int) -> tuple[list[str], list[Location]] | None:
-        """Names of ``A, B, C`` (trailing comma allowed) with their locations, or None."""
-        if not _NAME_LIST.fullmatch(text):
-            return None
-        names, locs = [], []
-        for m in _NAME.finditer(text):
-            line, col = self.src.line_col(base + m.start())
-            names.append(m.group())
-            locs.append(Location(self.src.filename, line, col, line))
-        return names, locs
-
     def family(self) -> FamilyDef:
         scan = self.scan
-        first = scan.peek()
-        m = _FAST_FAMILY.match(self.src.text, first[2], self.end)
-        if m is not None:
-            found = self._name_list(m.group(3), m.start(3))
-            if found is not None:
-                scan.reset(m.end())
-                return FamilyDef(m.group(1), self.span(first, m.end()), m.group(2) or "",
-                                 tuple(found[0]), tuple(found[1]))
         first = scan.next()
         scan.expect("(", "after 'family'")
         name = scan.expect_ident("the name of the family's head instruction")
@@ -443,10 +465,6 @@ class _Parser:
 
     def pseudo(self) -> PseudoDef:
         scan = self.scan
-        first = scan.peek()
-        fast = self._fast_pseudo(first)
-        if fast is not None:
-            return fast
         first = scan.next()
         scan.expect("(", "after 'pseudo'")
         name = scan.expect_ident("the name of the pseudo instruction")
@@ -474,25 +492,6 @@ class _Parser:
             name[1], self.span(first, semi[3]), tuple(inputs), tuple(outputs), tuple(flags),
             tuple(targets), opener[1] == "[", tuple(locs),
         )
-
-    def _fast_pseudo(self, first: Tok) -> PseudoDef | None:
-        m = _FAST_PSEUDO.match(self.src.text, first[2], self.end)
-        if m is None:
-            return None
-        inputs = _fast_items(m.group(2), allow_cache=False)
-        outputs = _fast_items(m.group(3), allow_cache=False)
-        flags: list[str] = []
-        if m.group(4) is not None:
-            flags = [f.strip() for f in re.split(r"[,|]", m.group(4))]
-            if not all(_NAME.fullmatch(f) for f in flags):
-                return None
-        group = 5 if m.group(5) is not None else 6
-        found = self._name_list(m.group(group), m.start(group))
-        if inputs is None or outputs is None or found is None:
-            return None
-        self.scan.reset(m.end())
-        return PseudoDef(m.group(1), self.span(first, m.end()), tuple(inputs), tuple(outputs),
-                         tuple(flags), tuple(found[0]), group == 6, tuple(found[1]))
 
     def flags(self) -> list[str]:
         """``(FLAG, FLAG)`` or ``(FLAG | FLAG)``."""
@@ -540,81 +539,6 @@ class _Parser:
         scan.expect(")", f"after the label name {name[1]!r}")
         body = self.body(f"label {name[1]}")
         return LabelDef(name[1], self.span(first, body.end), spilled, body)
-
-
-_KNOWN = "|".join(sorted(a for a in ANNOTATIONS if a != "replicate"))
-_FAST_INST = re.compile(
-    rf"""
-    (?P<annos>(?:(?:{_KNOWN})\s+|replicate[ \t]*\([ \t]*\d+(?:[ \t]*:[ \t]*\d+)?[ \t]*\)\s+)*)
-    (?P<kw>inst|op)[ \t]*\([ \t]*(?P<name>[A-Za-z_]\w*)[ \t]*,\s*
-    \((?P<ins>[^()\[\]{{}};]*(?:\[[^\[\]{{}};,]*\][^()\[\]{{}};]*)*)
-    --(?P<outs>[^()\[\]{{}};]*(?:\[[^\[\]{{}};,]*\][^()\[\]{{}};]*)*)\)\s*\)\s*(?=\{{)
-    """,
-    re.X,
-)
-_FAST_MACRO = re.compile(r"macro[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*\)\s*=((?:[\w \t\r\n+-]|//[^\n]*|/(?![/*]))*);")
-_LINE_COMMENT = re.compile(r"//[^\n]*")
-_MACRO_PARTS = re.compile(
-    r"\s*[A-Za-z_]\w*(?:\s*/\s*-?\d+)?(?:\s*\+\s*[A-Za-z_]\w*(?:\s*/\s*-?\d+)?)*\s*")
-_MACRO_PART = re.compile(r"([A-Za-z_]\w*)(?:\s*/\s*(-?\s*\d+))?")
-_ANNOTATION_WORDS = re.compile(r"replicate\s*\(\s*(\d+)(?:\s*:\s*(\d+))?\s*\)|([A-Za-z_]\w*)")
-_PLAIN_NAMES = re.compile(r"\s*[A-Za-z_]\w*+\s*+(?:,\s*+[A-Za-z_]\w*+\s*+)*+")
-_NAME = re.compile(r"[A-Za-z_]\w*+")
-_PLAIN: dict[str, StackItem] = {}
-_NAME_LIST = re.compile(r"\s*[A-Za-z_]\w*+\s*+(?:,\s*+[A-Za-z_]\w*+\s*+)*+,?\s*")
-_FAST_FAMILY = re.compile(
-    r"family[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*(?:,[ \t]*([A-Za-z_]\w*|\d+)[ \t]*)?\)"
-    r"\s*=\s*\{([\w\s,]*)\}\s*;")
-_FAST_PSEUDO = re.compile(
-    r"pseudo[ \t]*\([ \t]*([A-Za-z_]\w*)[ \t]*,\s*\(([^()\[\]{};/]*)--([^()\[\]{};/]*)\)"
-    r"\s*(?:,\s*\(([\w\s,|]*)\)\s*)?\)\s*=\s*(?:\{([\w\s,]*)\}|\[([\w\s,]*)\])\s*;")  # immutable, so one item per plain name is shared
-_FAST_ITEM = re.compile(
-    r"\s*([A-Za-z_]\w*)\s*(?:/\s*([0-9]+)|:\s*([A-Za-z_]\w*)\s*(\*)?|\[([^\]]*)\])?\s*",
-)
-
-
-def _fast_items(text: str, allow_cache: bool) -> list | None:
-    """Items of one side of a simple stack effect, or None when the text is not simple."""
-    if "/*" in text or "//" in text:
-        return None
-    if not text.strip():
-        return []
-    if _PLAIN_NAMES.fullmatch(text):  # the usual case: `left, right`
-        return [_PLAIN.get(n) or _PLAIN.setdefault(n, StackItem(n)) for n in _NAME.findall(text)]
-    out: list = []
-    for part in text.split(","):
-        m = _FAST_ITEM.fullmatch(part)
-        if m is None:
-            return None
-        name, cache, type_, star, size = m.groups()
-        if cache is not None:
-            if not allow_cache:
-                return None
-            out.append(CacheItem(name, int(cache)))
-        elif size is not None:
-            if not size.strip() or not _balanced(size) or _FAST_SIZE.fullmatch(size) is None:
-                return None
-            out.append(StackItem(name, None, size.strip()))
-        else:
-            out.append(StackItem(name, type_ + " *" if star else type_))
-    return out
-
-
-# Array sizes the fast path takes: plain C operators and names, no literals, no '--'
-# (the full parser reads '--' as the end of the inputs and reports a missing ']').
-_FAST_SIZE = re.compile(r"(?:[\w\s+*/%&|^~!<>=?:.()]|-(?!-))*")
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for c in text:
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 _INT_LITERAL = re.compile(r"(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*")

@@ -203,7 +203,7 @@ def _difficulty_reasons(finding, recipe, uop: Uop, rules: Rules) -> tuple[list[s
 
 
 def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -> Task | None:
-    outs = opt_rule.new_outputs(uop)
+    outs = opt_rule.new_outputs(uop, rules)
     if not outs:
         return None
     has_case = uop.optimizer_case is not None
@@ -218,7 +218,7 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
         uop=uop.name, instructions=[i for i in t2_rule.tier2_users(model, rules).get(uop.name, ())
                                      if i in traceable],
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
-        recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop),
+        recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop, rules),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else
                {"case_at": f"{uop.optimizer_case.loc.file}:{uop.optimizer_case.loc.line}"},
         file=uop.loc.file, line=uop.loc.line, end_line=uop.loc.end_line,

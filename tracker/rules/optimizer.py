@@ -10,16 +10,20 @@ import re
 
 from ..model import Model, Uop
 from .config import Rules
+from .inplace import replaced_in_place
 
 _CONSTANTS = {
     "PyStackRef_True": "True", "PyStackRef_False": "False", "PyStackRef_None": "None",
 }
 
 
-def new_outputs(uop: Uop) -> list:
-    """Outputs the uop produces (not inputs it only leaves in place)."""
+def new_outputs(uop: Uop, rules: Rules | None = None) -> list:
+    """Outputs the uop produces: not inputs it only leaves in place, but those it writes
+    a new value over in place (the optimizer would keep believing the old one)."""
     names = [i.name for i in uop.inputs]
-    return [o for o in uop.outputs if o.name != "unused" and o.name not in names]
+    replaced = ({id(o) for o in replaced_in_place(uop, rules.refcount.close_calls)}
+                if rules is not None else set())
+    return [o for o in uop.outputs if o.name != "unused" and (o.name not in names or id(o) in replaced)]
 
 
 def knowledge(uop: Uop, model: Model, rules: Rules) -> list[str]:
@@ -49,11 +53,11 @@ def knowledge(uop: Uop, model: Model, rules: Rules) -> list[str]:
     return seen
 
 
-def case_skeleton(uop: Uop) -> str:
+def case_skeleton(uop: Uop, rules: Rules | None = None) -> str:
     ins = ", ".join(str(i) for i in uop.definition.inputs)
     outs = ", ".join(str(o) for o in uop.outputs)
     lines = [f"op({uop.name}, ({ins} -- {outs})) {{"]
-    for o in new_outputs(uop):
+    for o in new_outputs(uop, rules):
         if o.is_array:
             lines.append(f"    for (int i = 0; i < {o.size}; i++) {{ {o.name}[i] = sym_new_not_null(ctx); }}")
         else:

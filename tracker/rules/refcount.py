@@ -17,6 +17,7 @@ from .aliases import array_views
 from .body import Call, borrowed_locals, call_names, calls_named
 from .config import Rules
 from .finding import Finding
+from .inplace import replaced_in_place
 from .pops import is_pop
 from .tier2 import expansion, tier2_users
 
@@ -44,8 +45,13 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
             slots = _overwritten_slots(uop, names, rules)
             ordered = [i.name for i in inputs]
             aliases = _Aliases(uop)
+            # the old value of an output written over in place is the shape of a
+            # conversion (gh-148171), not a release to hand on
+            replaced = {o.name for o in replaced_in_place(uop, rc.close_calls)}
             for call in calls_named(uop.body, relevant):
                 if call.depth > 1 and _on_error_path(call, rules):
+                    continue
+                if call.name in rc.close_calls and call.arg_ident(0) in replaced:
                     continue
                 _classify(call, names, ordered, borrowed, rules, finding, aliases)
                 if call.name in rc.close_calls and call.arg_ident(0) in slots:
@@ -54,7 +60,8 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
     if not finding.released:
         for inst_name in finding.instructions:
             pops = pops_after(model.instructions[inst_name], uop, rules, model)
-            if pops and (_returns_inputs(uop) or _returns_slot(uop, rules)):
+            if pops and (_returns_inputs(uop) or _returns_slot(uop, rules)
+                         or replaced_in_place(uop, rc.close_calls)):
                 finding.converted_in.append(inst_name)
                 finding.pops_seen = pops
                 finding.pops_in[inst_name] = pops
