@@ -375,18 +375,18 @@ def _it(reason: str) -> str:
 
 
 def _new_warnings(base: Model, head: Model, source: Mapping[str, Any]) -> list[Note]:
-    """Definitions the parser skipped in ``head`` that it did not skip in ``base``."""
+    """Definitions the parser skipped in ``head`` that it did not skip in ``base`` (compared
+    without line numbers: the change moves lines)."""
     def key(w: Any) -> tuple[str, str]:
-        return (str(getattr(w, "message", w)), str(getattr(w, "what", "")))
+        return (re.sub(r"\d+", "#", str(getattr(w, "message", w))),
+                re.sub(r"\d+", "#", str(getattr(w, "skipped", ""))))
     seen = {key(w) for w in getattr(base, "warnings", None) or ()}
     notes = []
     for w in getattr(head, "warnings", None) or ():
         if key(w) in seen:
             continue
-        what = getattr(w, "what", "") or ""
-        message = str(getattr(w, "message", w))
-        notes.append(Note("skipped", f"the parser skipped {what}: {message}" if what else
-                          f"the parser skipped a definition: {message}",
+        skipped = getattr(w, "skipped", "") or "a definition"
+        notes.append(Note("skipped", f"the parser skipped {skipped}: {getattr(w, 'message', w)}",
                           None, _rel(getattr(w, "file", None), head), getattr(w, "line", None)))
     return notes
 
