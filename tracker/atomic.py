@@ -93,20 +93,25 @@ def _reported(path: Path, fill: Callable[[str, int], None], what: str, hint: str
 
 
 @contextmanager
-def locked(path: Path, lock_path: Path) -> Iterator[None]:
-    """Hold the file lock ``lock_path`` (of ``path``, named in the error) for a
-    read-modify-write; TrackerError when another process holds it for LOCK_TIMEOUT s."""
+def locked(path: Path, lock_path: Path, what: str = "cannot write", hint: str | None = None) -> Iterator[None]:
+    """Hold the file lock ``lock_path`` (of ``path``, named in errors) for a
+    read-modify-write; TrackerError when another process holds it for LOCK_TIMEOUT s, or
+    when the lock cannot be made (``hint`` says what to do then)."""
     from filelock import FileLock, Timeout
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
         lock.acquire()
     except Timeout:
         raise TrackerError(
             f"{path}: another jit-tracker has held the lock for {LOCK_TIMEOUT:.0f} s",
             hint=f"wait for it to finish; if none is running, delete {lock_path}",
         ) from None
+    except OSError as exc:
+        where = exc.filename or lock_path
+        raise TrackerError(f"{path}: {what}: {where}: {exc.strerror or exc}",
+                           hint=hint or f"make {path.parent} writable") from None
     try:
         yield
     finally:

@@ -63,7 +63,7 @@ class HistoryFile:
 
     def record(self, repository: str, revisions: list[dict], contributors: list[dict], **info: Any) -> bool:
         """Replace the recorded walk (the caller merges); False when nothing changed."""
-        with locked(self.path, self.lock_path):
+        with locked(self.path, self.lock_path, "cannot write the history"):
             old = self.load()
             if (old.get("repository") == repository and old["revisions"] == revisions
                     and old["contributors"] == contributors):

@@ -141,10 +141,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[dict[str, Any]]:
         """Lock, load, let the caller change the data, then write it atomically."""
-        with locked(self.path, self.lock_path):
+        with locked(self.path, self.lock_path, "cannot write the state", self._unwritable_hint()):
             data = self.load()
             yield data
             self._write(data)
+
+    def _unwritable_hint(self) -> str:
+        return f"make {self.path.parent} writable, or choose another file with --state or ${ENV_VAR}"
 
     def _write(self, data: dict[str, Any]) -> None:
         data["version"] = VERSION
@@ -197,8 +200,9 @@ class Store:
     def claim(self, task_id: str, by: str, note: str | None = None, *, force: bool = False,
               known: Iterable[str] | None = None, done: Iterable[str] | None = None) -> Claim:
         """Record that ``by`` works on ``task_id``; refuses unknown, done or held tasks."""
-        if not by or not by.strip():
-            raise TrackerError("a claim needs a name: who is working on it?")
+        from .text import check_name, clean
+
+        by = check_name(by, "a claimant's name")  # one line, bounded: it is shown everywhere
         if known is not None:
             known = set(known)
             if task_id not in known:
@@ -206,7 +210,7 @@ class Store:
 
                 close = difflib.get_close_matches(task_id, sorted(known), n=3)
                 raise TrackerError(
-                    f"unknown task {task_id!r}",
+                    f"unknown task {clean(task_id)!r}",
                     hint=("did you mean " + ", ".join(close) + "?") if close
                     else "list the tasks with 'jit-tracker tasks'",
                 )

@@ -134,6 +134,6 @@ def test_a_task_with_an_open_pull_request_is_shown_in_review(tasks):
         await settle(pilot)
         summary = static_text(app, "#summary")
         assert "pull request: #4242 by @cai — in review" in summary
-        assert "their pull request" in summary
+        assert "@cai (pull request, " in summary  # who, where and how long ago
 
     drive(app, scenario)

@@ -65,7 +65,8 @@ def test_u_reads_the_campaign_and_the_table_follows(cpython, tmp_path):
             assert not app.data.is_starter(app.data.tasks[CLAIMED])
             assert row(app, CLAIMED)[0] != "★" and "new-ana" in " ".join(row(app, CLAIMED))
             assert not app.data.is_starter(app.data.tasks[IN_REVIEW])
-            assert "in review" in row(app, IN_REVIEW)
+            pr = cpython.pulls[0]["number"]
+            assert f"in review #{pr}" in row(app, IN_REVIEW)
             # the detail says where the claim was made, with its link
             app.query_one("#tasks-table", DataTable).move_cursor(
                 row=app.query_one("#tasks-table", DataTable).get_row_index(CLAIMED))
@@ -81,3 +82,8 @@ def test_u_reads_the_campaign_and_the_table_follows(cpython, tmp_path):
     st = Store(state)
     assert st.claims()[CLAIMED].by == "new-ana" and st.claims()[CLAIMED].source == "comment"
     assert st.pulls()[IN_REVIEW]["state"] == "open"
+    # a claim made in the TUI now goes where the campaign is run: the kind's tracking issue
+    from tracker.github import posting
+
+    where = posting.target(st, toy_tasks().by_id()["refcount:_ADD"])
+    assert (where.repo, where.number) == ("python/cpython", 145866)

@@ -96,8 +96,9 @@ def run(args: argparse.Namespace) -> int:
     adopted_kinds = {t.kind for t in tracked}
     filed = {tid.split(":", 1)[1]: i.number for tid, i in kept.items()
              if is_tracking_id(tid) and ":" in tid and tid.split(":", 1)[1] not in adopted_kinds}
-    task_issues = {tid: i.number for tid, i in kept.items()
-                   if not is_tracking_id(tid) and i.state == "open" and i.comments > 0}
+    # every open task issue's timeline: its comments, and the pull requests that name it
+    # ("Closes #N"); a rerun asks conditionally, so unchanged ones cost nothing
+    task_issues = {tid: i.number for tid, i in kept.items() if not is_tracking_id(tid) and i.state == "open"}
     reader = rest.Reader(args.repo, token, base_url=args.base_url)
     progress = (lambda message, fraction: print(f"  {message}", file=sys.stderr)) if (
         args.format == "table" and sys.stderr.isatty()) else None

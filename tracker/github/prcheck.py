@@ -2,7 +2,7 @@
 
 ``read_pull`` asks for the pull request and the merge-base of its head with its base
 branch (two requests); ``fetch_sides`` reads both trees' definitions by commit through
-:func:`tracker.sources.github.fetch` (blobs cached by id, so a rerun downloads only what
+:func:`tracker.github.source.fetch` (blobs cached by id, so a rerun downloads only what
 changed). The head is read from the base repository, which serves a pull request's
 commits even when they come from a fork. ``upsert_comment`` keeps one comment up to date:
 found again by its hidden marker, edited when its text changed, never posted twice.
