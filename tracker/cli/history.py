@@ -115,15 +115,16 @@ def run_history(args: argparse.Namespace) -> int:
             bar.stop()
         for note in result.notes:
             print(f"jit-tracker: {note}", file=sys.stderr)
-        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_path}; "
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_file.path}; "
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
-        repository = result.repository
+        repository: str | None = result.repository
     else:
-        revisions = [r for r in store.history() if _within(r, args.since, args.until)]
-        repository = store.history_info().get("repository")
-        if not revisions and not store.history_info():
+        recorded = store.history_file
+        revisions = [r for r in recorded.revisions() if _within(r, args.since, args.until)]
+        repository = recorded.info().get("repository")
+        if not revisions and not recorded.info():
             revisions, repository = _bundled_point()
     _print_history(revisions, repository, args.format)
     return 0
@@ -236,10 +237,10 @@ def run_contributors(args: argparse.Namespace) -> int:
     from .. import history as hist
 
     store = open_store(args)
-    info = store.history_info()
+    info = store.history_file.info()
     tracked = hist.tracked_campaigns()
-    revisions = store.history()
-    people = credit.contributors(revisions, tracked) if revisions else store.contributors()
+    revisions = store.history_file.revisions()
+    people = credit.contributors(revisions, tracked) if revisions else store.history_file.contributors()
 
     if args.whatsnew is not None:
         numbers = _campaigns(args.whatsnew, tracked) if args.whatsnew else sorted(tracked)
