@@ -84,11 +84,13 @@ def run(args: argparse.Namespace) -> int:
     ts = task_set(args)
     ready = ready_ids(ts)
     claims, pulls, checklist, stale = campaign_state(args.state)
-    taken = {task_id for task_id in claims if task_id not in stale}
+    # a live claim or a pull request in review: nobody else should start it
+    taken = ({task_id for task_id in claims if task_id not in stale}
+             | {task_id for task_id, pr in pulls.items() if pr.get("state") == "open"})
     chosen = ordered(select(ts, args, ready, taken), ready, args.sort)
 
     def table() -> None:
-        print_table(*task_table(ts, chosen, ready, claims, stale))
+        print_table(*task_table(ts, chosen, ready, claims, stale, pulls))
 
     data = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
@@ -105,11 +107,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str]) -> tuple:
+def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
+               pulls: dict | None = None) -> tuple:
     """Columns, rows and title of the tasks table. On a narrow terminal the least needed
     columns give way first (where, instructions, share, ...); the id is cut last."""
     from ..stats import NO_COUNTS, format_share
-    from ..text import clip
+    from ..text import clean, clip
     from .table import Column
 
     weighed = ts.stats is not None
@@ -122,11 +125,21 @@ def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str])
         return t.status + (" (ready)" if t.id in ready else "")
 
     def claimed(t) -> str:
-        claim = claims.get(t.id)
-        if claim is None:
-            return ""
-        # a name from a hand-edited state file may be any length: cut, even piped
-        return ("stale: " if t.id in stale else "") + clip(str(claim.by), 40)
+        """Who is on it and what is in review: "@ana (comment, 3 days ago), in review #N"."""
+        from ..campaign.labels import claim_label, pull_label
+
+        claim, pr = claims.get(t.id), (pulls or {}).get(t.id)
+        parts = []
+        if claim is not None:
+            # a name from a hand-edited state file may be any length: cut, even piped
+            by = clip(str(claim.by), 40)
+            local = (claim.source or "local") == "local"
+            # on a terminal a claim made here is just its name (the column is narrow)
+            label = by if on_terminal and local else claim_label(by, claim.source, claim.since)
+            parts.append(("stale: " if t.id in stale else "") + label)
+        if pr:
+            parts.append(pull_label(pr))
+        return clean(", ".join(parts))
 
     columns = [Column("id", keep=0, min=24),
                *([Column("share", keep=4, right=True)] if weighed else []),

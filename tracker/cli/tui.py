@@ -75,16 +75,40 @@ def make_updater(args: argparse.Namespace):
     base_url = getattr(args, "base_url", None)
     counts = load_report(args) if hasattr(args, "stats") else None
 
+    state = getattr(args, "state", None)
+
     def update(report):
         from .. import livescan
         from ..github import source as github
 
-        found = github.fetch(spec, base_url=base_url, report=report)
-        report("Finding tasks…", 0.8)
+        def part(low: float, high: float):  # the definitions, then the campaign, share the bar
+            return lambda message, fraction: report(message, None if fraction is None else low + (high - low) * fraction)
+        found = github.fetch(spec, base_url=base_url, report=part(0.0, 0.5))
+        report("Finding tasks…", 0.5)
         taskset, previous = livescan.scan(found)
         if counts is not None:
             apply_stats(taskset, args, quiet=True, report=counts)
+        read_campaign(taskset, part(0.55, 1.0))
         return taskset, previous
+
+    def read_campaign(taskset, report):
+        """Who works on what, kept in the state the app reloads next (a failure leaves the
+        definitions updated and says why in the header)."""
+        from ..errors import TrackerError
+        from ..github import reading
+        from ..github.source import token_from_env
+        from ..store import Store
+
+        report("Reading who works on what…", 0.0)
+        try:
+            campaign = reading.follow(Store(state), taskset, spec.repo, base_url=base_url, token=token_from_env(),
+                                      report=report)
+        except TrackerError as exc:
+            update.notes = [f"The campaign was not read: {exc.message}"]
+            return
+        update.notes = [campaign.stopped] if campaign is not None and campaign.stopped else []
+
+    update.notes = []
 
     return update
 

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ..tasks import Task
 from .data import TrackerData, recipe_markdown, ticket_markdown
+from ..campaign.labels import claim_label
 from .messages import POINT_AT_CHECKOUT, ClaimsChanged, OpenTask
 from .tasks_view import DIFFICULTY_STYLE, STARTER_STYLE
 
@@ -46,11 +47,13 @@ def _claim_line(data: TrackerData, task: Task) -> str:
     since = str(getattr(claim, "since", ""))[:10]
     note = getattr(claim, "note", None)
     src = getattr(claim, "source", "local")
-    text = f"[cyan]{escape(claim.by)}[/cyan] since {since}"
-    where = SOURCE_LABEL.get(src)
     url = safe_url(getattr(claim, "url", None))
-    if where:
-        text += f" ([link={url}]{where}[/link])" if url else f" ({where})"
+    if src in SOURCE_LABEL:  # read from GitHub: "@ana (comment, 3 days ago)", linked
+        label = escape(claim_label(claim.by, src, str(getattr(claim, "since", ""))))
+        text = f"[cyan][link={url}]{label}[/link][/cyan]" if url else f"[cyan]{label}[/cyan]"
+        text += f" since {since}"
+    else:
+        text = f"[cyan]{escape(claim.by)}[/cyan] since {since}"
     if task.id in data.stale:
         text += " [yellow](stale: anyone may take it over with c)[/yellow]"
     if note:

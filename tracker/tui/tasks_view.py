@@ -81,8 +81,9 @@ def task_row(data: TrackerData, task: Task) -> list[Text | str]:
 def _status_cell(data: TrackerData, task: Task) -> Text:
     """The task's status, or where its pull request stands (``in review``, ``merged``)."""
     pr = data.pull_status(task.id)
-    if pr:
-        return Text(pr, style="bold blue" if pr == "in review" else "blue")
+    if pr:  # "in review #N": the number is the pull request's (the detail links it)
+        number = (data.pulls.get(task.id) or {}).get("number")
+        return Text(f"{pr} #{number}" if number else pr, style="bold blue" if pr == "in review" else "blue")
     return Text(task.status, style=STATUS_STYLE.get(task.status, ""))
 
 
@@ -310,6 +311,11 @@ class TasksView(Vertical):
             from ..stats import format_share, unit
 
             extra = f" · {format_share(task.weight)} of {unit(task)}" + extra
+        claim = self.data.claims.get(task.id)
+        if claim is not None and getattr(claim, "source", "local") != "local":  # "@ana (comment, 3 days ago)"
+            from ..campaign.labels import claim_label
+
+            extra += " · " + _cut(claim_label(claim.by, claim.source, str(getattr(claim, "since", ""))), 80)
         label.update(Text.assemble("▸ ", (_cut(task.title, 200), "bold"), extra, ("  enter: details", "dim")))
 
     @on(DataTable.RowSelected, "#tasks-table")

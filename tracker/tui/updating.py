@@ -1,8 +1,10 @@
 """The header's provenance line and "Update from GitHub" (a mixin of the app).
 
-The update fetches and scans in a worker thread, so the table stays usable and the first
-frame never waits for the network; afterwards every view gets the new data while the
-task table keeps its filters, sort and cursor, and a notice says what changed.
+The update fetches and scans in a worker thread, then reads the campaign (who claimed
+what, which pull requests are in review) into the state, so the table stays usable and
+the first frame never waits for the network; afterwards every view gets the new data and
+claims (a task someone is on loses its star) while the task table keeps its filters, sort
+and cursor, and a notice says what changed.
 """
 
 from __future__ import annotations
@@ -90,4 +92,6 @@ class GitHubUpdates:
         self.notify(f"{what_changed(changes, old.taskset.source.get('date'))}. Now: "
                     f"{describe(data.taskset.source, self.now())}.", title="Updated from GitHub",
                     timeout=10)
+        for note in getattr(self._updater, "notes", None) or []:  # the campaign read in part, or not
+            self.notify(note, title="Campaign", severity="warning", timeout=15)
 
