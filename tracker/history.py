@@ -461,7 +461,8 @@ def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
     from .campaign import tracking
 
     kinds = tracking.load().get(repository.lower(), {})
-    return {number: kind for kind, number in kinds.items() if isinstance(number, int)}
+    return {t.number: kind for kind, issues in kinds.items() if not isinstance(issues, str)
+            for t in issues}
 
 
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:

@@ -35,6 +35,7 @@ from .updating import GitHubUpdates
 # The detail screen (rich's Markdown and its parser) and help are imported when first
 # opened: the first frame waits for every import before it.
 
+STALE_NOTICE_SECONDS = 5
 Loader = Callable[[Report], TaskSet]
 Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
 """Fetches today's sources from GitHub (off the UI thread); raises TrackerError when it cannot."""
@@ -183,8 +184,12 @@ class TrackerApp(GitHubUpdates, App):
         if source.get("unavailable"):
             self.notify(f"{source['unavailable']}; showing the data at hand instead.",
                         title="GitHub not read", severity="warning", timeout=8)
-        if is_stale(source, self.now()) and (source.get("snapshot") or self._updater is not None):
-            self.notify(self._stale_text(source), title="Old data", timeout=10)
+        # Old data is said once a run, briefly (the header says it all along), and only of data
+        # an update replaces: a snapshot or a scan from GitHub, never the user's own checkout.
+        local = not source.get("snapshot") and not str(source.get("origin") or "").startswith("github:")
+        if is_stale(source, self.now()) and not local and not getattr(self, "_told_stale", False):
+            self._told_stale = True
+            self.notify(self._stale_text(source), title="Old data", timeout=STALE_NOTICE_SECONDS)
         if data.store_error:
             self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
                         title="State file problem", severity="error", timeout=10)

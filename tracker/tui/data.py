@@ -360,28 +360,26 @@ def recipe_markdown(task: Task) -> str:
     recipe = task.recipe or {}
     if not recipe:
         return "_This task has no recipe yet._"
-    try:
-        from ..tickets import codeblock, recipe_items
-    except ImportError:  # pragma: no cover - tickets ships with the package
-        return "\n".join(f"- **{k}**: {v}" for k, v in recipe.items())
+    from ..tickets import codeblock, markdown_text as md, recipe_items
+
     out: list[str] = []
     for item in recipe_items(recipe):
-        title = item["title"]
+        title = md(item["title"])
         if item["kind"] == "text":
-            out.append(f"**{title}**: {item['text']}")
+            out.append(f"**{title}**: {md(item['text'])}")
         elif item["kind"] == "list":
-            out.append(f"**{title}**\n\n" + "\n".join(f"- {v}" for v in item["items"]))
+            out.append(f"**{title}**\n\n" + "\n".join(f"- {md(v)}" for v in item["items"]))
         elif item["kind"] == "block":
             out.append(f"**{title}**\n\n{codeblock(item['text'], 'c')}")
         else:  # a before/after pair
             out.append(f"**{title}**\n\nBefore:\n\n{codeblock(item['before'], 'c')}\n\n"
                        f"After:\n\n{codeblock(item['after'], 'c')}")
-            out.extend(f"- {n}" for n in item.get("notes", []))
+            out.extend(f"- {md(n)}" for n in item.get("notes", []))
     files = recipe.get("files")
     if isinstance(files, list) and files:
         out.append("**Files**: " + ", ".join(f"`{f}`" for f in files))
     if recipe.get("test"):
-        out.append(f"**Test**: {recipe['test']}")
+        out.append(f"**Test**: {md(recipe['test'])}")
     return "\n\n".join(out)
 
 
@@ -412,5 +410,7 @@ def ticket_markdown(task: Task, taskset: TaskSet, data: "TrackerData | None" = N
             return f"# {ticket.title}\n\n{body.strip()}"
         except TrackerError as exc:
             return f"_The ticket template failed ({exc}); the recipe instead:_\n\n{recipe_markdown(task)}"
-    parts = [f"# {task.title}", task.explanation, recipe_markdown(task)]
+    from ..tickets import markdown_text as md
+
+    parts = [f"# {md(task.title)}", md(task.explanation), recipe_markdown(task)]
     return "\n\n".join(p for p in parts if p)
