@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
 from ..errors import DSLError, UsageError
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence
-
     from .. import sources
     from ..tasks import TaskSet
 
