@@ -262,7 +262,7 @@ def _dump_generator(a) -> dict:
         instructions[name] = "macro"
         macros[name] = parts
     for name, s in getattr(a, "supers", {}).items():
-        instructions[name] = "super"
+        instructions[name] = getattr(s, "kind", "super")  # 2022-12: Super("macro" | "super")
         macros[name] = [p if isinstance(p, str) else p.name for p in s.ops]
     families = {}
     for f in getattr(a, "families", {}).values():
