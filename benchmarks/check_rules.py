@@ -171,6 +171,11 @@ def main() -> int:
             if state[inst] is None:
                 why = "no such instruction in this tree" if inst not in names else f"no refcount task (later via {uop})"
                 print(f"  {inst}: {why}")
+        wrong = sorted({i for t in ts.tasks if t.kind == "refcount" and t.status == "done"
+                        for i in t.recipe.get("converted_in", []) if i not in conv})
+        print(f"done refcount tasks here whose instructions {later.parent.parent.name}'s metadata does "
+              f"not show converted: {len(wrong)} {wrong or ''}")
+        failures += bool(wrong)
         later_exp = expansions(later)
         exact = same_count = 0
         differ = []

@@ -67,13 +67,14 @@ class Repo:
         return subprocess.run(["git", "-C", str(self.path), *args], check=True, capture_output=True,
                               text=True, env=full).stdout
 
-    def commit(self, files: dict[str, str], message: str, author: str, date: str) -> str:
+    def commit(self, files: dict[str, str], message: str, author: str, date: str,
+               email: str | None = None) -> str:
         for name, text in files.items():
             p = self.path / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(text)
             self.git("add", name)
-        email = f"{author.split()[0].lower()}@example.org"
+        email = email or f"{author.split()[0].lower()}@example.org"
         env = {"GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": date,
                "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": email, "GIT_COMMITTER_DATE": date}
         self.git("commit", "-q", "--allow-empty", "-m", message, env=env)

@@ -116,3 +116,91 @@ def config(key: str) -> str | None:
 
 def remote_url(repo: str | os.PathLike[str], name: str = "origin") -> str | None:
     return ask(repo, "remote", "get-url", name) or None
+
+
+# --------------------------------------------------------------------------- history's walk
+
+
+def repository(directory: str | os.PathLike[str]) -> str | None:
+    """The work tree's top directory, or the git directory of a bare clone (a mirror);
+    None when ``directory`` is in no git repository."""
+    out = _git(directory, ("rev-parse", "--is-bare-repository", "--show-toplevel"), None)
+    lines = out.stdout.split("\n")
+    if lines[0] == "true":  # git answers the first question, then refuses the second
+        return str(Path(directory).resolve())
+    if out.returncode != 0 or len(lines) < 2 or not lines[1]:
+        return None
+    return lines[1].strip()
+
+
+def object_ids(repo: str | os.PathLike[str], specs: list[str], kind: str = "blob") -> list[str | None]:
+    """The id of each ``REV:PATH`` (one ``git cat-file --batch-check`` for all), None
+    where there is no such object or it is not a ``kind``."""
+    if not specs:
+        return []
+    out = run(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+              input="\n".join(specs) + "\n").splitlines()
+    if len(out) != len(specs):
+        raise TrackerError(f"git cat-file gave {len(out)} answers for {len(specs)} questions in {repo}")
+    ids: list[str | None] = []
+    for answer in out:
+        parts = answer.split()
+        ids.append(parts[0] if len(parts) == 2 and parts[1] == kind else None)
+    return ids
+
+
+class BlobReader:
+    """One ``git cat-file --batch`` process answering blob ids for a whole walk.
+
+    git runs in a session of its own: Ctrl-C interrupts jit-tracker, which then closes
+    it, rather than killing it under a read.
+    """
+
+    def __init__(self, repo: str | os.PathLike[str], keep: int = 16):
+        from collections import OrderedDict
+
+        try:
+            self._proc = subprocess.Popen(["git", "-C", str(repo), "cat-file", "--batch"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            raise TrackerError(f"cannot run git: {exc.strerror}", hint="install git") from None
+        self._recent: OrderedDict[str, bytes] = OrderedDict()  # the optimizer blob rarely changes
+        self._keep = keep
+        self.reads = 0
+
+    def read(self, oid: str) -> bytes:
+        if oid in self._recent:
+            self._recent.move_to_end(oid)
+            return self._recent[oid]
+        assert self._proc.stdin and self._proc.stdout
+        try:
+            self._proc.stdin.write(oid.encode() + b"\n")
+            self._proc.stdin.flush()
+        except BrokenPipeError:
+            raise TrackerError(f"git cat-file stopped before reading blob {oid}") from None
+        header = self._proc.stdout.readline().split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise TrackerError(f"git cat-file: cannot read blob {oid}")
+        size = int(header[2])
+        data = self._proc.stdout.read(size)
+        self._proc.stdout.read(1)  # the newline after each object
+        self.reads += 1
+        self._recent[oid] = data
+        if len(self._recent) > self._keep:
+            self._recent.popitem(last=False)
+        return data
+
+    def close(self) -> None:
+        if self._proc.stdin:
+            try:
+                self._proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        self._proc.wait()
+
+    def __enter__(self) -> "BlobReader":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

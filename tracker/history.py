@@ -2,43 +2,37 @@
 
 The walk lists the revisions that touched ``Python/bytecodes.c`` or
 ``Python/optimizer_bytecodes.c`` (and their parents, to know what each one changed),
-finds the blob ids of both files at each with one ``git cat-file --batch-check``, and
-reads the blobs it has not seen with one long-running ``git cat-file --batch``. Results
-are cached per pair of blob ids (plus a fingerprint of the rules), so a rerun scans only
-what is new; a cold walk spreads the scans over the machine's cores.
+asks :mod:`tracker.git` for the blob ids of both files at each and for the blobs it has
+not seen, and scans those with :mod:`tracker.scanpool` on all cores. What it keeps of
+each scan (counts, the task ids by status, what :mod:`tracker.changes` needs to tell
+done from removed) sits in the project's one cache (the ``history`` kind of :mod:`tracker.cache`), under
+the pair of blob ids and the rules' fingerprint, so a rerun scans only what is new; a
+pair that ``tasks`` or ``scan`` stored in full is not scanned again.
 
-From the same walk, each task that went from open to done is credited to the author of
-the revision where it did, with the PR or issue number from the commit message.
+Between each revision and its parents, :func:`tracker.changes.compare` says which
+tasks were done and which removed (their uop or instruction deleted or decomposed);
+:mod:`tracker.contributors` credits them to the revision's author.
 """
 
 from __future__ import annotations
 
-import json
-import multiprocessing
 import os
-import re
-import subprocess
-from collections import OrderedDict
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from . import scancache
+from . import cache, git, scancache, scanpool
+from .changes import compare, subjects
+from .contributors import contributors, issues_of, pr_of
 from .errors import TrackerError, UsageError
 from .sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
-from .tasks import TaskSet
+from .tasks import Task, TaskSet
 
-CACHE_VERSION = 1
+CACHE_VERSION = 3  # 3: summaries hold what tracker.changes needs ("about", "names")
 Scanner = Callable[[SourceSet], TaskSet]
-Progress = Callable[[int, int], None]  # (scanned so far, to scan)
-
-# Below this many scans a process pool costs more than it saves.
-POOL_THRESHOLD = 8
-
-_PR = re.compile(r"\(#(\d+)\)")
-_GH = re.compile(r"\b(gh|bpo)-(\d+)\b", re.IGNORECASE)
+Progress = scanpool.Progress
 
 
 @dataclass
@@ -46,7 +40,7 @@ class Revision:
     revision: str
     parents: list[str]
     date: str  # committer date, ISO 8601 (what --since/--until filter on)
-    author: str
+    author: str  # as the clone's .mailmap names them
     email: str
     message: str
 
@@ -67,45 +61,18 @@ class WalkResult:
     notes: list[str] = field(default_factory=list)
 
 
-def pr_of(message: str) -> str | None:
-    """The PR (``#1234``) or issue (``gh-1234``) a commit message names, PRs first."""
-    m = _PR.search(message)
-    if m:
-        return f"#{m.group(1)}"
-    m = _GH.search(message)
-    if m:
-        return f"{m.group(1).lower()}-{m.group(2)}"
-    return None
-
-
-# --------------------------------------------------------------------------- git
-
-
-def _git(repo: str, *args: str, input: str | None = None) -> str:
-    try:
-        out = subprocess.run(["git", "-C", repo, *args], capture_output=True, text=True,
-                             input=input, encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise TrackerError(f"cannot run git: {exc.strerror}", hint="install git") from None
-    if out.returncode != 0:
-        raise TrackerError(f"git {args[0]} failed in {repo}: {out.stderr.strip()}")
-    return out.stdout
+# --------------------------------------------------------------------------- revisions
 
 
 def repository_root(directory: str | os.PathLike[str]) -> str:
     """The work tree's top directory, or the git directory of a bare clone (a mirror)."""
-    d = Path(directory)
-    if not d.is_dir():
+    if not Path(directory).is_dir():
         raise UsageError(f"{directory}: no such directory")
-    out = subprocess.run(["git", "-C", str(d), "rev-parse", "--is-bare-repository", "--show-toplevel"],
-                         capture_output=True, text=True)
-    lines = out.stdout.split("\n")
-    if lines[0] == "true":  # git answers the first question, then refuses the second
-        return str(d.resolve())
-    if out.returncode != 0 or len(lines) < 2 or not lines[1]:
+    root = git.repository(directory)
+    if root is None:
         raise UsageError(f"{directory}: not a git repository",
                          hint="history reads the revisions of a CPython clone (git clone, not a tarball)")
-    return lines[1].strip()
+    return root
 
 
 def check_date(text: str | None, what: str) -> str | None:
@@ -119,82 +86,45 @@ def check_date(text: str | None, what: str) -> str | None:
     return text
 
 
+def mailmap_options(repo: str, rev: str = "HEAD", mailmap: str | None = None) -> list[str]:
+    """``git -c`` options that make ``%aN``/``%aE`` honour the clone's ``.mailmap``.
+
+    git reads ``.mailmap`` from the work tree, and from ``HEAD`` only in a bare clone; a
+    clone without a checkout (``--no-checkout``, a worktree of another commit) gets the
+    revision's own. ``mailmap`` is a file of the user's, read last (it wins).
+    """
+    opts = []
+    if not (Path(repo) / ".mailmap").is_file():
+        opts += ["-c", f"mailmap.blob={rev}:.mailmap"]
+    if mailmap:
+        if not Path(mailmap).is_file():
+            raise UsageError(f"--mailmap {mailmap}: no such file")
+        opts += ["-c", f"mailmap.file={Path(mailmap).resolve()}"]
+    return opts
+
+
 def list_revisions(repo: str, since: str | None = None, until: str | None = None,
-                   rev: str = "HEAD") -> list[Revision]:
-    """Revisions that changed either definitions file, oldest first."""
-    args = ["log", "--reverse", "--topo-order", "--format=%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f%B"]
+                   rev: str = "HEAD", mailmap: str | None = None) -> list[Revision]:
+    """Revisions that changed either definitions file, oldest first; authors as the
+    clone's ``.mailmap`` names them."""
+    args = [*mailmap_options(repo, rev, mailmap), "log", "--reverse", "--topo-order",
+            "--format=%x1e%H%x1f%P%x1f%cI%x1f%aN%x1f%aE%x1f%B"]
     if since:
         args.append(f"--since={since}")
     if until:
         args.append(f"--until={until}")
     args += [rev, "--", BYTECODES, OPTIMIZER]
-    out = _git(repo, *args)
     revs = []
-    for record in out.split("\x1e")[1:]:
+    for record in git.run(repo, *args).split("\x1e")[1:]:
         sha, parents, date, author, email, message = record.split("\x1f", 5)
         revs.append(Revision(sha, parents.split(), date, author, email, message.strip()))
     return revs
 
 
-def resolve_blobs(repo: str, revisions: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+def resolve_blobs(repo: str, revisions: list[str]) -> dict[str, tuple[str | None, str | None]]:
     """(bytecodes blob, optimizer blob) at each revision, None where a file is absent."""
-    revisions = list(revisions)
-    if not revisions:
-        return {}
-    lines = [f"{r}:{p}" for r in revisions for p in (BYTECODES, OPTIMIZER)]
-    out = _git(repo, "cat-file", "--batch-check=%(objectname) %(objecttype)",
-               input="\n".join(lines) + "\n").splitlines()
-    if len(out) != len(lines):
-        raise TrackerError(f"git cat-file gave {len(out)} answers for {len(lines)} questions in {repo}")
-    result = {}
-    for i, r in enumerate(revisions):
-        pair = []
-        for answer in out[2 * i : 2 * i + 2]:
-            parts = answer.split()
-            pair.append(parts[0] if len(parts) == 2 and parts[1] == "blob" else None)
-        result[r] = (pair[0], pair[1])
-    return result
-
-
-class BlobReader:
-    """One ``git cat-file --batch`` process answering blob ids for a whole walk."""
-
-    def __init__(self, repo: str, keep: int = 16):
-        self._proc = subprocess.Popen(["git", "-C", repo, "cat-file", "--batch"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self._recent: OrderedDict[str, bytes] = OrderedDict()  # the optimizer blob rarely changes
-        self._keep = keep
-        self.reads = 0
-
-    def read(self, oid: str) -> bytes:
-        if oid in self._recent:
-            self._recent.move_to_end(oid)
-            return self._recent[oid]
-        assert self._proc.stdin and self._proc.stdout
-        self._proc.stdin.write(oid.encode() + b"\n")
-        self._proc.stdin.flush()
-        header = self._proc.stdout.readline().split()
-        if len(header) != 3 or header[1] != b"blob":
-            raise TrackerError(f"git cat-file: cannot read blob {oid}")
-        size = int(header[2])
-        data = self._proc.stdout.read(size)
-        self._proc.stdout.read(1)  # the newline after each object
-        self.reads += 1
-        self._recent[oid] = data
-        if len(self._recent) > self._keep:
-            self._recent.popitem(last=False)
-        return data
-
-    def close(self) -> None:
-        if self._proc.stdin:
-            self._proc.stdin.close()
-        self._proc.wait()
-
-    def __enter__(self) -> "BlobReader":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+    ids = git.object_ids(repo, [f"{r}:{p}" for r in revisions for p in (BYTECODES, OPTIMIZER)])
+    return {r: (ids[2 * i], ids[2 * i + 1]) for i, r in enumerate(revisions)}
 
 
 # --------------------------------------------------------------------------- scanning
@@ -212,8 +142,35 @@ def rules_fingerprint() -> str:
 
 
 def summarize(ts: TaskSet) -> dict[str, Any]:
-    """What the cache keeps of a scan: counts per kind and the ids by status."""
-    return scancache.summary_of((t.id, t.kind, t.status) for t in ts.tasks)
+    """What the walk keeps of a scan: counts per kind and status, the ids by status, and
+    for open work what :func:`tracker.changes.compare` asks (uop, difficulty, a helper's
+    users), with the names of every uop and instruction of the tree."""
+    from .kinds import KINDS
+
+    counts = {k: {"open": 0, "done": 0, "blocked": 0} for k in KINDS}
+    ids: dict[str, list[str]] = {"open": [], "done": [], "blocked": []}
+    about: dict[str, str] = {}  # id -> "uop<TAB>difficulty<TAB>users"
+    for t in ts.tasks:
+        status = t.status if t.status in ids else "open"
+        counts.setdefault(t.kind, {"open": 0, "done": 0, "blocked": 0})[status] += 1
+        ids[status].append(t.id)
+        if status != "done":  # one string: strings are what _compact shares cheaply
+            users = t.recipe.get("users") or [] if t.kind == "helper" else []
+            about[t.id] = f"{t.uop or ''}\t{t.difficulty}\t{' '.join(users)}"
+    return {"error": None, "counts": counts, **{k: sorted(v) for k, v in ids.items()},
+            "about": about, "names": sorted(subjects(ts))}
+
+
+def _summary_of_stored(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The summary of a full scan another command stored (see tracker.scancache)."""
+    try:
+        tasks = [Task(t["id"], t["kind"], "", t.get("uop"), list(t.get("instructions") or []),
+                      status=t.get("status", "open"), difficulty=t.get("difficulty", "easy"),
+                      recipe=t.get("recipe") or {}) for t in entry["tasks"]]
+        return summarize(TaskSet({}, tasks, instructions=list(entry.get("instructions") or []),
+                                 uops=entry.get("uops")))
+    except (KeyError, TypeError, AttributeError):
+        return None
 
 
 def scan_blobs(scanner: Scanner, rev: str, date: str, bc: bytes, opt: bytes | None) -> dict[str, Any]:
@@ -233,43 +190,64 @@ def scan_blobs(scanner: Scanner, rev: str, date: str, bc: bytes, opt: bytes | No
     return summarize(ts)
 
 
-class ScanCache:
-    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``, in a JSON file.
+class Summaries:
+    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``: one entry of the disk
+    cache for all of them (a walk needs them all at once), replaced when the rules
+    change. ``use=False`` (``--no-cache``) reads and writes nothing."""
 
-    The summaries of a whole walk are read and written at once (a walk needs them all);
-    a pair missing there is looked up among the full scans of :mod:`tracker.scancache`
-    (what ``tasks`` or ``scan`` stored for a checkout) before it is scanned.
-    """
-
-    def __init__(self, path: Path | None, fingerprint: str):
-        self.path = path
+    def __init__(self, fingerprint: str, use: bool = True):
         self.fingerprint = fingerprint
+        self.use = use
         self.entries: dict[str, dict[str, Any]] = {}
-        self.dropped: str | None = None  # why an existing cache was not used
-        if path is not None and path.exists():
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                if data.get("version") != CACHE_VERSION or data.get("fingerprint") != fingerprint:
-                    self.dropped = "the rules changed since it was made"
-                else:
-                    self.entries = dict(data["entries"])
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                self.dropped = "it was unreadable"
+        self.dropped: str | None = None  # why a stored entry was not used
+        if use:
+            data = cache.read("history", self.name())
+            if isinstance(data, dict) and data.get("fingerprint") == fingerprint \
+                    and isinstance(data.get("entries"), dict):
+                self.entries = data["entries"]
+            elif isinstance(data, dict):
+                self.dropped = "the rules changed since it was made"
         self.dirty = False
+
+    @staticmethod
+    def name() -> str:
+        return f"summaries-{CACHE_VERSION}"
+
+    def full_scan(self, bc: str, opt: str | None) -> dict[str, Any] | None:
+        """The summary of a full scan of the pair another command stored, if any."""
+        if not self.use:
+            return None
+        stored = scancache.load(bc, opt, rules=self.fingerprint)
+        return _summary_of_stored(stored) if stored is not None else None
 
     def save(self) -> None:
-        if self.path is None or not self.dirty:
+        if not self.use or not self.dirty:
             return
-        from .store import atomic_write
-
-        atomic_write(self.path, json.dumps({"version": CACHE_VERSION, "fingerprint": self.fingerprint,
-                                            "entries": self.entries}, separators=(",", ":")))
+        self.entries = _compact(self.entries)
+        cache.write("history", self.name(), {"fingerprint": self.fingerprint, "entries": self.entries})
         self.dirty = False
 
 
-def default_cache_path() -> Path:
-    """History's summaries, in the user cache directory beside the full scans."""
-    return Path(scancache.directory()) / "history.json"
+def _compact(value: Any) -> Any:
+    """``value`` with equal strings and equal lists of them made one object each, which
+    marshal then writes once: neighbouring revisions' summaries repeat the same ids,
+    names and lists (CPython's 757 pairs since 2022-11: 15.6 MB down to about 2 MB)."""
+    pool: dict[tuple, list] = {}
+
+    def one(v: Any) -> Any:
+        if isinstance(v, str):
+            return sys.intern(v)
+        if isinstance(v, list):
+            items = [one(x) for x in v]
+            if not all(isinstance(x, str) for x in items):
+                return items
+            # interned strings: equal ones are one object, so identities stand for values
+            return pool.setdefault((len(items), *map(id, items)), items)
+        if isinstance(v, dict):
+            return {one(k): one(x) for k, x in v.items()}
+        return v
+
+    return one(value)
 
 
 def _key(pair: tuple[str | None, str | None]) -> str | None:
@@ -281,23 +259,23 @@ def _key(pair: tuple[str | None, str | None]) -> str | None:
 
 
 def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: str | None = None,
-         cache_path: Path | None = None, scanner: Scanner | None = None,
+         use_cache: bool = True, scanner: Scanner | None = None,
          fingerprint: str | None = None, jobs: int | None = None,
-         progress: Progress | None = None) -> WalkResult:
+         progress: Progress | None = None, mailmap: str | None = None,
+         campaigns: dict[int, str] | None = None) -> WalkResult:
     """Scan every revision that changed the definitions and credit what each one finished."""
     repo = repository_root(directory)
     since, until = check_date(since, "--since"), check_date(until, "--until")
-    if scanner is None:
-        scanner = default_scanner()
+    if scanner is None:  # the rules are imported only when there is something to scan
         fingerprint = fingerprint or rules_fingerprint()
-    cache = ScanCache(cache_path, fingerprint or getattr(scanner, "__qualname__", "custom"))
+    cache = Summaries(fingerprint or str(getattr(scanner, "__qualname__", "custom")), use_cache)
     result = WalkResult(repo, [], [], fingerprint=cache.fingerprint)
     if cache.dropped:
-        result.notes.append(f"scan cache {cache_path} not used: {cache.dropped}; rescanning")
-    if _git(repo, "rev-parse", "--is-shallow-repository").strip() == "true":
+        result.notes.append(f"stored scan summaries not used: {cache.dropped}; rescanning")
+    if git.run(repo, "rev-parse", "--is-shallow-repository").strip() == "true":
         result.notes.append("shallow clone: history starts where the clone does")
 
-    revs = list_revisions(repo, since, until)
+    revs = list_revisions(repo, since, until, mailmap=mailmap)
     walked = {r.revision for r in revs}
     baseline = [p for r in revs for p in r.parents if p not in walked]
     pairs = resolve_blobs(repo, [r.revision for r in revs] + list(dict.fromkeys(baseline)))
@@ -308,34 +286,53 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     for rev, key in keys.items():
         if key is None or key in cache.entries or key in todo:
             continue
-        bc, opt = pairs[rev]
-        use_full = cache.path is not None  # no cache at all: scan everything
-        stored = scancache.load_summary(bc, opt, rules=cache.fingerprint) if use_full else None
+        stored = cache.full_scan(*pairs[rev])  # type: ignore[arg-type]
         if stored is not None:  # scanned in full before, by another command
             cache.entries[key] = stored
             cache.dirty = True
             continue
         todo[key] = (rev, dates.get(rev, ""))
     result.cached = len({k for k in keys.values() if k is not None}) - len(todo)
+
+    def keep(key: Any, summary: dict[str, Any]) -> None:
+        cache.entries[key] = summary
+        cache.dirty = True
+
+    if todo and scanner is None:
+        scanner = default_scanner()
     try:
-        _scan_all(repo, todo, pairs, cache, scanner, jobs, progress)
+        with git.BlobReader(repo) as reader:
+            def inputs():
+                for key, (rev, date) in todo.items():
+                    bc, opt = pairs[rev]
+                    yield key, lambda rev=rev, date=date, bc=bc, opt=opt: (
+                        scanner, rev, date, reader.read(bc), reader.read(opt) if opt else None)
+
+            scanpool.run(scan_blobs, inputs(), len(todo), keep, jobs=jobs, progress=progress)
     finally:
-        cache.save()
+        cache.save()  # an interrupted walk keeps what it scanned
     result.scanned = len(todo)
 
-    statuses = _Statuses(cache, keys, {r.revision: r.parents for r in revs})
+    summaries = _Summaries(cache.entries, keys, {r.revision: r.parents for r in revs})
+    tables: dict[int, dict[str, tuple[str, str]]] = {}  # by id() of a summary, made once each
+
+    def table(entry: dict[str, Any]) -> dict[str, tuple[str, str]]:
+        found = tables.get(id(entry))
+        if found is None:
+            found = tables[id(entry)] = _status_table(entry)
+        return found
+
     for r in revs:
         key = keys.get(r.revision)
         entry = cache.entries.get(key) if key else None
         error = (entry or {}).get("error") if key else f"no {BYTECODES} at this revision"
-        flipped: list[str] = []
+        moved: dict[str, list[str]] = {"done": [], "removed": [], "opened": [], "reopened": []}
         if error is None and entry is not None:
-            now = statuses.of(r.revision)
-            before = [b for b in (statuses.of(p) for p in r.parents) if b is not None]
-            if now is not None and before:
-                done_before = frozenset().union(*(b[1] for b in before))
-                todo_before = frozenset().union(*(b[0] for b in before))
-                flipped = list((now[1] - done_before) & todo_before)
+            before = [b for b in (summaries.of(p) for p in r.parents) if b is not None]
+            if before:
+                for change in _changes(before, entry, r.revision, table):
+                    if change.what in moved:
+                        moved[change.what].append(change.task_id)
         else:
             result.errors += 1
         result.revisions.append({
@@ -344,43 +341,89 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
             "author": r.author,
             "email": r.email,
             "subject": r.subject,
-            "pr": pr_of(r.message),
+            "pr": pr_of(r.subject) or pr_of(r.message),
+            "issues": issues_of(r.message),
             "error": error,
             "counts": (entry or {}).get("counts", {}) if error is None else {},
-            "flipped": sorted(flipped),
+            "flipped": sorted(moved["done"]),  # done here (the name older records use)
+            "removed": sorted(moved["removed"]),
+            "opened": sorted(moved["opened"]),
+            "reopened": sorted(moved["reopened"]),
         })
-    result.contributors = contributors(result.revisions)
+    result.contributors = contributors(result.revisions, campaigns)
     return result
 
 
-_Sets = tuple[frozenset, frozenset]
+def _status_table(entry: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """id -> (status, what is known of open work: uop, difficulty, users)."""
+    about = entry.get("about") or {}
+    table = {i: ("done", "") for i in entry.get("done", [])}
+    for i in entry.get("blocked", []):
+        table[i] = ("blocked", "")
+    for i in entry.get("open", []):
+        table[i] = ("open", about.get(i, ""))
+    return table
 
 
-class _Statuses:
-    """Task statuses at a revision; one that did not parse inherits its first parent's."""
+def _tasks(entry: dict[str, Any], ids: set[str], table: dict[str, tuple[str, str]]) -> list[Task]:
+    about = entry.get("about") or {}
+    out = []
+    for i in ids:
+        if i not in table:
+            continue
+        status = table[i][0]
+        uop, difficulty, users = ((about.get(i) or "") + "\t\t").split("\t")[:3]
+        out.append(Task(i, i.split(":", 1)[0], "", uop or None, [], status=status,
+                        difficulty=(difficulty or "easy") if status == "open" else "easy",
+                        recipe={"users": users.split()} if users else {}))
+    return out
 
-    def __init__(self, cache: ScanCache, keys: dict[str, str | None], parents: dict[str, list[str]]):
-        self._cache, self._keys, self._parents = cache, keys, parents
-        self._memo: dict[str, _Sets | None] = {}
-        self._by_key: dict[str, _Sets] = {}
 
-    def of(self, rev: str) -> "_Sets | None":
-        """(ids not done: open or blocked, ids done), or None when unknown."""
+def _changes(before: list[dict[str, Any]], after: dict[str, Any], revision: str,
+             table: Callable[[dict[str, Any]], dict[str, tuple[str, str]]] = _status_table) -> list:
+    """What moved between the parents' summaries and a revision's, by tracker.changes.
+
+    Only the tasks whose status or difficulty differ are handed over: compare's answer
+    for the others is "nothing" (and the names of the tree come whole from the summary).
+    """
+    if len(before) == 1 and before[0] is after:  # the same pair of files
+        return []
+    merged: dict[str, tuple[str, str]] = {}
+    source: dict[str, dict[str, Any]] = {}
+    for b in before:  # a merge: the first parent's status, but done in any parent is done
+        for i, st in table(b).items():
+            if i not in merged or (st[0] == "done" and merged[i][0] != "done"):
+                merged[i], source[i] = st, b
+    now = table(after)
+    differ = {i for i, st in now.items() if merged.get(i) != st}
+    differ.update(i for i in merged if i not in now)
+    if not differ:
+        return []
+    old_tasks = [t for b in before for t in _tasks(b, {i for i in differ if source.get(i) is b}, merged)]
+    new_tasks = _tasks(after, differ, now)
+    return compare(TaskSet({}, old_tasks), TaskSet({}, new_tasks), exists=after.get("names") or [],
+                   revision=revision)
+
+
+class _Summaries:
+    """The summary at a revision; one that did not parse has its first parent's."""
+
+    def __init__(self, entries: dict[str, dict[str, Any]], keys: dict[str, str | None],
+                 parents: dict[str, list[str]]):
+        self._entries, self._keys, self._parents = entries, keys, parents
+        self._memo: dict[str, dict[str, Any] | None] = {}
+
+    def of(self, rev: str) -> dict[str, Any] | None:
         chain: list[str] = []
-        found: _Sets | None = None
+        found: dict[str, Any] | None = None
         while True:
             if rev in self._memo:
                 found = self._memo[rev]
                 break
             key = self._keys.get(rev)
-            entry = self._cache.entries.get(key) if key else None
-            if key and entry is not None and entry.get("error") is None:
-                found = self._by_key.get(key)
-                if found is None:
-                    found = (frozenset(entry.get("open", [])) | frozenset(entry.get("blocked", [])),
-                             frozenset(entry.get("done", [])))
-                    self._by_key[key] = found
-                self._memo[rev] = found
+            entry = self._entries.get(key) if key else None
+            if entry is not None and entry.get("error") is None:
+                found = self._memo[rev] = entry
                 break
             chain.append(rev)
             parents = self._parents.get(rev)
@@ -392,73 +435,7 @@ class _Statuses:
         return found
 
 
-def _scan_all(repo: str, todo: dict[str, tuple[str, str]], pairs: dict[str, tuple[str | None, str | None]],
-              cache: ScanCache, scanner: Scanner, jobs: int | None,
-              progress: Progress | None) -> None:
-    total = len(todo)
-    if progress:
-        progress(0, total)
-    if not total:
-        return
-    jobs = jobs or os.cpu_count() or 1
-    done = 0
-    with BlobReader(repo) as reader:
-        def args_of(key: str) -> tuple:
-            rev, date = todo[key]
-            bc, opt = pairs[rev]
-            return (scanner, rev, date, reader.read(bc), reader.read(opt) if opt else None)  # type: ignore[arg-type]
-
-        if jobs <= 1 or total < POOL_THRESHOLD:
-            for key in todo:
-                cache.entries[key] = scan_blobs(*args_of(key))
-                cache.dirty = True
-                done += 1
-                if progress:
-                    progress(done, total)
-            return
-        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            pending: dict[Future, str] = {}
-            queue = iter(todo)
-            limit = jobs * 4  # bounded: blobs of a long walk are not all held in memory
-            for key in queue:
-                pending[pool.submit(scan_blobs, *args_of(key))] = key
-                if len(pending) < limit:
-                    continue
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    cache.entries[pending.pop(fut)] = fut.result()
-                    cache.dirty = True
-                    done += 1
-                    if progress:
-                        progress(done, total)
-            for fut in list(pending):
-                cache.entries[pending.pop(fut)] = fut.result()
-                cache.dirty = True
-                done += 1
-                if progress:
-                    progress(done, total)
-
-
-# --------------------------------------------------------------------------- credit
-
-
-def contributors(revisions: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """People who finished tasks, with the tasks, most first; keyed by e-mail (or name)."""
-    people: dict[str, dict[str, Any]] = {}
-    for r in revisions:
-        if not r.get("flipped"):
-            continue
-        ident = (r.get("email") or r.get("author") or "?").lower()
-        p = people.setdefault(ident, {"name": r.get("author"), "email": r.get("email"), "tasks": [],
-                                      "first": r["date"], "latest": r["date"]})
-        p["name"] = r.get("author") or p["name"]
-        for task_id in r["flipped"]:
-            p["tasks"].append({"id": task_id, "revision": r["revision"], "date": r["date"],
-                               "pr": r.get("pr")})
-        p["first"] = min(p["first"], r["date"], key=_when)
-        p["latest"] = max(p["latest"], r["date"], key=_when)
-    return sorted(people.values(), key=lambda p: (-len(p["tasks"]), p["name"] or ""))
+# --------------------------------------------------------------------------- recording
 
 
 def _when(date: str) -> datetime:
@@ -479,16 +456,27 @@ def merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str
                                                    order.get(r["revision"], -1)))
 
 
+def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
+    """Tracking issue -> kind, for the issues ``data/tracking.yaml`` adopts in CPython."""
+    from .campaign import tracking
+
+    kinds = tracking.load().get(repository.lower(), {})
+    return {t.number: kind for kind, issues in kinds.items() if not isinstance(issues, str)
+            for t in issues}
+
+
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:
     """Walk, then merge the result into ``store`` (a tracker.store.Store)."""
-    kwargs.setdefault("cache_path", default_cache_path())
+    if kwargs.get("campaigns") is None:
+        kwargs["campaigns"] = tracked_campaigns()
     result = walk(directory, **kwargs)
-    old = store.load_history()
+    recorded = store.history_file
+    old = recorded.load()
     revisions = result.revisions
     if old.get("repository") == result.repository and old.get("rules") == result.fingerprint:
         revisions = merge(old["revisions"], revisions)  # else older counts came from other rules
     result.revisions = revisions
-    result.contributors = contributors(revisions)
-    store.record_history(result.repository, revisions, result.contributors,
-                         since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
+    result.contributors = contributors(revisions, kwargs["campaigns"])
+    recorded.record(result.repository, revisions, result.contributors,
+                    since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
     return result

@@ -30,16 +30,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jobs", type=int, metavar="N", help="scan in N processes (default: one per core)")
     p.add_argument("--no-cache", dest="use_cache", action="store_false",
                    help="scan every revision again, reading and writing no scan cache")
+    p.add_argument("--mailmap", metavar="FILE",
+                   help="a mailmap of your own, read after the clone's .mailmap (see gitmailmap(5))")
     _format_args(p, with_csv=True)
     _state_arg(p)
     p.set_defaults(func=run_history)
 
     p = sub.add_parser(
         "contributors", help="who finished which tasks, from the recorded history",
-        description="List the authors of revisions where tasks went from open to done, with "
-        "the tasks, the PR or issue named in the commit, and their first and latest date. "
-        "Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
+        description="List the people whose revisions finished tasks or name a campaign (the "
+        "tracking issue a commit names, gh-N), one entry per person: the same name under "
+        "several addresses, a GitHub noreply address's login and the clone's .mailmap make "
+        "one person. With the tasks, the PR or issue named in the commit, and their first and "
+        "latest date. Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
     )
+    p.add_argument("--campaign", metavar="KIND|gh-N",
+                   help="only the people of one campaign: a kind's tracking issue or an issue number")
+    p.add_argument("--whatsnew", nargs="?", const="", metavar="KIND|gh-N",
+                   help="print What's New's credit line, '(Contributed by A, B, and C in :gh:`N`.)', "
+                   "most tasks first, for one campaign or (without KIND) every tracked one")
     _format_args(p, with_csv=False)
     _state_arg(p)
     p.set_defaults(func=run_contributors)
@@ -61,14 +70,15 @@ def _state_arg(p: argparse.ArgumentParser) -> None:
 
 
 class _Bar:
-    """A rich progress bar on stderr, started only when there is something to scan."""
+    """A rich progress bar on a terminal's stderr, started only when there is something
+    to scan."""
 
     def __init__(self) -> None:
         self.progress: Any = None
         self.task: Any = None
 
     def __call__(self, done: int, total: int) -> None:
-        if total == 0:
+        if total == 0 or not sys.stderr.isatty():  # piped or logged: the summary line says it
             return
         if self.progress is None:
             from rich.console import Console
@@ -98,22 +108,23 @@ def run_history(args: argparse.Namespace) -> int:
     if args.cpython_dir:
         bar = _Bar()
         try:
-            cache = {} if args.use_cache else {"cache_path": None}
             result = hist.record(store, args.cpython_dir, since=args.since, until=args.until,
-                                 jobs=args.jobs, progress=bar, **cache)
+                                 jobs=args.jobs, progress=bar, mailmap=args.mailmap,
+                                 use_cache=args.use_cache)
         finally:
             bar.stop()
         for note in result.notes:
             print(f"jit-tracker: {note}", file=sys.stderr)
-        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_path}; "
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_file.path}; "
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
-        repository = result.repository
+        repository: str | None = result.repository
     else:
-        revisions = [r for r in store.history() if _within(r, args.since, args.until)]
-        repository = store.history_info().get("repository")
-        if not revisions and not store.history_info():
+        recorded = store.history_file
+        revisions = [r for r in recorded.revisions() if _within(r, args.since, args.until)]
+        repository = recorded.info().get("repository")
+        if not revisions and not recorded.info():
             revisions, repository = _bundled_point()
     _print_history(revisions, repository, args.format)
     return 0
@@ -166,13 +177,14 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
 
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["revision", "date", "author", "pr", "error"]
-                     + [f"{k}_{s}" for k in kinds for s in ("open", "blocked", "done")] + ["done_here"])
+                     + [f"{k}_{s}" for k in kinds for s in ("open", "blocked", "done")]
+                     + ["done_here", "removed_here"])
         for r in revisions:
             counts = r.get("counts") or {}
             out.writerow([r["revision"], r["date"], r.get("author", ""), r.get("pr") or "", r.get("error") or ""]
                          + [(counts.get(k) or {}).get(s, 0) if not r.get("error") else ""
                             for k in kinds for s in ("open", "blocked", "done")]
-                         + [" ".join(r.get("flipped") or [])])
+                         + [" ".join(r.get("flipped") or []), " ".join(r.get("removed") or [])])
         return
 
     def table() -> None:
@@ -188,9 +200,11 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
             else:
                 cells = [f"{(counts.get(k) or {}).get('open', 0) + (counts.get(k) or {}).get('blocked', 0)}"
                          f"/{(counts.get(k) or {}).get('done', 0)}" for k in kinds]
-                flipped = r.get("flipped") or []
-                tail = (f"{len(flipped)} done: " + ", ".join(flipped[:3]) + (" ..." if len(flipped) > 3 else "")
-                        if flipped else "")
+                parts = []
+                for what, ids in (("done", r.get("flipped") or []), ("removed", r.get("removed") or [])):
+                    if ids:
+                        parts.append(f"{len(ids)} {what}: " + ", ".join(ids[:3]) + (" ..." if len(ids) > 3 else ""))
+                tail = "; ".join(parts)
             rows.append([r["date"][:10], r["revision"][:10], r.get("author", ""), r.get("pr") or "",
                          *cells, tail])
         print_table(["date", "revision", "author", "pr", *[f"{k} to do/done" for k in kinds], "finished here"],
@@ -199,25 +213,85 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
     emit({"repository": repository, "revisions": revisions}, fmt, table)
 
 
+def _campaigns(text: str, tracked: dict[int, str]) -> list[int]:
+    """The issues of a campaign named by kind (``refcount``: every issue data/tracking.yaml
+    lists for it, e.g. a closed predecessor and its follow-up), ``gh-N``, ``#N`` or ``N``."""
+    from ..errors import UsageError
+
+    number = text.strip().lower().removeprefix("gh-").lstrip("#")
+    if number.isdigit() and int(number) > 0:
+        return [int(number)]
+    numbers = sorted(n for n, kind in tracked.items() if kind == text)
+    if numbers:
+        return numbers
+    by_kind: dict[str, list[int]] = {}
+    for n, kind in sorted(tracked.items()):
+        by_kind.setdefault(kind, []).append(n)
+    known = ", ".join(f"{k} ({', '.join(f'gh-{n}' for n in ns)})" for k, ns in sorted(by_kind.items())) or "none"
+    raise UsageError(f"no campaign {text!r}: give a kind with a tracking issue or gh-N",
+                     hint=f"tracked in data/tracking.yaml: {known}")
+
+
 def run_contributors(args: argparse.Namespace) -> int:
+    from .. import contributors as credit
+    from .. import history as hist
+
     store = open_store(args)
-    people = store.contributors()
-    info = store.history_info()
+    info = store.history_file.info()
+    tracked = hist.tracked_campaigns()
+    revisions = store.history_file.revisions()
+    people = credit.contributors(revisions, tracked) if revisions else store.history_file.contributors()
+
+    if args.whatsnew is not None:
+        numbers = _campaigns(args.whatsnew, tracked) if args.whatsnew else sorted(tracked)
+        if numbers and not all(n in tracked for n in numbers):  # any issue: credit who names it
+            people = credit.contributors(revisions, {**tracked, **{n: "" for n in numbers}})
+        credited = [(n, line) for n in numbers if (line := credit.credit_line(people, n)) is not None]
+        lines = []
+        for n, line in credited:
+            if len(credited) > 1 or not args.whatsnew:  # say which campaign each line is for
+                lines.append(f".. {tracked.get(n) or 'campaign'}, gh-{n}:")
+            lines.append(line)
+        if not lines:
+            what = f"gh-{numbers[0]}" if len(numbers) == 1 else "any tracked campaign"
+            print(f"jit-tracker: nobody is credited in {what} in the recorded history"
+                  + ("" if info else "; run: jit-tracker history CPYTHON_DIR"), file=sys.stderr)
+            return 1
+        print("\n".join(lines))
+        return 0
+
+    number = None
+    if args.campaign:
+        numbers = _campaigns(args.campaign, tracked)
+        # a kind tracked in several issues: the first that credits anyone
+        number = next((n for n in numbers if credit.credit_line(people, n) is not None), numbers[0])
+        if number not in tracked:
+            people = credit.contributors(revisions, {**tracked, number: ""})
+        people = credit.in_campaign(people, number)
 
     def table() -> None:
         if not info:
             print("no history recorded; run: jit-tracker history CPYTHON_DIR")
             return
         if not people:
-            print(f"no task went from open to done in the recorded history of {info.get('repository')}")
+            where = f" for gh-{number}" if number else ""
+            print(f"no task went from open to done{where} in the recorded history of {info.get('repository')}")
             return
         rows = []
         for p in people:
-            ids = [t["id"] + (f" ({t['pr']})" if t.get("pr") else "") for t in p["tasks"]]
-            rows.append([p["name"], p.get("email") or "", len(p["tasks"]), p["first"][:10], p["latest"][:10],
+            tasks = p["tasks"]
+            if number:
+                tasks = [t for t in tasks if f"gh-{number}" in (t.get("campaigns") or [])]
+            ids = [t["id"] + (f" ({t['pr']})" if t.get("pr") else "") for t in tasks]
+            who = ", ".join(p.get("logins") or []) or p.get("email") or ""
+            extra = len(p.get("emails") or []) - 1
+            span = p["campaigns"][f"gh-{number}"] if number else p
+            rows.append([p["name"], who + (f" (+{extra} address{'es' if extra > 1 else ''})" if extra > 0 else ""),
+                         len(tasks), span["first"][:10], span["latest"][:10],
                          ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")])
-        print_table(["name", "email", "tasks", "first", "latest", "finished"], rows,
-                    title=f"contributors in {info.get('repository')}")
+        title = f"contributors in {info.get('repository')}" + (f", campaign gh-{number}" if number else "")
+        print_table(["name", "login or email", "tasks", "first", "latest", "finished"], rows, title=title)
 
-    emit({"repository": info.get("repository"), "contributors": people}, args.format, table)
+    emit({"repository": info.get("repository"), "campaign": f"gh-{number}" if number else None,
+          "contributors": people}, args.format, table)
     return 0

@@ -22,10 +22,14 @@ class Action:
     reason: str = ""
     number: int | None = None
     labels: list[str] = field(default_factory=list)
+    pull: str | None = None  # for a close: the merged pull request that completed the task
 
     def to_json(self) -> dict[str, Any]:
-        return {"op": self.op, "id": self.id, "number": self.number, "title": self.title,
+        data = {"op": self.op, "id": self.id, "number": self.number, "title": self.title,
                 "reason": self.reason, "labels": self.labels}
+        if self.pull:
+            data["pull"] = self.pull
+        return data
 
 
 WRITE_OPS = ("create", "update", "close")
@@ -113,8 +117,14 @@ def links_for(kept: dict[str, RemoteIssue], known: Links | None = None) -> Links
 
 
 def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max_new: int = 10,
-         known: Links | None = None) -> Plan:
-    """What a sync would do, in the order it would do it. Changes nothing."""
+         known: Links | None = None, completed_by: dict[str, dict[str, Any]] | None = None) -> Plan:
+    """What a sync would do, in the order it would do it. Changes nothing.
+
+    ``completed_by`` maps a task to the merged pull request (``number``, ``url``) that
+    ``check`` says completes it: its issue is closed with a link to it, even before a
+    rescan of the tree finds the task done.
+    """
+    completed_by = completed_by or {}
     kept, dups = ours(issues)
     ready = ready_ids(taskset)
     tasks = taskset.by_id()
@@ -152,6 +162,11 @@ def plan(taskset: TaskSet, issues: list[RemoteIssue], renderer: Renderer, *, max
         if issue.state != "open":
             why = "closed" if task is None or task.status != "open" else "closed on GitHub; not reopened"
             actions.append(Action("unchanged", tid, issue.title, why, issue.number))
+            continue
+        pull = completed_by.get(tid)
+        if pull is not None and (task is None or task.status != "blocked"):
+            actions.append(Action("close", tid, issue.title, f"completed by #{pull['number']} (merged)",
+                                  issue.number, pull=pull.get("url") or f"#{pull['number']}"))
             continue
         if task is None:
             actions.append(Action("close", tid, issue.title, "no longer found by the tracker", issue.number))

@@ -107,7 +107,7 @@ class Executor:
                     result.writes += 1
                 kept[action.id] = self.client.edit_issue(
                     issue, "closing", state="closed",
-                    state_reason="completed" if task is not None else "not_planned")
+                    state_reason="completed" if task is not None or action.pull else "not_planned")
                 self._note(result, Action("close", action.id, issue.title), issue.number)
 
         links.claimers = links_for(kept, self.known).claimers  # closes above may have ended some
@@ -132,7 +132,10 @@ class Executor:
     def _close_comment(action: Action, taskset: TaskSet) -> str:
         rev = taskset.source.get("revision")
         at = f"CPython revision {rev[:12]}" if rev else "the scanned CPython sources"
-        if action.reason.startswith("no longer"):
+        if action.pull:
+            text = (f"Done in {action.pull}: jit-tracker's check of that merged pull request finds "
+                    f"this task completed. Thank you!")
+        elif action.reason.startswith("no longer"):
             text = f"jit-tracker no longer finds this task in {at}, so this issue is closed."
         else:
             text = f"Done: jit-tracker finds this task completed in {at}. Thank you!"
