@@ -456,12 +456,20 @@ def merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str
                                                    order.get(r["revision"], -1)))
 
 
-def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
-    """Tracking issue -> kind, for the issues ``data/tracking.yaml`` adopts in CPython."""
+def tracked_issues(repository: str = "python/cpython") -> list[Any]:
+    """The campaigns' issues ``data/tracking.yaml`` adopts in CPython (tracking, follow-up,
+    predecessor, item), primary ones first within each kind."""
     from .campaign import tracking
 
-    kinds = tracking.load().get(repository.lower(), {})
-    return {number: kind for kind, number in kinds.items() if isinstance(number, int)}
+    return tracking.campaign(repository)
+
+
+def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
+    """Issue number -> kind, for every issue of :func:`tracked_issues`."""
+    out: dict[int, str] = {}
+    for t in tracked_issues(repository):
+        out.setdefault(t.number, t.kind)
+    return out
 
 
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:
