@@ -149,6 +149,9 @@ def test_contributors_whatsnew_and_campaign(campaign_repo, capsys):
         ".. refcount, gh-134584 (predecessor):\n(Contributed by Cy Young and Bob Smith in :gh:`134584`.)\n")
     assert main(["contributors", "--whatsnew", "gh-134584"]) == 0
     assert capsys.readouterr().out == "(Contributed by Cy Young and Bob Smith in :gh:`134584`.)\n"
+    # a release cycle: only the revisions of those dates
+    assert main(["contributors", "--whatsnew", "gh-134584", "--since", "2025-01-03"]) == 0
+    assert capsys.readouterr().out == "(Contributed by Cy Young in :gh:`134584`.)\n"
     assert main(["contributors", "--whatsnew", "gh-5"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "nobody is credited in gh-5" in err

@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "one person. With the tasks, the PR or issue named in the commit, and their first and "
         "latest date. Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
     )
+    p.add_argument("--since", metavar="DATE",
+                   help="only revisions committed on or after DATE (a release cycle: its What's New)")
+    p.add_argument("--until", metavar="DATE", help="only revisions committed before DATE")
     p.add_argument("--campaign", metavar="KIND|gh-N",
                    help="only the people of one campaign: a kind's tracking issue or an issue number")
     p.add_argument("--whatsnew", nargs="?", const="", metavar="KIND|gh-N",
@@ -246,7 +249,10 @@ def run_contributors(args: argparse.Namespace) -> int:
     issues = hist.tracked_issues()
     tracked = hist.tracked_campaigns()
     revisions = store.history()
-    people = credit.contributors(revisions, tracked) if revisions else store.contributors()
+    bounded = bool(args.since or args.until)
+    if bounded:
+        revisions = [r for r in revisions if _within(r, args.since, args.until)]
+    people = credit.contributors(revisions, tracked) if revisions or bounded else store.contributors()
 
     def with_issues(numbers: list[int]) -> list[dict]:
         """People credited in any issue, tracked or not."""
