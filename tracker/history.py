@@ -5,7 +5,7 @@ The walk lists the revisions that touched ``Python/bytecodes.c`` or
 asks :mod:`tracker.git` for the blob ids of both files at each and for the blobs it has
 not seen, and scans those with :mod:`tracker.scanpool` on all cores. What it keeps of
 each scan (counts, the task ids by status, what :mod:`tracker.changes` needs to tell
-done from removed) sits in the project's one cache (:mod:`tracker.diskcache`), under
+done from removed) sits in the project's one cache (the ``history`` kind of :mod:`tracker.cache`), under
 the pair of blob ids and the rules' fingerprint, so a rerun scans only what is new; a
 pair that ``tasks`` or ``scan`` stored in full is not scanned again.
 
@@ -17,20 +17,19 @@ tasks were done and which removed (their uop or instruction deleted or decompose
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from . import diskcache, git, scancache, scanpool
+from . import cache, git, scancache, scanpool
 from .changes import compare, subjects
 from .contributors import contributors, issues_of, pr_of
 from .errors import TrackerError, UsageError
 from .sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
 from .tasks import Task, TaskSet
 
-CACHE_VERSION = 3  # 3: summaries hold what tracker.changes needs ("about", "names")
+CACHE_VERSION = 4  # 3: summaries hold what tracker.changes needs; 4: each different one once
 Scanner = Callable[[SourceSet], TaskSet]
 Progress = scanpool.Progress
 
@@ -154,7 +153,7 @@ def summarize(ts: TaskSet) -> dict[str, Any]:
         status = t.status if t.status in ids else "open"
         counts.setdefault(t.kind, {"open": 0, "done": 0, "blocked": 0})[status] += 1
         ids[status].append(t.id)
-        if status != "done":  # one string: strings are what _compact shares cheaply
+        if status != "done":  # one string a task: small in JSON
             users = t.recipe.get("users") or [] if t.kind == "helper" else []
             about[t.id] = f"{t.uop or ''}\t{t.difficulty}\t{' '.join(users)}"
     return {"error": None, "counts": counts, **{k: sorted(v) for k, v in ids.items()},
@@ -191,9 +190,15 @@ def scan_blobs(scanner: Scanner, rev: str, date: str, bc: bytes, opt: bytes | No
 
 
 class Summaries:
-    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``: one entry of the disk
-    cache for all of them (a walk needs them all at once), replaced when the rules
-    change. ``use=False`` (``--no-cache``) reads and writes nothing."""
+    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``: one entry of the cache
+    for all of them (a walk needs them all at once), replaced when the rules change.
+    ``use=False`` (``--no-cache``) reads and writes nothing.
+
+    Many pairs of files give the same summary (CPython since 2022-11: 757 pairs, about
+    210 different summaries, when a commit changes a body but no task), so each
+    different summary is stored once and the pairs name it by index: 20 MB of JSON
+    becomes about 5, and a summary read once is one object for all its pairs.
+    """
 
     def __init__(self, fingerprint: str, use: bool = True):
         self.fingerprint = fingerprint
@@ -201,17 +206,16 @@ class Summaries:
         self.entries: dict[str, dict[str, Any]] = {}
         self.dropped: str | None = None  # why a stored entry was not used
         if use:
-            data = diskcache.read(self.name())
-            if isinstance(data, dict) and data.get("fingerprint") == fingerprint \
-                    and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
+            data = cache.read("history", self.name())
+            if isinstance(data, dict) and data.get("fingerprint") == fingerprint:
+                self.entries = _unpack(data)
             elif isinstance(data, dict):
                 self.dropped = "the rules changed since it was made"
         self.dirty = False
 
     @staticmethod
     def name() -> str:
-        return f"history-{diskcache.tag()}-{CACHE_VERSION}"
+        return f"summaries-{CACHE_VERSION}"
 
     def full_scan(self, bc: str, opt: str | None) -> dict[str, Any] | None:
         """The summary of a full scan of the pair another command stored, if any."""
@@ -223,31 +227,39 @@ class Summaries:
     def save(self) -> None:
         if not self.use or not self.dirty:
             return
-        self.entries = _compact(self.entries)
-        diskcache.write(self.name(), {"fingerprint": self.fingerprint, "entries": self.entries})
+        cache.write("history", self.name(), {"fingerprint": self.fingerprint, **_pack(self.entries)})
         self.dirty = False
 
 
-def _compact(value: Any) -> Any:
-    """``value`` with equal strings and equal lists of them made one object each, which
-    marshal then writes once: neighbouring revisions' summaries repeat the same ids,
-    names and lists (CPython's 757 pairs since 2022-11: 15.6 MB down to about 2 MB)."""
-    pool: dict[tuple, list] = {}
+def _pack(entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each different summary once, and the pairs by index."""
+    import json
 
-    def one(v: Any) -> Any:
-        if isinstance(v, str):
-            return sys.intern(v)
-        if isinstance(v, list):
-            items = [one(x) for x in v]
-            if not all(isinstance(x, str) for x in items):
-                return items
-            # interned strings: equal ones are one object, so identities stand for values
-            return pool.setdefault((len(items), *map(id, items)), items)
-        if isinstance(v, dict):
-            return {one(k): one(x) for k, x in v.items()}
-        return v
+    index: dict[str, int] = {}
+    by_object: dict[int, int] = {}  # summaries read from the cache are shared objects
+    summaries: list[dict[str, Any]] = []
+    pairs: dict[str, int] = {}
+    for key, summary in entries.items():
+        i = by_object.get(id(summary))
+        if i is None:
+            text = json.dumps(summary, sort_keys=True, separators=(",", ":"))
+            i = index.get(text)
+            if i is None:
+                i = index[text] = len(summaries)
+                summaries.append(summary)
+            by_object[id(summary)] = i
+        pairs[key] = i
+    return {"summaries": summaries, "pairs": pairs}
 
-    return one(value)
+
+def _unpack(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    summaries, pairs = data.get("summaries"), data.get("pairs")
+    if not isinstance(summaries, list) or not isinstance(pairs, dict):
+        return {}
+    try:
+        return {key: summaries[i] for key, i in pairs.items()}
+    except (IndexError, TypeError):
+        return {}
 
 
 def _key(pair: tuple[str | None, str | None]) -> str | None:
@@ -268,7 +280,7 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     since, until = check_date(since, "--since"), check_date(until, "--until")
     if scanner is None:  # the rules are imported only when there is something to scan
         fingerprint = fingerprint or rules_fingerprint()
-    cache = Summaries(fingerprint or getattr(scanner, "__qualname__", "custom"), use_cache)
+    cache = Summaries(fingerprint or str(getattr(scanner, "__qualname__", "custom")), use_cache)
     result = WalkResult(repo, [], [], fingerprint=cache.fingerprint)
     if cache.dropped:
         result.notes.append(f"stored scan summaries not used: {cache.dropped}; rescanning")
@@ -477,12 +489,13 @@ def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> Walk
     if kwargs.get("campaigns") is None:
         kwargs["campaigns"] = tracked_campaigns()
     result = walk(directory, **kwargs)
-    old = store.load_history()
+    recorded = store.history_file
+    old = recorded.load()
     revisions = result.revisions
     if old.get("repository") == result.repository and old.get("rules") == result.fingerprint:
         revisions = merge(old["revisions"], revisions)  # else older counts came from other rules
     result.revisions = revisions
     result.contributors = contributors(revisions, kwargs["campaigns"])
-    store.record_history(result.repository, revisions, result.contributors,
-                         since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
+    recorded.record(result.repository, revisions, result.contributors,
+                    since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
     return result

@@ -85,7 +85,7 @@ def test_history_without_anything_uses_bundled_snapshot(tmp_path, capsys, monkey
     assert len(revs) == 1 and revs[0]["counts"]["refcount"]["open"] > 0
     assert main(["contributors"]) == 0
     assert "no history recorded" in capsys.readouterr().out
-    assert Store(tmp_path / "state.yaml").history() == []
+    assert Store(tmp_path / "state.yaml").history_file.revisions() == []
 
 
 def test_history_no_cache_scans_everything_and_keeps_nothing(repo, capsys):
@@ -96,7 +96,7 @@ def test_history_no_cache_scans_everything_and_keeps_nothing(repo, capsys):
     assert "scanned 4, 0 from cache" in capsys.readouterr().err
     from tracker.history import Summaries
 
-    cache = Path(os.environ["JIT_TRACKER_CACHE_DIR"]) / Summaries.name()
+    cache = Path(os.environ["JIT_TRACKER_CACHE_DIR"]) / "history" / (Summaries.name() + ".json")
     before = cache.read_bytes()
     assert main(["history", str(repo.path), "--json", "--no-cache"]) == 0
     assert "scanned 4, 0 from cache" in capsys.readouterr().err

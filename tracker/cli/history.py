@@ -118,15 +118,16 @@ def run_history(args: argparse.Namespace) -> int:
             bar.stop()
         for note in result.notes:
             print(f"jit-tracker: {note}", file=sys.stderr)
-        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_path}; "
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_file.path}; "
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
-        repository = result.repository
+        repository: str | None = result.repository
     else:
-        revisions = [r for r in store.history() if _within(r, args.since, args.until)]
-        repository = store.history_info().get("repository")
-        if not revisions and not store.history_info():
+        recorded = store.history_file
+        revisions = [r for r in recorded.revisions() if _within(r, args.since, args.until)]
+        repository = recorded.info().get("repository")
+        if not revisions and not recorded.info():
             revisions, repository = _bundled_point()
     _print_history(revisions, repository, args.format)
     return 0
@@ -232,7 +233,7 @@ def _campaigns(text: str, tracked: dict[int, str]) -> list[int]:
     numbers = [n for n, kind in tracked.items() if kind == text]
     if numbers:
         return numbers
-    kinds = {}
+    kinds: dict[str, list[str]] = {}
     for n, kind in tracked.items():
         kinds.setdefault(kind, []).append(f"gh-{n}")
     known = "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items()) or "none"
@@ -245,14 +246,14 @@ def run_contributors(args: argparse.Namespace) -> int:
     from .. import history as hist
 
     store = open_store(args)
-    info = store.history_info()
+    info = store.history_file.info()
     issues = hist.tracked_issues()
     tracked = hist.tracked_campaigns()
-    revisions = store.history()
+    revisions = store.history_file.revisions()
     bounded = bool(args.since or args.until)
     if bounded:
         revisions = [r for r in revisions if _within(r, args.since, args.until)]
-    people = credit.contributors(revisions, tracked) if revisions or bounded else store.contributors()
+    people = credit.contributors(revisions, tracked) if revisions or bounded else store.history_file.contributors()
 
     def with_issues(numbers: list[int]) -> list[dict]:
         """People credited in any issue, tracked or not."""
@@ -260,6 +261,7 @@ def run_contributors(args: argparse.Namespace) -> int:
             return people
         return credit.contributors(revisions, {**tracked, **{n: "" for n in numbers if n not in tracked}})
 
+    numbers: list[int] = []
     if args.whatsnew is not None:
         numbers = _campaigns(args.whatsnew, tracked) if args.whatsnew else list(tracked)
         found = with_issues(numbers)
@@ -279,7 +281,6 @@ def run_contributors(args: argparse.Namespace) -> int:
         print("\n".join(lines))
         return 0
 
-    numbers: list[int] = []
     if args.campaign:
         numbers = _campaigns(args.campaign, tracked)
         people = credit.in_campaign(with_issues(numbers), numbers)
