@@ -93,7 +93,7 @@ class Moved:
     """A task opened, reopened, or whose difficulty changed."""
 
     task: str
-    what: str  # opened | reopened | difficulty
+    what: str  # opened | reopened | difficulty | left_tier2 (gone because tier 2 no longer runs its uop)
     before: str | None = None  # the difficulty before, for "difficulty"
     after: str | None = None
     title: str = ""
@@ -120,6 +120,10 @@ class Review:
     @property
     def opened(self) -> list[Moved]:
         return [m for m in self.moved if m.what in ("opened", "reopened")]
+
+    @property
+    def left_tier2(self) -> list[Moved]:
+        return [m for m in self.moved if m.what == "left_tier2"]
 
     @property
     def difficulty(self) -> list[Moved]:
@@ -152,7 +156,8 @@ class Review:
                 "recipe_checks": [n.to_json() for n in self.checks],
                 "problems": [n.to_json() for n in self.problems],
                 "opened": [m.to_json() for m in self.opened],
-                "difficulty": [m.to_json() for m in self.difficulty]}
+                "difficulty": [m.to_json() for m in self.difficulty],
+                "left_tier2": [m.to_json() for m in self.left_tier2]}
 
 
 def _count(n: int, word: str) -> str:
@@ -180,6 +185,10 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
         if change.what in ("done", "removed"):
             task = was or now
             assert task is not None
+            if change.what == "done" and now is None and not _run_by_tier2(task, head):
+                # gone because tier 2 no longer runs its uop, not because it was converted
+                out.moved.append(Moved(task.id, "left_tier2", title=task.title, file=task.file, line=task.line))
+                continue
             kind_tracking = tracking.get(task.kind)
             item = Completed(task.id, change.what, task.kind, task.subject, list(task.instructions),
                              tracking=kind_tracking[0] if kind_tracking else None,
@@ -209,6 +218,13 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
             out.problems.append(note)
     out.problems.extend(_new_warnings(base.model, head.model))
     return out
+
+
+def _run_by_tier2(task: Task, head: Side) -> bool:
+    """Whether tier 2 still runs the uop ``task`` is about (in the head's instruction facts)."""
+    if not task.uop:
+        return True
+    return any(f.get("tier2") and task.uop in (f.get("uops") or ()) for f in head.tasks.instructions)
 
 
 def _changes(base: Side, head: Side) -> list[Any]:

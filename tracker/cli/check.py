@@ -366,4 +366,5 @@ def table(result: "Review", described: tuple[str, str]) -> str:
     section("new problems", [f"{where(n)}{n.message}" for n in result.problems])
     section("opened", [f"{m.task}  {m.what}" + (f"  {m.file}:{m.line}" if m.file else "") for m in result.opened])
     section("difficulty", [f"{m.task}  {m.before} -> {m.after}" for m in result.difficulty])
+    section("no longer counted (tier 2 does not run the uop now; not done)", [m.task for m in result.left_tier2])
     return "\n".join(lines).rstrip("\n") + "\n"
