@@ -158,6 +158,7 @@ def repository_root(directory: str) -> str:
     """The work tree's top directory, or the git directory of a bare clone (a mirror)."""
     from .. import git
 
+    directory = os.path.abspath(directory)
     if not os.path.isdir(directory):
         raise UsageError(f"{directory}: no such directory")
     if git.ask(directory, "rev-parse", "--is-bare-repository") == "true":
@@ -214,9 +215,15 @@ def _at_revision(root: str, rev: str) -> "SourceSet":
 def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":
     from ..github import prcheck
 
+    from ..github.client import SyncStopped
+
     token = os.environ.get("GITHUB_TOKEN") or None
     gh = prcheck.client(args.github, token, args.base_url)
-    pull = prcheck.read_pull(args.github, args.pr, gh=gh)
+    try:
+        pull = prcheck.read_pull(args.github, args.pr, gh=gh)
+    except SyncStopped as exc:  # its hint speaks of sync
+        raise TrackerError(str(exc).split("\n", 1)[0],
+                           hint="check the network and --base-url, or run check on a checkout") from None
     base, head = prcheck.fetch_sides(pull, base_url=args.base_url, token=token)
     return base, head, (f"{args.github}@{pull.base_sha[:10]} (merge-base)",
                         f"{pull.head_repo}@{pull.head_sha[:10]} (#{args.pr})")
