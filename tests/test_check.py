@@ -163,3 +163,19 @@ def test_a_task_gone_because_tier_2_no_longer_runs_its_uop_is_not_completed():
     assert r.completed == []
     assert [m.task for m in r.left_tier2] == ["refcount:_TOY_REL"]
     assert [p.what for p in r.problems] == ["tier2_lost"]
+
+
+def test_a_uop_the_optimizer_emits_no_more_is_decomposed():
+    bytecodes = """
+        op(_TOY_LOAD, (-- value)) { value = PyStackRef_None; }
+        macro(TOY_LOAD) = _TOY_LOAD;
+        tier2 op(_TOY_POP_LOAD, (pop -- value)) { PyStackRef_CLOSE(pop); value = PyStackRef_None; }
+    """
+    emits = "op(_TOY_LOAD, (-- value)) { REPLACE_OP(this_instr, _TOY_POP_LOAD, 0, 0); value = sym_new_not_null(ctx); }\n"
+    case = "op(_TOY_POP_LOAD, (pop -- value)) { value = sym_new_not_null(ctx); }\n"
+    before = _side_of(bytecodes, emits + case)
+    after = _side_of(bytecodes, "op(_TOY_LOAD, (-- value)) { value = sym_new_not_null(ctx); }\n")
+    r = review(before, after)
+    assert [(c.task, c.how) for c in r.completed] == [("refcount:_TOY_POP_LOAD", "removed")]
+    assert r.problems == []  # its case went with it: no new problem either
+    assert [m.task for m in r.opened] == ["optimizer:_TOY_POP_LOAD"]

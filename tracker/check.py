@@ -180,6 +180,15 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
     issues = issues or {}
     out = Review(dict(base.tasks.source), dict(head.tasks.source))
     before, after = base.tasks.by_id(), head.tasks.by_id()
+    dropped = no_longer_emitted(base, head)
+    for task_id, task in before.items():  # decomposed: the optimizer emits its uop no more
+        now = after.get(task_id)
+        if task.uop in dropped and task.status == "open" and now is not None and now.status != "done":
+            kind_tracking = tracking.get(task.kind)
+            out.completed.append(Completed(
+                task.id, "removed", task.kind, task.subject, list(task.instructions),
+                tracking=kind_tracking[0] if kind_tracking else None,
+                adopted=bool(kind_tracking and kind_tracking[1]), issue=issues.get(task.id)))
     for change in _changes(base, head):
         was, now = before.get(change.task_id), after.get(change.task_id)
         if change.what in ("done", "removed"):
@@ -341,7 +350,7 @@ def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) 
     opened). One that no instruction runs and no case emits (a ``_TIER_TWO`` uop the trace
     translator emits) goes through the optimizer like any other."""
     if now.kind in ("refcount", "optimizer") and not now.instructions and now.uop \
-            and now.uop in optimizer_emitted(head.model):
+            and (now.uop in optimizer_emitted(head.model) or now.uop in no_longer_emitted(base, head)):
         return None
     if now.kind == "refcount":
         names = []
@@ -382,6 +391,17 @@ def optimizer_emitted(model: Model) -> set[str]:
             found.update(n for n in names.findall(case.body.code) if n != name and n in model.uops)
         model.__dict__["_optimizer_emitted"] = found
     return found
+
+
+def no_longer_emitted(base: Side, head: Side) -> set[str]:
+    """Uops an optimizer case emitted in ``base`` and nothing emits or runs in ``head``, and
+    whose own case is gone: decomposed (gh-148211's shape: the optimizer writes the parts
+    instead), though still defined. Their open tasks are moot: removed."""
+    run = {u for f in head.tasks.instructions if f.get("tier2") for u in (f.get("uops") or ())}
+    # its own case went too: what C code of the optimizer emits, the two files do not show
+    return {u for u in optimizer_emitted(base.model) - optimizer_emitted(head.model)
+            if u in head.model.uops and u not in run and u in base.model.optimizer_cases
+            and u not in head.model.optimizer_cases}
 
 
 def _it(reason: str) -> str:
