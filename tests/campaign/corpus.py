@@ -36,6 +36,19 @@ TASKS = [
     _t("optimizer:_CHECK_FUNCTION", []),
     _t("optimizer:_MAKE_FUNCTION", ["MAKE_FUNCTION"]),
     _t("tier2:SEND", ["SEND"]),
+    # for the 2026 forms (follow-up lists, decomposition, title shorthands)
+    _t("refcount:_DICT_UPDATE", ["DICT_UPDATE"]),
+    _t("refcount:_COMPARE_OP_FLOAT", ["COMPARE_OP_FLOAT"]),
+    _t("refcount:_COMPARE_OP_STR", ["COMPARE_OP_STR"]),
+    _t("refcount:_BINARY_OP_SUBTRACT_INT", ["BINARY_OP_SUBTRACT_INT"]),
+    _t("refcount:_BINARY_SLICE", ["BINARY_SLICE"]),
+    _t("decompose:_POP_CALL", []),
+    _t("decompose:_POP_CALL_ONE", []),
+    _t("decompose:_POP_CALL_TWO", []),
+    _t("decompose:_POP_TWO_LOAD_CONST_INLINE_BORROW", []),
+    _t("decompose:_INSERT_2_LOAD_CONST_INLINE_BORROW", []),
+    _t("decompose:_LOAD_CONST_UNDER_INLINE", []),
+    _t("decompose:_LOAD_CONST_UNDER_INLINE_BORROW", []),
 ]
 
 R = "tracking:refcount"
@@ -193,4 +206,89 @@ THIRD_BATCH = [
  ("third-k20", R, [("r2", "Let me know if I can help with _CALL_LEN.")], {}),
 ]
 
-CASES = CLAIMS + THIRD + RELEASES + NEGATIVES + SECOND + THIRD_BATCH
+# --- a fourth batch, for the forms of the 2026 threads (hand-outs, "these", "next PR",
+# answers to invitations, quotes), written before running it; see the README for how many
+# the patterns got right unseen and what was changed
+D = "tracking:decompose"
+FOURTH_BATCH = [
+ ("fourth-m1", R, [("lead", "@zed is going to add `_DICT_UPDATE` once the helper lands.")], {"refcount:_DICT_UPDATE": "zed"}),
+ ("fourth-m2", R, [("lead", "@yan is going to improve `_COMPARE_OP_FLOAT`")], {"refcount:_COMPARE_OP_FLOAT": "yan"}),
+ ("fourth-m3", D, [("lead", "@xia is converting `_POP_CALL` this week.")], {"decompose:_POP_CALL": "xia"}),
+ ("fourth-m4", R, [("wu", "Am I still down for `_COMPARE_OP_STR`?"), ("lead", "@wu yes you do")], {"refcount:_COMPARE_OP_STR": "wu"}),
+ ("fourth-m5", R, [("vee", "May I have `_BINARY_SLICE`?"), ("lead", "Sure :)")], {"refcount:_BINARY_SLICE": "vee"}),
+ ("fourth-m6", R, [("lead", "@uri would you want `_DICT_UPDATE`?"), ("uri", "100% want to")], {"refcount:_DICT_UPDATE": "uri"}),
+ ("fourth-m7", D, [("lead", "Left to split:\n- `_POP_CALL`\n- `_POP_CALL_ONE`"), ("tam", "I'll take these")],
+  {"decompose:_POP_CALL": "tam", "decompose:_POP_CALL_ONE": "tam"}),
+ ("fourth-m8", D, [("lead", "- `_LOAD_CONST_UNDER_INLINE`\n- `_LOAD_CONST_UNDER_INLINE_BORROW`"),
+                   ("sia", "I already have a branch for these.")],
+  {"decompose:_LOAD_CONST_UNDER_INLINE": "sia", "decompose:_LOAD_CONST_UNDER_INLINE_BORROW": "sia"}),
+ ("fourth-m9", D, [("rae", "Merged main again.\nNext PR would be: `_POP_CALL(_ONE/_TWO)`")],
+  {"decompose:_POP_CALL": "rae", "decompose:_POP_CALL_ONE": "rae", "decompose:_POP_CALL_TWO": "rae"}),
+ ("fourth-m10", D, [("rae", "My next one: `[_POP_TWO/_INSERT_2]_LOAD_CONST_INLINE_BORROW`")],
+  {"decompose:_POP_TWO_LOAD_CONST_INLINE_BORROW": "rae", "decompose:_INSERT_2_LOAD_CONST_INLINE_BORROW": "rae"}),
+ ("fourth-m11", R, [("qi", "If `_BINARY_SLICE` is still unassigned I'd like to work on it"),
+                    ("lead", "> If `_BINARY_SLICE` is still unassigned I'd like to work on it\n\n@po has done that one already.")],
+  {"refcount:_BINARY_SLICE": "po"}),
+ ("fourth-m12", R, [("lead", "I'll convert `_COMPARE_OP_X` myself.")],
+  {"refcount:_COMPARE_OP_INT": "lead", "refcount:_COMPARE_OP_FLOAT": "lead", "refcount:_COMPARE_OP_STR": "lead"}),
+ ("fourth-m13", R, [("ny", "I'll take `_DICT_UPDATE`."), ("ny", "Dropping `_DICT_UPDATE`; anyone can pick it up."),
+                    ("mo", "Could I grab `_BINARY_SLICE`?")], {}),
+ ("fourth-m14", R, [("ly", "Is `_DICT_UPDATE` being worked on by anyone?")], {}),
+ ("fourth-m15", R, [("lead", "Thanks @kit, `_COMPARE_OP_STR` looks great.")], {}),
+ ("fourth-m16", D, [("lead", "We should remove `_POP_CALL_TWO` in a later PR.")], {}),
+ ("fourth-m17", R, [("jo", "Do I need to regenerate the cases for `_BINARY_SLICE`?")], {}),
+ ("fourth-m18", R, [("lead", "`X_INT` ops are done; the float ones are next.")], {}),
+ ("fourth-m19", R, [("hu", "I'll take `_DICT_UPDATE` and `_BINARY_SLICE`."),
+                    ("hu", "Giving up on `_BINARY_SLICE`, it slows the interpreter.")], {"refcount:_DICT_UPDATE": "hu"}),
+ ("fourth-m20", "task:refcount:_BINARY_SLICE", [("gi", "I'd love to give this a try!")], {"refcount:_BINARY_SLICE": "gi"}),
+]
+
+CASES = CLAIMS + THIRD + RELEASES + NEGATIVES + SECOND + THIRD_BATCH + FOURTH_BATCH
+
+# --- tracking lists in the forms CPython keeps them: (case id, kind, what crossing means,
+# body, {task: (status, login beside it)}); only items naming a task of the kind count
+LISTS = [
+ ("list-boxes", "optimizer", "not planned",
+  "<details>\n\n- [ ] ~`_CHECK_FUNCTION`~ (1.0%)\n- [x] `_ITER_CHECK_LIST` (0.7%)\n- [ ] `_MAKE_FUNCTION`\n\n</details>",
+  {"optimizer:_CHECK_FUNCTION": ("not planned", None), "optimizer:_ITER_CHECK_LIST": ("done", None),
+   "optimizer:_MAKE_FUNCTION": ("open", None)}),
+ ("list-no-boxes-logins", "refcount", "not planned",
+  "Left to do:\n\n* DICT_UPDATE @ada\n* `_BINARY_SLICE` @bo-9\n* `_CALL_LEN`\n",
+  {"refcount:_DICT_UPDATE": ("open", "ada"), "refcount:_BINARY_SLICE": ("open", "bo-9"),
+   "refcount:_CALL_LEN": ("open", None)}),
+ ("list-double-tilde-done", "decompose", "done",
+  "- ~~`_POP_CALL`~~\n- ~~_POP_CALL_ONE~~ (#1)\n- `_POP_CALL_TWO`\n",
+  {"decompose:_POP_CALL": ("done", None), "decompose:_POP_CALL_ONE": ("done", None),
+   "decompose:_POP_CALL_TWO": ("open", None)}),
+ ("list-single-tilde-not-planned", "refcount", "not planned",
+  "- [ ] ~_IS_OP~\n- [ ] ~~`_CALL_LEN`~~ merged elsewhere\n1. `_BINARY_OP`\n",
+  {"refcount:_IS_OP": ("not planned", None), "refcount:_CALL_LEN": ("not planned", None),
+   "refcount:_BINARY_OP": ("open", None)}),
+ ("list-done-box-beats-login", "refcount", "not planned", "- [x] `_IS_OP` @ada\n",
+  {"refcount:_IS_OP": ("done", None)}),
+ ("list-other-kinds-and-prose", "optimizer", "not planned",
+  "Some prose naming `_CALL_LEN` outside a list.\n- [ ] `_IS_OP` (a refcount task)\n- nothing here\n",
+  {}),
+ ("list-in-a-comment-shorthand", "decompose", "done", "- `_LOAD_CONST_UNDER_INLINE(_BORROW)`\n",
+  {"decompose:_LOAD_CONST_UNDER_INLINE": ("open", None), "decompose:_LOAD_CONST_UNDER_INLINE_BORROW": ("open", None)}),
+]
+
+# --- how pull requests are titled: (title, the campaign's kind, tasks it names)
+TITLES = [
+ ("gh-134584: Eliminate redundant refcounting from `_CONTAINS_{OP|OP_SET|OP_DICT}`", "refcount",
+  ["refcount:_CONTAINS_OP", "refcount:_CONTAINS_OP_SET", "refcount:_CONTAINS_OP_DICT"]),
+ ("gh-148211: decompose `[_POP_TWO/_INSERT_2]_LOAD_CONST_INLINE_BORROW` in JIT", "decompose",
+  ["decompose:_POP_TWO_LOAD_CONST_INLINE_BORROW", "decompose:_INSERT_2_LOAD_CONST_INLINE_BORROW"]),
+ ("gh-148211: decompose `_LOAD_CONST_UNDER_INLINE(_BORROW)` in JIT", "decompose",
+  ["decompose:_LOAD_CONST_UNDER_INLINE", "decompose:_LOAD_CONST_UNDER_INLINE_BORROW"]),
+ ("Next: `_POP_CALL(_ONE/_TWO)`", "decompose",
+  ["decompose:_POP_CALL", "decompose:_POP_CALL_ONE", "decompose:_POP_CALL_TWO"]),
+ ("gh-134584: Eliminate redundant refcounting from `_COMPARE_OP_X`", "refcount",
+  ["refcount:_COMPARE_OP_INT", "refcount:_COMPARE_OP_FLOAT", "refcount:_COMPARE_OP_STR"]),
+ ("gh-134584: JIT: Eliminate redundant refcount ops for X_INT", "refcount",
+  ["refcount:_BINARY_OP_ADD_INT", "refcount:_BINARY_OP_SUBTRACT_INT", "refcount:_BINARY_OP_MULTIPLY_INT"]),
+ ("GH-134584: Eliminate redundant refcounting from IS_OP", "refcount", ["refcount:_IS_OP"]),
+ ("gh-145866: Eliminate redundant refcounting from `DICT_UPDATE`", "refcount", ["refcount:_DICT_UPDATE"]),
+ ("gh-134584 : `_BINARY_SLICE`", "refcount", ["refcount:_BINARY_SLICE"]),
+ ("gh-134584: Fix a typo in a comment", "refcount", []),
+]

@@ -35,10 +35,37 @@ def test_a_missing_group_is_an_error(tmp_path):
 
 def test_tracking_data_adopts_cpython_issues_and_options_win():
     table = tracking.load()
-    assert tracking.adopted("python/cpython", table=table) == {"refcount": 134584, "optimizer": 131798}
+    assert tracking.adopted("python/cpython", table=table) == {"refcount": 145866, "optimizer": 131798,
+                                                              "decompose": 148211}
     assert tracking.adopted("octo/jit", table=table) == {}
     assert tracking.adopted("octo/jit", {"refcount": 5}, {"optimizer": 6}, table=table) == {"refcount": 5, "optimizer": 6}
-    assert tracking.adopted("python/cpython", None, {"refcount": "file"}, table=table) == {"optimizer": 131798}
+    assert tracking.adopted("python/cpython", None, {"refcount": "file"}, table=table) == {"optimizer": 131798,
+                                                                                         "decompose": 148211}
+
+
+def test_the_campaign_lists_every_issue_with_its_role():
+    issues = tracking.campaign("python/cpython")
+    got = {(t.kind, t.number, t.role) for t in issues}
+    assert {("refcount", 145866, "follow-up"), ("refcount", 134584, "predecessor"), ("refcount", 143995, "item"),
+            ("refcount", 148171, "item"), ("optimizer", 131798, "tracking"), ("optimizer", 143732, "item"),
+            ("decompose", 148211, "tracking")} == got
+    assert next(t for t in issues if t.number == 148211).crossed == "done"
+    assert tracking.load().kinds == {"decompose": "Decompose composite uops into the uops they are made of"}
+    # a follow-up adopted later (remembered in the state) becomes the kind's tracking issue
+    later = tracking.campaign("python/cpython", {"refcount": [[150000, "follow-up"]]})
+    roles = {t.number: t.role for t in later if t.kind == "refcount"}
+    assert roles[150000] == "follow-up" and roles[145866] == "predecessor"
+    assert tracking.adopted("python/cpython", {"refcount": [[150000, "follow-up"]]})["refcount"] == 150000
+
+
+def test_tracking_list_errors(tmp_path):
+    f = tmp_path / "tracking.yaml"
+    f.write_text("repositories:\n  o/r:\n    refcount: [{issue: 3, role: boss}]\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"refcount\[0\]\.role"):
+        tracking.load(f)
+    f.write_text("kinds: {refcount: x}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="already a kind"):
+        tracking.load(f)
 
 
 def test_tracking_data_errors(tmp_path):

@@ -116,3 +116,26 @@ def test_piped_table_is_plain_columns(capsys):
     assert set(lines[2]) == {"-", " "}
     assert [line.index("status") for line in lines[1:2]] == [lines[3].index("open")]  # aligned
     assert lines[3].startswith("split:") and "│" not in "".join(lines)
+
+
+def test_the_table_says_who_is_on_a_task_and_what_is_in_review(tmp_path, capsys):
+    from tracker.cli.main import main
+    from pathlib import Path
+
+    from tracker.store import Claim, Store
+
+    state = tmp_path / "s.yaml"
+    st = Store(state)
+    st.record_campaign([Claim("refcount:_ADD", "ana", "2026-11-22T10:00:00Z", None, "comment", None,
+                              "https://github.example/c/1")],
+                       {"refcount:_ADD_STR": {"number": 41, "state": "open", "author": "bo", "url": "u",
+                                              "title": "t", "since": "2026-11-23T00:00:00Z"}}, {},
+                       {"repo": "python/cpython"})
+    root = Path(__file__).resolve().parents[2] / "data" / "examples"
+    assert main(["tasks", "--bytecodes", str(root / "bytecodes.c"), "--optimizer",
+                 str(root / "optimizer_bytecodes.c"), "--state", str(state)]) == 0
+    out = capsys.readouterr().out
+    assert "claimed by" in out.splitlines()[1]
+    line = next(l for l in out.splitlines() if l.startswith("refcount:_ADD "))
+    assert "@ana (comment, " in line
+    assert "in review #41" in next(l for l in out.splitlines() if l.startswith("refcount:_ADD_STR "))

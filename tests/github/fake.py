@@ -33,7 +33,8 @@ class Fault:
 
 
 class FakeGitHub:
-    def __init__(self, httpserver):
+    def __init__(self, httpserver, repo: str = f"{OWNER}/{REPO}"):
+        self.repo = repo
         self.server = httpserver
         self.issues: dict[int, dict] = {}
         self.comments: dict[int, list[dict]] = {}
@@ -54,6 +55,11 @@ class FakeGitHub:
         self.read_only = False  # when set, any write is refused and recorded in attempted_writes
         self.attempted_writes: list[tuple[str, str]] = []
         self._clock = 0
+        self.counted = 0  # answers that count against the rate limit (every one but 304s)
+        self.not_modified = 0  # answers 304 to a conditional request
+        self.budget: int | None = None  # when set: answers left before the rate limit (then 403s)
+        self.reset_at = int(time.time()) + 3600
+        self.etags = True  # send ETags and answer If-None-Match with 304
         httpserver.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -62,21 +68,29 @@ class FakeGitHub:
 
     @property
     def repo_path(self) -> str:
-        return f"/repos/{OWNER}/{REPO}"
+        return f"/repos/{self.repo}"
+
+    @property
+    def html(self) -> str:
+        return f"https://github.example/{self.repo}"
 
     # --- helpers for tests
-    def add_issue(self, title, body, state="open", labels=(), assignees=(), pull_request=False) -> dict:
-        n = self.next_number
-        self.next_number += 1
+    def add_issue(self, title, body, state="open", labels=(), assignees=(), pull_request=False,
+                  number: int | None = None, author: str = "jit-bot") -> dict:
+        n = number if number is not None else self.next_number
+        if number is None:
+            self.next_number += 1
         issue = {
             "id": 1000 + n, "number": n, "title": title, "body": body, "state": state,
             "state_reason": None,
             "labels": [self._label(name) for name in labels],
             "assignees": [{"login": a} for a in assignees],
             "assignee": {"login": assignees[0]} if assignees else None,
-            "user": {"login": "jit-bot"},
+            "user": {"login": author},
             "comments": 0,
             "created_at": "2025-05-30T00:00:00Z",
+            "updated_at": "2025-05-30T00:00:00Z",
+            "closed_at": None,
         }
         if pull_request:
             issue["pull_request"] = {"url": "x"}
@@ -92,20 +106,56 @@ class FakeGitHub:
     def add_comment(self, number: int, author: str, body: str) -> dict:
         c = {"id": 5000 + sum(len(v) for v in self.comments.values()), "body": body, "user": {"login": author},
              "created_at": self._now(),
-             "html_url": f"https://github.example/{OWNER}/{REPO}/issues/{number}#issuecomment-{len(self.comments[number])}"}
+             "html_url": f"{self.html}/issues/{number}#issuecomment-{len(self.comments[number])}"}
         self.comments[number].append(c)
         return c
 
     def add_pull(self, title: str, body: str = "", author: str = "dev", state: str = "open",
-                 merged: bool = False) -> dict:
-        n = self.next_number
-        self.next_number += 1
+                 merged: bool = False, number: int | None = None) -> dict:
+        n = number if number is not None else self.next_number
+        if number is None:
+            self.next_number += 1
         created = self._now()
         pr = {"id": 9000 + n, "number": n, "title": title, "body": body, "state": "closed" if merged else state,
               "user": {"login": author}, "created_at": created, "merged_at": created if merged else None,
-              "html_url": f"https://github.example/{OWNER}/{REPO}/pull/{n}"}
+              "closed_at": created if (merged or state == "closed") else None,
+              "html_url": f"{self.html}/pull/{n}"}
         self.pulls.append(pr)
+        self.pull_by_number[n] = pr
+        self.comments[n] = []
         return pr
+
+    @property
+    def pull_by_number(self) -> dict[int, dict]:
+        if not hasattr(self, "_pulls_by_number"):
+            self._pulls_by_number: dict[int, dict] = {}
+        return self._pulls_by_number
+
+    def _pull_issue_json(self, request: Request, pr: dict) -> dict:
+        """A pull request as the issues API shows it (what timelines embed)."""
+        api = request.host_url.rstrip("/") + PREFIX + self.repo_path
+        return {"number": pr["number"], "title": pr["title"], "body": pr["body"], "state": pr["state"],
+                "user": pr["user"], "labels": [], "assignees": [], "created_at": pr["created_at"],
+                "updated_at": pr["created_at"], "closed_at": pr.get("closed_at"),
+                "html_url": pr["html_url"], "comments": len(self.comments.get(pr["number"], [])),
+                "comments_url": f"{api}/issues/{pr['number']}/comments",
+                "url": f"{api}/issues/{pr['number']}",
+                "pull_request": {"url": f"{api}/pulls/{pr['number']}", "html_url": pr["html_url"],
+                                 "merged_at": pr.get("merged_at")}}
+
+    def timeline(self, request: Request, number: int) -> list[dict]:
+        """Comments and cross-references of one issue, oldest first, as GitHub's timeline."""
+        events = [dict(c, event="commented") for c in self.comments.get(number, [])]
+        ref = re.compile(rf"(?:#|\bgh-|\bGH-|/issues/){number}\b")
+        for pr in self.pulls:
+            if pr["number"] != number and ref.search(f"{pr['title']}\n{pr['body']}"):
+                events.append({"event": "cross-referenced", "created_at": pr["created_at"],
+                               "source": {"type": "issue", "issue": self._pull_issue_json(request, pr)}})
+        for other in self.issues.values():
+            if other["number"] != number and ref.search(f"{other['title']}\n{other['body']}"):
+                events.append({"event": "cross-referenced", "created_at": other["created_at"],
+                               "source": {"type": "issue", "issue": self._issue_json(request, other)}})
+        return sorted(events, key=lambda e: e["created_at"])
 
     def ours(self) -> dict[str, list[dict]]:
         found: dict[str, list[dict]] = {}
@@ -121,17 +171,25 @@ class FakeGitHub:
         return dict(self.labels[name])
 
     def _json(self, data, status=200, headers=None) -> Response:
+        import hashlib
+
+        text = json.dumps(data)
         h = {"Content-Type": "application/json", "X-RateLimit-Limit": "5000",
              "X-RateLimit-Remaining": str(self.remaining), "X-RateLimit-Reset": str(int(time.time()) + 3600)}
+        if self.budget is not None:
+            h.update({"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": str(self.budget),
+                      "X-RateLimit-Reset": str(self.reset_at)})
         h.update(headers or {})
-        return Response(json.dumps(data), status=status, headers=h)
+        if status == 200 and self.etags:
+            h["ETag"] = '"' + hashlib.sha1((text + h.get("Link", "")).encode()).hexdigest() + '"'
+        return Response(text, status=status, headers=h)
 
     def _issue_json(self, request: Request, issue: dict) -> dict:
         api = request.host_url.rstrip("/") + PREFIX + self.repo_path
         out = dict(issue)
         out["url"] = f"{api}/issues/{issue['number']}"
         out["comments_url"] = f"{api}/issues/{issue['number']}/comments"
-        out["html_url"] = f"https://github.example/{OWNER}/{REPO}/issues/{issue['number']}"
+        out["html_url"] = f"{self.html}/issues/{issue['number']}"
         out["comments"] = len(self.comments[issue["number"]])
         return out
 
@@ -195,7 +253,19 @@ class FakeGitHub:
             return self._json({"message": "You have exceeded a secondary rate limit."}, 403, {"Retry-After": "7"})
         if fault and fault.kind == "drop":
             return self._drop(request)
+        if self.budget is not None and self.budget <= 0:
+            return self._json({"message": "API rate limit exceeded for 127.0.0.1."}, 403,
+                              {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(self.reset_at)})
         response = self.route(request, path)
+        etag = response.headers.get("ETag")
+        if etag and request.method == "GET" and request.headers.get("If-None-Match") == etag:
+            self.not_modified += 1
+            h = {k: v for k, v in response.headers.items() if k.lower().startswith(("x-ratelimit", "etag", "link"))}
+            return Response(status=304, headers=h)
+        self.counted += 1
+        if self.budget is not None:
+            self.budget -= 1
+            response.headers["X-RateLimit-Remaining"] = str(self.budget)
         if request.method in ("POST", "PATCH", "PUT", "DELETE") and response.status_code < 300:
             self.writes.append((request.method, path))
         if fault and fault.kind == "drop_after":
@@ -207,7 +277,11 @@ class FakeGitHub:
         if found is not None:
             return found
         rp = self.repo_path
-        m = re.fullmatch(re.escape(rp) + r"/issues/(\d+)(/comments)?", path)
+        m = re.fullmatch(re.escape(rp) + r"/issues/(\d+)(/comments|/timeline)?", path)
+        if m and m.group(2) == "/timeline":
+            return self._page(request, self.timeline(request, int(m.group(1))))
+        if m and not m.group(2) and int(m.group(1)) in self.pull_by_number:
+            return self._json(self._pull_issue_json(request, self.pull_by_number[int(m.group(1))]))
         if path == rp + "/issues" and request.method == "GET":
             state = request.args.get("state", "open")
             wanted = {n for n in request.args.get("labels", "").split(",") if n}

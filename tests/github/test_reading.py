@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tracker.campaign.names import NameIndex
-from tracker.github import client as gc, reading
+from tracker.campaign.tracking import Tracked
+from tracker.github import client as gc, planning, reading, rest
 from tracker.tasks import TaskSet
 from tracker.tickets import make_marker
 
@@ -30,9 +31,16 @@ def task_issue(fake, task_id, state="open"):
     return fake.add_issue(f"Task {task_id}", f"body\n{make_marker(task_id, '0' * 64)}\n", state=state)
 
 
-def read(fake, adopted=None):
-    gh = client(fake)
-    return reading.read_campaign(gh, TaskSet({}, TASKS), gh.issues(), adopted or {}, gh)
+def reader(fake, **kw) -> rest.Reader:
+    return rest.Reader(HERE, "tok", base_url=fake.base_url, sleep=lambda s: None, **kw)
+
+
+def read(fake, adopted=None, **kw):
+    """Read the fake's campaign as sync does: adopted issues, and the open task issues."""
+    kept, _ = planning.ours(client(fake).issues())
+    task_issues = {tid: i.number for tid, i in kept.items() if i.state == "open"}
+    tracked = [Tracked(k, n) for k, n in (adopted or {}).items()]
+    return reading.read_campaign(reader(fake, **kw), TaskSet({}, TASKS), tracked, task_issues=task_issues)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
@@ -91,7 +99,8 @@ def test_pull_request_corpus_over_http(fake):
             for pr, author, merged, expected in made for t in expected}
     got = {t: (p.number, p.author, p.state) for t, p in campaign.pulls.items()}
     assert got == want
-    assert campaign.pull_requests == len(PULLS)
+    # only the pull requests that reference a campaign issue are seen (through its timeline)
+    assert campaign.pull_requests == len(PULLS) - 2
     assert campaign.pulls["refcount:_LOAD_ATTR_WITH_HINT"].status == "merged, waiting for a rescan"
     assert campaign.pulls["refcount:_IS_OP"].status == "in review"
     # a pull request is a claim by its author
@@ -142,19 +151,19 @@ def test_all_pages_of_comments_and_pulls_are_read(fake):
     campaign = read(fake, {"refcount": tracking["number"]})
     assert campaign.claims["refcount:_CALL_LEN"].by == "last"
     assert campaign.pulls["refcount:_IS_OP"].author == "first"
-    pages = [p for m, p in fake.requests if p.endswith("/comments")]
-    assert len(pages) >= 4  # per_page=2: 8 comments over 4 pages
+    assert any(p.endswith("/timeline") for m, p in fake.requests)
+    assert not any(p.endswith("/pulls") for m, p in fake.requests)  # pull requests are never listed
 
 
-def test_pulls_older_than_the_campaign_are_not_fetched(fake):
-    old = fake.add_pull("gh-1: `_CALL_LEN`")  # made before the tracking issue
-    old["created_at"] = "2020-01-01T00:00:00Z"
+def test_unrelated_pull_requests_are_never_fetched(fake):
+    fake.add_pull("gh-1: `_CALL_LEN`")  # names no campaign issue
     tracking = fake.add_issue("Refcount tracking", "")
     for i in range(6):
         fake.add_pull(f"Recent {i}")
     campaign = read(fake, {"refcount": tracking["number"]})
-    assert campaign.pull_requests == 6
+    assert campaign.pull_requests == 0
     assert "refcount:_CALL_LEN" not in campaign.pulls
+    assert campaign.requests["counted"] == 2  # the issue and its timeline
 
 
 def test_a_failing_comment_listing_is_retried(fake):
@@ -162,7 +171,7 @@ def test_a_failing_comment_listing_is_retried(fake):
 
     tracking = fake.add_issue("Refcount tracking", "")
     fake.add_comment(tracking["number"], "ana", "I'll take `_CALL_LEN`.")
-    fake.faults.append(Fault("GET", rf"{fake.repo_path}/issues/{tracking['number']}/comments", "500"))
+    fake.faults.append(Fault("GET", rf"{fake.repo_path}/issues/{tracking['number']}/timeline", "500"))
     campaign = read(fake, {"refcount": tracking["number"]})
     assert campaign.claims["refcount:_CALL_LEN"].by == "ana"
 

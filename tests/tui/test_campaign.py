@@ -126,14 +126,14 @@ def test_a_task_with_an_open_pull_request_is_shown_in_review(tasks):
 
     async def scenario(pilot):
         table = app.query_one("#tasks-table", DataTable)
-        assert str(table.get_cell("refcount:_ADD_STR", "status")) == "in review"
+        assert str(table.get_cell("refcount:_ADD_STR", "status")) == "in review #4242"
         assert str(table.get_cell("refcount:_ADD_STR", "claimed")) == "cai"
-        assert str(table.get_cell("refcount:_ADD", "status")) == "merged"
+        assert str(table.get_cell("refcount:_ADD", "status")) == "merged #4243"
         assert str(table.get_cell("refcount:_ADD", "star")) != "★"  # a merged pull request: not a first task
         app.open_task("refcount:_ADD_STR")
         await settle(pilot)
         summary = static_text(app, "#summary")
         assert "pull request: #4242 by @cai — in review" in summary
-        assert "their pull request" in summary
+        assert "@cai (pull request, " in summary  # who, where and how long ago
 
     drive(app, scenario)

@@ -20,7 +20,8 @@ from .names import NameIndex
 
 DEFAULT_FILE = DATA_DIR / "claims.yaml"
 GROUPS = ("claim", "offer", "accept", "release", "ignore")
-SINGLE = ("negation", "vague_after", "vague_before", "family_after", "this")
+SINGLE = ("negation", "vague_after", "vague_before", "family_after", "this", "these", "follow_up",
+          "superseded_by", "supersedes")
 ACTIONS = ("claim", "release", "offer", "accept")
 
 # What jit-tracker posts itself (see tracker.campaign.thread.claim_comment).
@@ -37,6 +38,10 @@ class Phrases:
     vague_before: re.Pattern
     family_after: re.Pattern
     this: re.Pattern
+    these: re.Pattern
+    follow_up: re.Pattern
+    superseded_by: re.Pattern
+    supersedes: re.Pattern
 
     def first(self, group: str, sentence: str) -> re.Match | None:
         for p in self.groups[group]:
@@ -93,7 +98,8 @@ def sentences(body: str) -> tuple[list[str], str]:
     """The comment's own sentences, and the text it quotes."""
     text = FENCE_RE.sub("\n", body or "")
     text = re.sub(r"<!--.*?-->", "\n", text, flags=re.S)
-    own, quoted = [], []
+    own: list[str] = []
+    quoted: list[str] = []
     for line in text.splitlines():
         (quoted if line.lstrip().startswith(">") else own).append(line.lstrip(" >"))
     parts = [s.strip() for s in SENTENCE_RE.split("\n".join(own))]
@@ -144,9 +150,10 @@ def judge(sentence: str, author: str, index: NameIndex, kind: str | None, task_i
     if m and not phrases.negation.search(sentence):
         if not tasks and task_id:
             tasks = [task_id]  # "I'm on it", "I'll do it" on the task's own issue
-        if tasks or phrases.this.search(sentence):  # "it" may stand for what someone asked (see thread)
-            who = m.groupdict().get("who") or author
-            return Statement("claim", who, tasks, sentence)
+        # naming nothing, "it" / "these" / "100% want to" stand for what someone asked or
+        # listed just before (resolved by the thread)
+        who = m.groupdict().get("who") or author
+        return Statement("claim", who, tasks, sentence)
     if phrases.first("accept", sentence):
         return Statement("accept", author, tasks, sentence)
     return None

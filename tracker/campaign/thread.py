@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from ..tasks import Task
 from . import phrases as phrases_mod
-from .names import NameIndex
+from .names import NameIndex, spell_out
 from .phrases import LOGIN_RE, Phrases, Statement
 
 
@@ -30,7 +30,7 @@ class _PerTask:
     """Shown under its task's id, so the id is left out of the JSON."""
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(self)  # type: ignore[call-overload]  # mixed into dataclasses only
         data.pop("task_id")
         return data
 
@@ -87,6 +87,7 @@ def claims_from_threads(threads: list[Thread], index: NameIndex,
     held: dict[str, RemoteClaim] = {}
     offers: dict[int, list[tuple[Statement, Comment]]] = {i: [] for i in range(len(threads))}
     invites: dict[int, list[tuple[list[str], list[str]]]] = {i: [] for i in range(len(threads))}
+    listed: dict[int, tuple[str, list[str]]] = {}  # the previous comment's author and names, per thread
     order = sorted(((c.created, i, j) for i, t in enumerate(threads) for j, c in enumerate(t.comments)))
     for _, i, j in order:
         thread, c = threads[i], threads[i].comments[j]
@@ -94,11 +95,21 @@ def claims_from_threads(threads: list[Thread], index: NameIndex,
             if st.action == "claim" and not st.tasks:  # "Yes, I'll take it": what were they asked?
                 st.tasks = next((tasks for logins, tasks in reversed(invites[i])
                                  if any(_same(m, c.author) for m in logins)), [])
+                if not st.tasks and st.quoted:  # "> Is X free? / @bob has done that one": the quote's names
+                    quoted = index.find(st.quoted, thread.kind, phrases.vague_after, phrases.vague_before,
+                                        phrases.family_after)
+                    st.tasks = list(dict.fromkeys(t for f in quoted for t in f.tasks))
+                before = listed.get(i)
+                if not st.tasks and before and not _same(before[0], c.author) and phrases.these.search(st.sentence):
+                    st.tasks = list(before[1])  # "I'll take these": the list just above
             _apply(st, c, held, offers[i], thread.task_id)
+        named = index.find(c.body, thread.kind, phrases.vague_after, phrases.vague_before, phrases.family_after)
+        names = list(dict.fromkeys(t for f in named for t in f.tasks))
+        if names:
+            listed[i] = (c.author, names)
         logins = [m for m in LOGIN_RE.findall(c.body or "") if not _same(m, c.author)]
         if logins:
-            named = index.find(c.body, thread.kind, phrases.vague_after, phrases.vague_before, phrases.family_after)
-            invites[i].append((logins, [t for f in named for t in f.tasks]))
+            invites[i].append((logins, names))
     return held
 
 
@@ -120,10 +131,12 @@ def _apply(st: Statement, c: Comment, held: dict[str, RemoteClaim], offers: list
             return
         # "@bob, feel free to take it" from someone who held nothing: a hand-over
         named = [m for m in LOGIN_RE.findall(st.sentence) if not _same(m, c.author)]
-        if _accept(st, c, held, offers, task_id):
+        # "feel free to take it" answers an offer only when it names the asker or quotes it
+        # ("anyone can pick it up" after giving one's own task back answers nobody)
+        if (named or st.quoted) and _accept(st, c, held, offers, task_id):
             return
         if named and (st.tasks or task_id):
-            for t in st.tasks or [task_id]:
+            for t in st.tasks or [task_id or ""]:
                 held[t] = RemoteClaim(t, named[0], c.created, "comment", c.url)
     elif st.action == "accept":
         _accept(st, c, held, offers, task_id)
@@ -201,26 +214,86 @@ def pull_links(pulls: Iterable[dict[str, Any]], index: NameIndex, prs_repo: str,
     return found
 
 
-# ------------------------------------------------------------------ tracking checklists
+# ------------------------------------------------------------------ tracking checklists and lists
 
-ITEM_RE = re.compile(r"^\s*[-*]\s+\[(?P<mark>[ xX])\]\s+(?P<rest>.*)$", re.M)
+# A list item: "- [ ] NAME", "- [x] NAME", "* NAME @login", "- ~NAME~", "1. NAME"
+ITEM_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[(?P<mark>[ xX])\]\s+)?(?P<rest>.*)$", re.M)
+CROSSED_RE = re.compile(r"(?<!~)(~~?)(?!~)\s*`*\s*(?P<name>_?[A-Z][A-Z0-9_{}|()/\[\]]*)\s*`*\s*\1(?!~)")
+LINKED_RE = re.compile(r"^#{2,4}\s*Linked PRs\s*$(?P<list>(?:\s*^\s*[-*]\s+.*$)*)", re.M | re.I)
 
 
-def checklist(body: str, index: NameIndex, kind: str | None) -> dict[str, str]:
-    """Items of a tracking issue's checklist: ticked -> ``done``, crossed out -> ``not planned``."""
-    out: dict[str, str] = {}
-    for m in ITEM_RE.finditer(body or ""):
+@dataclass
+class Item:
+    """One item of a tracking list: its tasks, ``done`` / ``not planned`` / ``open``, and
+    the @login written beside it (an assignment), if any."""
+
+    tasks: list[str]
+    status: str
+    by: str | None = None
+
+
+def items(body: str, index: NameIndex, kind: str | None, crossed: str = "not planned") -> list[Item]:
+    """The items of a tracking issue's checklist or list, in any of the forms people keep:
+    with or without boxes, ``~single~`` or ``~~double~~`` crossing (``crossed`` says what
+    crossing means there), ``@login`` beside an item as who it is given to."""
+    out: list[Item] = []
+    text = re.sub(r"<!--.*?-->", "", body or "", flags=re.S)
+    for m in ITEM_RE.finditer(text):
         rest = m.group("rest").strip()
         names = index.find(rest, kind, strict=kind is not None)
         if not names:
             continue
         first = names[0]
-        crossed = bool(re.match(r"~+\s*`*\s*$", rest[:first.start]) and "~" in rest[first.end:first.end + 4])
-        status = "done" if m.group("mark") in "xX" else ("not planned" if crossed else None)
-        if status:
-            for t in first.tasks:
-                out[t] = status
+        tasks = list(first.tasks)
+        spelled = spell_out(rest.replace("\\_", "_"))
+        for prev, f in zip(names, names[1:]):  # a shorthand spelled out: "_X _X_BORROW" is one item
+            if spelled[prev.end:f.start].strip(" `") == "":
+                tasks += [t for t in f.tasks if t not in tasks]
+            else:
+                break
+        cross = CROSSED_RE.search(rest)
+        is_crossed = bool(cross and cross.start() <= first.start + 2 and cross.end() >= first.end)
+        if m.group("mark") in ("x", "X"):
+            status = "done"
+        elif is_crossed:
+            status = crossed
+        else:
+            status = "open"
+        login = LOGIN_RE.search(rest[first.end:])
+        out.append(Item(tasks, status, login.group(1) if login and status == "open" else None))
     return out
+
+
+def checklist(body: str, index: NameIndex, kind: str | None, crossed: str = "not planned") -> dict[str, str]:
+    """Items of a tracking issue's checklist that are settled: ``done`` or ``not planned``."""
+    return {t: it.status for it in items(body, index, kind, crossed) if it.status != "open" for t in it.tasks}
+
+
+def linked_prs(body: str) -> list[int]:
+    """The numbers CPython's bot lists under ``### Linked PRs`` in an issue's body."""
+    out: list[int] = []
+    for m in LINKED_RE.finditer(body or ""):
+        out += [int(n) for n in re.findall(r"\bgh-(\d+)\b", m.group("list"), re.I)]
+    return list(dict.fromkeys(out))
+
+
+def follows_up(text: str, known: set[int], phrases: Phrases | None = None) -> int | None:
+    """The known tracking issue a text says it follows up ("follow-up to #N", a link), if any."""
+    phrases = phrases or phrases_mod.load()
+    if not phrases.follow_up.search(text or ""):
+        return None
+    for _, number in sorted(references(text, "")):
+        if number in known:
+            return number
+    return None
+
+
+def superseded(text: str, phrases: Phrases | None = None) -> tuple[list[int], list[int]]:
+    """Pull requests a text says replace it (``superseded by #N``) and that it replaces."""
+    phrases = phrases or phrases_mod.load()
+    by = [int(next(g for g in m.groups() if g)) for m in phrases.superseded_by.finditer(text or "")]
+    of = [int(next(g for g in m.groups() if g)) for m in phrases.supersedes.finditer(text or "")]
+    return by, of
 
 
 # ------------------------------------------------------------------ what jit-tracker posts

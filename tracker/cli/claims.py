@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from . import common
@@ -170,7 +169,7 @@ def run_claims(args: argparse.Namespace) -> int:
         if args.stale_days is None:
             store.stale_days = args.set_stale_days
     now = datetime.now(timezone.utc)
-    rows = []
+    rows: list[dict[str, Any]] = []
     pulls = store.pulls()
     for task_id, c in sorted(store.claims().items()):
         try:
@@ -185,9 +184,14 @@ def run_claims(args: argparse.Namespace) -> int:
         if not rows:
             print(f"no claims (state: {store.path})")
             return
+        from ..text import clip
+        from .table import Column
+
         print_table(
-            ["task", "by", "since", "days", "stale", "source", "note"],
-            [(r["task"], r["by"], r["since"][:10], r["age_days"], "stale" if r["stale"] else "",
+            [Column("task", min=20), Column("by", min=8), Column("since"), Column("days", right=True),
+             Column("stale", hide_empty=True), Column("source", keep=2), Column("note", keep=1, min=10)],
+            # a name from a hand-edited state file may be any length: shown cut, even piped
+            [(clip(r["task"], 80), clip(str(r["by"]), 40), str(r["since"])[:10], r["age_days"], "stale" if r["stale"] else "",
               r["source"], r["note"] or r["url"] or r["issue"] or "") for r in rows],
             title=f"claims (stale after {store.stale_days} days)",
         )

@@ -39,10 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--token-env", default="GITHUB_TOKEN", metavar="NAME",
                    help="environment variable holding the token (default: GITHUB_TOKEN)")
     p.add_argument("--prs-repo", default="python/cpython", metavar="OWNER/NAME",
-                   help="where the work is merged: its pull requests are matched to tasks (default: python/cpython)")
+                   help="where the work is merged (default: python/cpython); its pull requests are found through "
+                   "the campaign issues' Linked PRs and timelines, never by listing the repository")
     p.add_argument("--tracking", action="append", default=[], metavar="KIND=NUMBER",
                    help="adopt an existing issue of --repo as the tracking issue of KIND (read, never edited); "
                    "repeatable, remembered in the state; KIND=file goes back to a filed one")
+    p.add_argument("--adopt-followups", action="store_true",
+                   help="adopt the follow-up issues the reader finds (labelled topic-JIT, saying they follow up "
+                   "a tracking issue) as their kind's tracking issue, remembered in the state")
     p.add_argument("--label", metavar="LABEL",
                    help="list only the issues carrying LABEL (e.g. jit-tracker): a few requests instead of "
                    "every issue of a large repository such as python/cpython; an issue whose label was "
@@ -69,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--max-new must be 0 or more")
     from ..campaign import tracking
 
-    options = dict(tracking.parse_option(t) for t in args.tracking)
+    table = tracking.load()
+    options = dict(tracking.parse_option(t, table.all_kinds) for t in args.tracking)
     token = os.environ.get(args.token_env) or None
     if args.apply and not token:
         raise UsageError(f"--apply needs a GitHub token in ${args.token_env}",
@@ -78,39 +83,61 @@ def run(args: argparse.Namespace) -> int:
     taskset = load_tasks(args)
     from ..store import Store
 
-    from ..github import reading  # the campaign's phrase patterns load only when a sync runs
+    from ..github import reading, rest  # the campaign's phrase patterns load only when a sync runs
 
     store = Store(args.state)
     remembered = (store.get_setting("tracking") or {}).get(args.repo.lower()) or {}
-    adopted = tracking.adopted(args.repo, remembered, options)
+    tracked = tracking.campaign(args.repo, remembered, options, table)
     client = gh_client.GitHub(args.repo, token, base_url=args.base_url)
     issues = client.issues(args.label)
-    prs = client if args.prs_repo.lower() == args.repo.lower() else gh_client.GitHub(
-        args.prs_repo, token, base_url=args.base_url)
-    campaign = reading.read_campaign(client, taskset, issues, adopted, prs)
+    kept, _ = planning.ours(issues)
+    from ..tickets import is_tracking_id
+
+    adopted_kinds = {t.kind for t in tracked}
+    filed = {tid.split(":", 1)[1]: i.number for tid, i in kept.items()
+             if is_tracking_id(tid) and ":" in tid and tid.split(":", 1)[1] not in adopted_kinds}
+    # every open task issue's timeline: its comments, and the pull requests that name it
+    # ("Closes #N"); a rerun asks conditionally, so unchanged ones cost nothing
+    task_issues = {tid: i.number for tid, i in kept.items() if not is_tracking_id(tid) and i.state == "open"}
+    reader = rest.Reader(args.repo, token, base_url=args.base_url)
+    progress = (lambda message, fraction: print(f"  {message}", file=sys.stderr)) if (
+        args.format == "table" and sys.stderr.isatty()) else None
+    campaign = reading.read_campaign(reader, taskset, tracked, task_issues=task_issues, filed=filed,
+                                     kinds=table.kinds, report=progress)
     for warning in campaign.warnings:
         print(f"jit-tracker: warning: {warning}", file=sys.stderr)
+    adopt_followups(store, args, campaign, remembered)
     known = record(store, args, campaign, issues, options, remembered)
     plan = planning.plan(taskset, issues, renderer, max_new=args.max_new, known=known,
                          completed_by=_completed_by(args, campaign, issues, token))
 
+    if campaign.stopped and args.apply:
+        raise gh_client.SyncStopped(f"read the campaign in part: {campaign.stopped}",
+                                    hint="nothing was changed on GitHub; run sync again after the reset")
     if not args.apply:
         data = plan.to_json()
         data["campaign"] = campaign.to_json()
-        common.emit(data, args.format, lambda: (print_plan(plan, args), print_campaign(campaign, args)))
+
+        def show_plan() -> None:
+            print_plan(plan, args)
+            print_campaign(campaign, args)
+
+        common.emit(data, args.format, show_plan)
+        if campaign.stopped:
+            raise gh_client.SyncStopped(f"read the campaign in part: {campaign.stopped}")
         return 0
 
-    progress = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None
-    result = writing.Executor(client, renderer, store, progress, known).run(taskset, plan, issues)
+    say = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None
+    result = writing.Executor(client, renderer, store, say, known).run(taskset, plan, issues)
     data = {"repo": args.repo, "writes": result.writes, "done": [a.to_json() for a in result.done],
             "claims_from_assignees": len(result.claims), "stopped": result.stopped}
 
-    def table() -> None:
+    def show_result() -> None:
         made = {op: sum(1 for a in result.done if a.op == op) for op in planning.WRITE_OPS}
         print(f"{args.repo}: created {made['create']}, updated {made['update']}, closed {made['close']} "
               f"({result.writes} writes); {len(result.claims)} assignee(s) recorded as claims")
 
-    common.emit(data, args.format, table)
+    common.emit(data, args.format, show_result)
     if result.stopped:
         raise gh_client.SyncStopped(f"stopped after {len(result.done)} change(s): {result.stopped}")
     return 0
@@ -135,8 +162,7 @@ def record(store, args: argparse.Namespace, campaign: "reading.Campaign", issues
     """Keep what was read in the state (claims, pull requests, issue numbers, where it came
     from) and return it as the links tickets are rendered with."""
     from .. import tickets
-    from ..github import planning
-    from ..store import Claim
+    from ..github import planning, reading
 
     if options:
         saved = dict(store.get_setting("tracking") or {})
@@ -145,27 +171,38 @@ def record(store, args: argparse.Namespace, campaign: "reading.Campaign", issues
     kept, _ = planning.ours(issues)
     store.set_issues({tid: {"number": i.number, "url": i.url, "state": i.state} for tid, i in kept.items()})
     adopted = {k: v["number"] for k, v in campaign.tracking.items() if v.get("adopted")}
-    store.record_campaign(
-        [Claim(c.task_id, c.by, c.since, None, c.source, kept[c.task_id].url if c.task_id in kept else None, c.url)
-         for c in campaign.claims.values()],
-        {t: p.to_json() for t, p in campaign.pulls.items()},
-        campaign.checklist,
-        {"repo": args.repo, "base_url": args.base_url, "prs_repo": args.prs_repo, "tracking": adopted},
-    )
+    reading.record(store, campaign, {"repo": args.repo, "base_url": args.base_url, "prs_repo": args.prs_repo,
+                                     "tracking": adopted}, {tid: i.url for tid, i in kept.items()})
     return tickets.Links(claimers={t: c.by for t, c in campaign.claims.items()}, tracking=adopted,
                          pulls={t: p.to_json() for t, p in campaign.pulls.items()})
 
 
+def adopt_followups(store, args: argparse.Namespace, campaign: "reading.Campaign", remembered: dict) -> None:
+    """Report the follow-ups the reader found; with --adopt-followups, remember them in the
+    state as their kind's tracking issue (the one before goes on as a predecessor)."""
+    for f in campaign.followups:
+        verb = "adopted" if args.adopt_followups else "found"
+        print(f"jit-tracker: {verb} a follow-up of #{f['follows']} ({f['kind']}): #{f['number']} "
+              f"{f['title']} {f['url']}" + ("" if args.adopt_followups else " (adopt it with --adopt-followups)"),
+              file=sys.stderr)
+    if not (args.adopt_followups and campaign.followups):
+        return
+    saved = dict(store.get_setting("tracking") or {})
+    mine = dict(saved.get(args.repo.lower()) or remembered)
+    for f in campaign.followups:
+        have = mine.get(f["kind"])
+        pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
+        if not any(p[0] == f["number"] for p in pairs):
+            pairs = [*pairs, [f["number"], "follow-up"]]
+        mine[f["kind"]] = pairs
+    saved[args.repo.lower()] = mine
+    store.set_setting("tracking", saved)
+
+
 def print_campaign(campaign: "reading.Campaign", args: argparse.Namespace) -> None:
-    by_source: dict[str, int] = {}
-    for c in campaign.claims.values():
-        by_source[c.source] = by_source.get(c.source, 0) + 1
-    tracked = ", ".join(f"{k} #{v['number']}" + (" (adopted)" if v.get("adopted") else "")
-                        for k, v in sorted(campaign.tracking.items())) or "none yet"
-    print(f"campaign: tracking issues {tracked}; read {campaign.comments} comment(s) and "
-          f"{campaign.pull_requests} pull request(s) of {args.prs_repo}; "
-          f"{len(campaign.claims)} claim(s) (" + ", ".join(f"{n} {s}" for s, n in sorted(by_source.items()))
-          + f"), {len(campaign.pulls)} task(s) with a pull request; recorded in the local state")
+    from ..github import reading
+
+    print(reading.describe(campaign, args.repo) + "; recorded in the local state")
 
 
 def print_plan(plan: "planning.Plan", args: argparse.Namespace) -> None:

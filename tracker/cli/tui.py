@@ -75,25 +75,68 @@ def make_updater(args: argparse.Namespace):
     base_url = getattr(args, "base_url", None)
     counts = load_report(args) if hasattr(args, "stats") else None
 
+    state = getattr(args, "state", None)
+
     def update(report):
         from .. import livescan
         from ..github import source as github
 
-        found = github.fetch(spec, base_url=base_url, report=report)
-        report("Finding tasks…", 0.8)
+        def part(low: float, high: float):  # the definitions, then the campaign, share the bar
+            return lambda message, fraction: report(message, None if fraction is None else low + (high - low) * fraction)
+        found = github.fetch(spec, base_url=base_url, report=part(0.0, 0.5))
+        report("Finding tasks…", 0.5)
         taskset, previous = livescan.scan(found)
         if counts is not None:
             apply_stats(taskset, args, quiet=True, report=counts)
+        read_campaign(taskset, part(0.55, 1.0))
         return taskset, previous
 
+    def read_campaign(taskset, report):
+        """Who works on what, kept in the state the app reloads next (a failure leaves the
+        definitions updated and says why in the header)."""
+        from ..errors import TrackerError
+        from ..github import reading
+        from ..github.source import token_from_env
+        from ..store import Store
+
+        report("Reading who works on what…", 0.0)
+        try:
+            campaign = reading.follow(Store(state), taskset, spec.repo, base_url=base_url, token=token_from_env(),
+                                      report=report)
+        except TrackerError as exc:
+            update.notes = [f"The campaign was not read: {exc.message}"]
+            return
+        update.notes = [campaign.stopped] if campaign is not None and campaign.stopped else []
+
+    setattr(update, "notes", [])  # what the app shows after an update (see read_campaign)
     return update
+
+
+def require_terminal() -> None:
+    """The app draws on a terminal and reads keys from it: piped, in cron or CI it would
+    draw forever into the pipe. Refuse at once, saying what to use there instead."""
+    import sys
+
+    from ..errors import UsageError
+
+    def tty(stream) -> bool:
+        return stream is not None and stream.isatty()
+
+    missing = [name for name, ok in (("input", tty(sys.stdin)),
+                                     # Textual draws on stderr when stdout is redirected
+                                     ("output", tty(sys.stdout) or tty(sys.stderr))) if not ok]
+    if missing:
+        raise UsageError(f"'tui' needs a terminal, but its {' and '.join(missing)} "
+                         f"{'is' if len(missing) == 1 else 'are'} not one (piped, cron or CI?)",
+                         hint="run it in a terminal; for scripts use 'jit-tracker tasks' (--json)")
 
 
 def run(args: argparse.Namespace) -> int:
     from ..tui import run as run_tui
 
-    loader = make_loader(args)
+    loader = make_loader(args)  # a bad argument is said first, terminal or not
     updater = make_updater(args)
+    require_terminal()
     state = args.state
 
     def store():  # opened by the app's loading worker, after the first frame

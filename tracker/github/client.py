@@ -78,6 +78,18 @@ def _header(headers: Any, name: str) -> str | None:
     return None
 
 
+def usable_token(token: str | None) -> str | None:
+    """``token`` without the whitespace a paste leaves around it (``\\r``, ``\\n``, spaces);
+    a TrackerError, which never shows the token, when what is left cannot be a token."""
+    token = (token or "").strip()
+    if not token:
+        return None
+    if not token.isascii() or not token.isprintable() or any(ch.isspace() for ch in token):
+        raise TrackerError("the GitHub token holds spaces or control characters inside (not shown)",
+                           hint="set it again from a fresh copy: one line, nothing around it")
+    return token
+
+
 class GitHub:
     """A PyGithub repository with retries, backoff and rate-limit handling of our own.
 
@@ -93,16 +105,16 @@ class GitHub:
         import github
 
         self.repo_name = repo
-        if write_interval == "default":
-            write_interval = WRITE_INTERVAL
+        interval = WRITE_INTERVAL if isinstance(write_interval, str) else write_interval  # "default"
         self.sleep, self.clock = sleep, clock
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self.requests = 0
+        token = usable_token(token)
         self.gh = github.Github(
             auth=github.Auth.Token(token) if token else None,
             base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
             per_page=per_page, timeout=timeout, retry=None,
-            seconds_between_requests=None, seconds_between_writes=write_interval, lazy=True,
+            seconds_between_requests=None, seconds_between_writes=interval, lazy=True,
         )
         self.repo = self.gh.get_repo(repo)
 
@@ -142,6 +154,10 @@ class GitHub:
                     reason = f"GitHub answered {status}"
                 else:
                     raise self._fatal(what, exc) from None
+            except requests.exceptions.InvalidHeader:
+                # its message quotes the header, the token with it: never shown
+                raise TrackerError(f"{what}: a request header was refused before it was sent",
+                                   hint="check the GitHub token: it must be one line without spaces") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"connection failed ({type(exc).__name__})"
             attempt += 1
@@ -216,7 +232,8 @@ class GitHub:
         pull requests left out."""
         def fetch() -> list[RemoteIssue]:
             out = []
-            for issue in self.repo.get_issues(state="all", **({"labels": [label]} if label else {})):
+            found = self.repo.get_issues(state="all", labels=[label]) if label else self.repo.get_issues(state="all")
+            for issue in found:
                 raw = _raw(issue)
                 if raw.get("pull_request"):
                     continue
@@ -281,12 +298,12 @@ class GitHub:
         return self.call(what, lambda: self.gh.requester.requestJsonAndCheck(
             "GET", url, parameters=params or None)[1])
 
-    def commit(self, ref: str) -> tuple[str, str]:
+    def commit(self, ref: str) -> tuple[str, str | None]:
         """The sha and committer date of ``ref`` (a branch, tag or sha): one request."""
         data = self._get(f"resolving {self.repo_name}@{ref}", f"commits/{ref}")
         info = data.get("commit") or {}
         date = (info.get("committer") or {}).get("date") or (info.get("author") or {}).get("date")
-        return data["sha"], date
+        return str(data["sha"]), date
 
     def listing(self, directory: str, sha: str) -> dict[str, str]:
         """Blob sha per file name in ``directory`` at commit ``sha`` (no file content)."""

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, cast
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -35,6 +35,7 @@ from .updating import GitHubUpdates
 # The detail screen (rich's Markdown and its parser) and help are imported when first
 # opened: the first frame waits for every import before it.
 
+STALE_NOTICE_SECONDS = 5
 Loader = Callable[[Report], TaskSet]
 Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
 """Fetches today's sources from GitHub (off the UI thread); raises TrackerError when it cannot."""
@@ -44,7 +45,7 @@ class TaskCommands(Provider):
     """Command palette: type part of a task id or uop to open its detail."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = cast("TrackerApp", self.app)
         data = getattr(app, "data", None)
         if data is None:
             return
@@ -57,11 +58,12 @@ class TaskCommands(Provider):
                           help=task.title)
 
     async def discover(self) -> Hits:
-        data = getattr(self.app, "data", None)
+        app = cast("TrackerApp", self.app)
+        data = getattr(app, "data", None)
         if data is None:
             return
         for task in [t for t in data.visible(Filters()) if data.is_starter(t)][:10]:  # best first
-            yield DiscoveryHit(f"Open task {task.id}", partial(self.app.open_task, task.id),
+            yield DiscoveryHit(f"Open task {task.id}", partial(app.open_task, task.id),
                                help="★ ready, easy and unclaimed")
 
 
@@ -137,7 +139,8 @@ class TrackerApp(GitHubUpdates, App):
             frame.wait(timeout=2.0)
         report = partial(self.call_from_thread, self._report)
         try:
-            taskset = self._tasks if self._loader is None else self._loader(report)
+            taskset = self._loader(report) if self._loader is not None else self._tasks
+            assert taskset is not None  # the constructor asks for tasks or a loader
             report("Reading claims and history…", None)
             store = self._store_source
             if callable(store) and not hasattr(store, "claims"):
@@ -181,11 +184,64 @@ class TrackerApp(GitHubUpdates, App):
         if source.get("unavailable"):
             self.notify(f"{source['unavailable']}; showing the data at hand instead.",
                         title="GitHub not read", severity="warning", timeout=8)
-        if is_stale(source, self.now()) and (source.get("snapshot") or self._updater is not None):
-            self.notify(self._stale_text(source), title="Old data", timeout=10)
+        # Old data is said once a run, briefly (the header says it all along), and only of data
+        # an update replaces: a snapshot or a scan from GitHub, never the user's own checkout.
+        local = not source.get("snapshot") and not str(source.get("origin") or "").startswith("github:")
+        if is_stale(source, self.now()) and not local and not getattr(self, "_told_stale", False):
+            self._told_stale = True
+            self.notify(self._stale_text(source), title="Old data", timeout=STALE_NOTICE_SECONDS)
         if data.store_error:
             self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
                         title="State file problem", severity="error", timeout=10)
+        else:
+            self._watch_state()
+
+    # ------------------------------------------------------------------ claims made elsewhere
+    WATCH_INTERVAL = 2.0  # seconds between two looks at the state file (a stat, no read)
+
+    def _state_stamp(self) -> tuple | None:
+        path = getattr(self.store, "path", None)
+        if path is None:
+            return None
+        try:
+            st = Path(path).stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _watch_state(self) -> None:
+        """Notice claims made from another terminal (or a sync) while the app runs: the state
+        file is looked at every few seconds and when the terminal gets the focus back."""
+        self._stamp = self._state_stamp()
+        if getattr(self, "_watcher", None) is None and getattr(self.store, "path", None) is not None:
+            self._watcher = self.set_interval(self.WATCH_INTERVAL, self._check_state)
+
+    def _check_state(self) -> None:
+        if self.data is None or self.store is None or self.data.store_error:
+            return
+        stamp = self._state_stamp()
+        if stamp == getattr(self, "_stamp", None):
+            return
+        self._stamp = stamp
+        self.run_worker(self._reread_in_thread, thread=True, group="reread", exclusive=True,
+                        exit_on_error=False)
+
+    def on_app_focus(self) -> None:
+        self._check_state()
+
+    def _reread_in_thread(self) -> None:
+        assert self.store is not None
+        try:
+            state = TrackerData.read_store(self.store)
+        except TrackerError:
+            return  # a half-edited file: the next look tries again
+        self.call_from_thread(self._state_read, state)
+
+    def _state_read(self, state: tuple) -> None:
+        if self.data is None:
+            return
+        self.data.apply_store(state)
+        self._refresh_views()
 
     def _show(self, data: TrackerData) -> None:
         """Put ``data`` on every view; the task table keeps its filters, sort and cursor."""
@@ -270,6 +326,7 @@ class TrackerApp(GitHubUpdates, App):
         if problem:
             self.notify(problem, severity="error", timeout=8)
             return
+        self._check_state()  # a claim made elsewhere since the last look counts
         task = self.data.tasks[task_id]
         if task.status != "open":
             self.notify(f"{task_id} is {task.status}; only open tasks can be claimed.",
@@ -291,11 +348,12 @@ class TrackerApp(GitHubUpdates, App):
 
         def done(request: ClaimRequest | None) -> None:
             if request is None:
-                return
-            self._write(lambda: self._claim(task_id, request),
+                return  # cancelled; or nothing saved (the dialog said why and stayed)
+            self._write(lambda: self._post(task_id, request.name, "claim") if request.post else None,
                         f"Claimed {task_id} as {request.name}.")
 
-        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim")), done)
+        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim"),
+                                     save=partial(self._claim, task_id)), done)
 
     def _post_offer(self, task, action: str) -> PostOffer:
         """Where a claim or release of ``task`` would be posted on GitHub, and its text."""
@@ -325,12 +383,19 @@ class TrackerApp(GitHubUpdates, App):
             self.store.annotate_claim(task_id, url=result.url)  # type: ignore[union-attr]
         return result.message[:1].upper() + result.message[1:]
 
-    def _claim(self, task_id: str, request: ClaimRequest) -> str | None:
+    def _claim(self, task_id: str, request: ClaimRequest) -> None:
+        """Record the claim (from the dialog, off the UI thread); TrackerError when it cannot."""
         assert self.store is not None and self.data is not None
+        held = self.store.claims().get(task_id)  # as the file has it now, claims from elsewhere too
+        if held is not None and held.by != request.name and not self.store.is_stale(held):
+            raise TrackerError(f"{task_id} was claimed by {held.by} meanwhile (from another terminal?)",
+                               hint="ask them, or wait until the claim goes stale")
         self.store.claim(task_id, request.name, request.note,
                          known=set(self.data.tasks), done=self.data.done_ids)
-        self.store.set_setting("user.name", request.name)
-        return self._post(task_id, request.name, "claim") if request.post else None
+        try:
+            self.store.set_setting("user.name", request.name)
+        except TrackerError:
+            pass  # the claim stands; the name is asked again next time
 
     def release_task(self, task_id: str) -> None:
         from .detail import store_problem
@@ -390,7 +455,13 @@ class TrackerApp(GitHubUpdates, App):
     def _written(self, state: tuple, success: str) -> None:
         assert self.data is not None
         self.data.apply_store(state)
+        self._stamp = self._state_stamp()  # our own write: nothing to re-read
         self.notify(success)
+        self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        """Claims moved: every view that shows them draws again."""
+        assert self.data is not None
         self.query_one(TasksView).claims_changed()
         self.query_one(ProgressView).set_data(self.data)
         from .detail import DetailScreen  # loaded already: claims are made from it

@@ -4,9 +4,13 @@ comment that will tell everyone on GitHub), releasing with that comment, and con
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
+from rich.text import Text
 from textual import on
+
+from ..text import clean, clean_block
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -35,28 +39,34 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, task_id: str, name: str = "", offer: PostOffer | None = None) -> None:
+    def __init__(self, task_id: str, name: str = "", offer: PostOffer | None = None,
+                 save: "Callable[[ClaimRequest], None] | None" = None) -> None:
         super().__init__()
         self.task_id = task_id
         self.default_name = name
         self.offer = offer
+        self.save = save  # records the claim (off the UI thread); the dialog stays if it fails
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]Claim {self.task_id}[/b]")
+            yield Label(Text.assemble(("Claim ", "bold"), (clean(self.task_id), "bold")), id="claim-title")
             yield Label("Your name or GitHub login (remembered for next time):")
-            yield Input(self.default_name, placeholder="e.g. your GitHub login", id="claim-name")
+            yield Input(self.default_name, placeholder="e.g. your GitHub login", id="claim-name",
+                        compact=True)
             yield Label("Note (optional):")
-            yield Input(placeholder="e.g. PR coming this week", id="claim-note")
+            yield Input(placeholder="e.g. PR coming this week", id="claim-note", compact=True)
             if self.offer and self.offer.where:
-                yield Checkbox(f"Post this comment on {self.offer.where}:", True, id="claim-post")
+                yield Checkbox(f"Post this comment on {clean(self.offer.where)}:", True, id="claim-post")
                 yield Static(self._comment(self.default_name), id="claim-comment", markup=False)
             elif self.offer:
-                yield Label(f"[dim]{self.offer.reason}[/dim]", id="claim-local")
+                # what a claim says on GitHub, shown even when it stays here, and why it does
+                yield Label(Text(clean_block(self.offer.reason), style="dim"), id="claim-local")
+                yield Label("The comment it would post:", classes="dim")
+                yield Static(self._comment(self.default_name), id="claim-comment", markup=False)
             yield Label("", id="claim-error")
             with Horizontal(classes="buttons"):
-                yield Button("Claim", variant="primary", id="claim-ok")
-                yield Button("Cancel", id="claim-cancel")
+                yield Button("Claim", variant="primary", id="claim-ok", compact=True)
+                yield Button("Cancel", id="claim-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#claim-name" if not self.default_name else "#claim-note", Input).focus()
@@ -69,16 +79,38 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
             return
         note = self.query_one("#claim-note", Input).value.strip() or None
         boxes = self.query("#claim-post")
-        self.dismiss(ClaimRequest(name, note, bool(boxes) and boxes.first(Checkbox).value))
+        request = ClaimRequest(name, note, bool(boxes) and boxes.first(Checkbox).value)
+        if self.save is None:
+            self.dismiss(request)
+            return
+        self.query_one("#claim-error", Label).update("Saving…")
+        self.run_worker(partial(self._save, request), thread=True, group="claim", exit_on_error=False)
+
+    def _save(self, request: ClaimRequest) -> None:
+        from ..errors import TrackerError
+
+        assert self.save is not None
+        try:
+            self.save(request)
+        except TrackerError as exc:
+            self.app.call_from_thread(self._refused, clean_block(exc))
+            return
+        self.app.call_from_thread(self.dismiss, request)
+
+    def _refused(self, message: str) -> None:
+        from rich.text import Text
+
+        self.query_one("#claim-error", Label).update(Text(f"Not saved: {message}", style="red"))
 
     def _comment(self, name: str) -> str:
         assert self.offer is not None
         text = self.offer.text(name or "NAME")
-        return "\n".join(line for line in text.splitlines() if line.strip() and not line.startswith("<!--"))
+        return clean_block("\n".join(line for line in text.splitlines()
+                                      if line.strip() and not line.startswith("<!--")))
 
     @on(Input.Changed, "#claim-name")
     def _name_changed(self, event: Input.Changed) -> None:
-        for widget in self.query("#claim-comment"):
+        for widget in self.query("#claim-comment").results(Static):
             widget.update(self._comment(event.value.strip()))
 
     @on(Input.Submitted)
@@ -133,8 +165,10 @@ class ReleaseDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]Release {self.task_id}[/b]\nThis comment tells everyone on {self.where}:")
-            shown = "\n".join(line for line in self.text.splitlines() if line.strip() and not line.startswith("<!--"))
+            yield Label(Text.assemble((f"Release {clean(self.task_id)}", "bold"),
+                                      f"\nThis comment tells everyone on {clean(self.where)}:"))
+            shown = clean_block("\n".join(line for line in self.text.splitlines()
+                                           if line.strip() and not line.startswith("<!--")))
             yield Static(shown, id="release-comment", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Release and post (p)", variant="primary", id="post")

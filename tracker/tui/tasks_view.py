@@ -34,8 +34,11 @@ DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 STATUS_STYLE = {"open": "", "done": "dim", "blocked": "magenta"}
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cut(text: object, width: int) -> str:
+    """One line of at most ``width`` characters, control characters shown escaped."""
+    from ..text import clean, clip
+
+    return clip(clean(text), width)
 
 
 def _instructions(task: Task) -> str:
@@ -78,8 +81,9 @@ def task_row(data: TrackerData, task: Task) -> list[Text | str]:
 def _status_cell(data: TrackerData, task: Task) -> Text:
     """The task's status, or where its pull request stands (``in review``, ``merged``)."""
     pr = data.pull_status(task.id)
-    if pr:
-        return Text(pr, style="bold blue" if pr == "in review" else "blue")
+    if pr:  # "in review #N": the number is the pull request's (the detail links it)
+        number = (data.pulls.get(task.id) or {}).get("number")
+        return Text(f"{pr} #{number}" if number else pr, style="bold blue" if pr == "in review" else "blue")
     return Text(task.status, style=STATUS_STYLE.get(task.status, ""))
 
 
@@ -93,7 +97,7 @@ class TaskTable(DataTable):
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", show=True)]  # shown in the footer
 
-    def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+    def _update_dimensions(self, new_rows) -> None:
         new_rows = list(new_rows)
         try:
             rest = self._measure(new_rows)
@@ -173,7 +177,9 @@ class TasksView(Vertical):
         if data.store_error:
             from rich.markup import escape
 
-            banner.update(f"[b]State file problem[/b]: {escape(data.store_error)} "
+            from ..text import clean
+
+            banner.update(f"[b]State file problem[/b]: {escape(clean(data.store_error))} "
                           "— claims are off until it is fixed.")
             banner.display = True
         else:
@@ -237,7 +243,10 @@ class TasksView(Vertical):
             self.query_one("#f-status", Select).value = f.status
             self.query_one("#f-ready", Checkbox).value = f.ready_only
             search = self.query_one("#search", Input)
-            if search.value != f.query:
+            # Only a change made elsewhere (clear, the palette's filter) is written into the
+            # box; what the user types is never written back: a stripped or late query
+            # would drop their spaces or reorder their keys.
+            if search.value.strip() != f.query:
                 search.value = f.query
         self.query_one("#search", Input).set_class(bool(f.query), "-active")
 
@@ -275,7 +284,10 @@ class TasksView(Vertical):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.apply(self.filters.with_(query=event.value.strip()))
+        # what the box holds now: this event may be late, the user typing on meanwhile
+        query = event.input.value.strip()
+        if query != self.filters.query:
+            self.apply(self.filters.with_(query=query))
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
@@ -289,7 +301,7 @@ class TasksView(Vertical):
         """One line under the table about the highlighted task: its title and what it waits on."""
         label = self.query_one("#preview", Label)
         task = self.data.tasks.get(task_id) if self.data is not None and task_id else None
-        if task is None:
+        if task is None or self.data is None:
             label.update("")
             return
         waiting = [p for p in self.data.prerequisites.get(task.id, [])
@@ -299,7 +311,12 @@ class TasksView(Vertical):
             from ..stats import format_share, unit
 
             extra = f" · {format_share(task.weight)} of {unit(task)}" + extra
-        label.update(Text.assemble("▸ ", (task.title, "bold"), extra, ("  enter: details", "dim")))
+        claim = self.data.claims.get(task.id)
+        if claim is not None and getattr(claim, "source", "local") != "local":  # "@ana (comment, 3 days ago)"
+            from ..campaign.labels import claim_label
+
+            extra += " · " + _cut(claim_label(claim.by, claim.source, str(getattr(claim, "since", ""))), 80)
+        label.update(Text.assemble("▸ ", (_cut(task.title, 200), "bold"), extra, ("  enter: details", "dim")))
 
     @on(DataTable.RowSelected, "#tasks-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -1,13 +1,18 @@
 """The header's provenance line and "Update from GitHub" (a mixin of the app).
 
-The update fetches and scans in a worker thread, so the table stays usable and the first
-frame never waits for the network; afterwards every view gets the new data while the
-task table keeps its filters, sort and cursor, and a notice says what changed.
+The update fetches and scans in a worker thread, then reads the campaign (who claimed
+what, which pull requests are in review) into the state, so the table stays usable and
+the first frame never waits for the network; afterwards every view gets the new data and
+claims (a task someone is on loses its star) while the task table keeps its filters, sort
+and cursor, and a notice says what changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widgets import Static
@@ -18,8 +23,23 @@ from .data import TrackerData
 from .detail import DetailScreen
 
 
-class GitHubUpdates:
+if TYPE_CHECKING:  # checkers see the app this is mixed into
+    from textual.app import App
+
+    _Base = App[None]
+else:
+    _Base = object
+
+
+class GitHubUpdates(_Base):
     """Needs ``self.data``, ``self.store``, ``self._updater``, ``self.now`` and ``_show``."""
+
+    data: TrackerData | None
+    store: Any
+    _updater: Any
+    updating: bool
+    now: Callable[[], datetime]
+    _show: Callable[[TrackerData], None]
 
     def _stale_text(self, source: dict) -> str:
         what = "the bundled snapshot" if source.get("snapshot") == "bundled" else "this data"
@@ -90,4 +110,6 @@ class GitHubUpdates:
         self.notify(f"{what_changed(changes, old.taskset.source.get('date'))}. Now: "
                     f"{describe(data.taskset.source, self.now())}.", title="Updated from GitHub",
                     timeout=10)
+        for note in getattr(self._updater, "notes", None) or []:  # the campaign read in part, or not
+            self.notify(note, title="Campaign", severity="warning", timeout=15)
 
