@@ -181,14 +181,14 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
     out = Review(dict(base.tasks.source), dict(head.tasks.source))
     before, after = base.tasks.by_id(), head.tasks.by_id()
     dropped = no_longer_emitted(base, head)
-    for task_id, task in before.items():  # decomposed: the optimizer emits its uop no more
-        now = after.get(task_id)
-        if task.uop in dropped and task.status == "open" and now is not None and now.status != "done":
-            kind_tracking = tracking.get(task.kind)
+    for old in before.values():  # decomposed: the optimizer emits its uop no more
+        still = after.get(old.id)
+        if old.uop in dropped and old.status == "open" and still is not None and still.status != "done":
+            kind_tracking = tracking.get(old.kind)
             out.completed.append(Completed(
-                task.id, "removed", task.kind, task.subject, list(task.instructions),
+                old.id, "removed", old.kind, old.subject, list(old.instructions),
                 tracking=kind_tracking[0] if kind_tracking else None,
-                adopted=bool(kind_tracking and kind_tracking[1]), issue=issues.get(task.id)))
+                adopted=bool(kind_tracking and kind_tracking[1]), issue=issues.get(old.id)))
     for change in _changes(base, head):
         was, now = before.get(change.task_id), after.get(change.task_id)
         if change.what in ("done", "removed"):
