@@ -324,8 +324,10 @@ def _names(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Control characters of file or GitHub text shown as escapes, never sent to a terminal."""
-    return "".join(c if c in "\n\t" or (c.isprintable() or ord(c) > 0x9f) else f"\\x{ord(c):02x}" for c in text)
+    """Control characters of file or GitHub text shown as escapes (line breaks kept)."""
+    from ..text import clean_block
+
+    return clean_block(text)
 
 
 def markdown(result: "Review", described: tuple[str, str]) -> str:
