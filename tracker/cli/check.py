@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         from ..atomic import write_bytes
 
         try:
-            write_bytes(Path(args.out), text.encode("utf-8"))
+            write_bytes(Path(args.out), text.encode("utf-8"), mode=0o644)  # a report to share
         except OSError as exc:
             raise UsageError(f"{args.out}: cannot write ({exc.strerror})") from None
     else:
