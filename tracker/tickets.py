@@ -396,7 +396,7 @@ class Renderer:
         adopted issue tracks (``umbrella``)."""
         links = links or Links()
         ready = ready_ids(taskset) if ready is None else ready
-        groups = []
+        groups: list[dict[str, Any]] = []
         for k in KINDS:
             if k in links.tracking or (kind is not None and k != kind):
                 continue  # an adopted issue tracks it, or another tracking issue does

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, cast
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -45,7 +45,7 @@ class TaskCommands(Provider):
     """Command palette: type part of a task id or uop to open its detail."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = cast("TrackerApp", self.app)
         data = getattr(app, "data", None)
         if data is None:
             return
@@ -58,11 +58,12 @@ class TaskCommands(Provider):
                           help=task.title)
 
     async def discover(self) -> Hits:
-        data = getattr(self.app, "data", None)
+        app = cast("TrackerApp", self.app)
+        data = getattr(app, "data", None)
         if data is None:
             return
         for task in [t for t in data.visible(Filters()) if data.is_starter(t)][:10]:  # best first
-            yield DiscoveryHit(f"Open task {task.id}", partial(self.app.open_task, task.id),
+            yield DiscoveryHit(f"Open task {task.id}", partial(app.open_task, task.id),
                                help="★ ready, easy and unclaimed")
 
 
@@ -138,7 +139,8 @@ class TrackerApp(GitHubUpdates, App):
             frame.wait(timeout=2.0)
         report = partial(self.call_from_thread, self._report)
         try:
-            taskset = self._tasks if self._loader is None else self._loader(report)
+            taskset = self._loader(report) if self._loader is not None else self._tasks
+            assert taskset is not None  # the constructor asks for tasks or a loader
             report("Reading claims and history…", None)
             store = self._store_source
             if callable(store) and not hasattr(store, "claims"):

@@ -110,7 +110,7 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
 
     @on(Input.Changed, "#claim-name")
     def _name_changed(self, event: Input.Changed) -> None:
-        for widget in self.query("#claim-comment"):
+        for widget in self.query("#claim-comment").results(Static):
             widget.update(self._comment(event.value.strip()))
 
     @on(Input.Submitted)

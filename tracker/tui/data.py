@@ -35,8 +35,9 @@ class StoreLike(Protocol):
     def get_setting(self, key: str, default: Any = None) -> Any: ...
     def set_setting(self, key: str, value: Any) -> None: ...
     def issues(self) -> dict[str, dict]: ...
-    def history(self) -> list[dict]: ...
-    def contributors(self) -> list[dict]: ...
+    def is_stale(self, claim: Any, now: Any = None) -> bool: ...
+    @property
+    def history_file(self) -> Any: ...  # revisions() and contributors(), as tracker.historyfile
 
 
 class EmptyStore:
@@ -48,7 +49,11 @@ class EmptyStore:
     def issues(self) -> dict[str, dict]:
         return {}
 
-    def history(self) -> list[dict]:
+    @property
+    def history_file(self) -> "EmptyStore":
+        return self
+
+    def revisions(self) -> list[dict]:
         return []
 
     def contributors(self) -> list[dict]:
@@ -222,7 +227,7 @@ class TrackerData:
             return cls(taskset, store_error="no state file: claims are disabled")
         try:
             data = cls(taskset, dict(store.claims()), dict(store.issues()),
-                       list(store.history()), list(store.contributors()))
+                       list(store.history_file.revisions()), list(store.history_file.contributors()))
             data.stale = _stale(store, data.claims)
             data.pulls, data.checklist = _campaign(store)
             return data
@@ -319,9 +324,9 @@ class TrackerData:
             out.append(t)
         out.sort(key=self._sort_key(f.sort), reverse=f.reverse)
         if f.query:
-            scored = [(match(f.query, t), i, t) for i, t in enumerate(out)]
-            out = [t for s, i, t in sorted((x for x in scored if x[0] is not None),
-                                           key=lambda x: (-x[0], x[1]))]
+            scored = [(score, i, t) for i, t in enumerate(out)
+                      if (score := match(f.query, t)) is not None]
+            out = [t for _score, _i, t in sorted(scored, key=lambda x: (-x[0], x[1]))]
         return out
 
     def summary(self, shown: list[Task]) -> dict[str, int]:

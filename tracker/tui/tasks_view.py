@@ -97,7 +97,7 @@ class TaskTable(DataTable):
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", show=True)]  # shown in the footer
 
-    def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+    def _update_dimensions(self, new_rows) -> None:
         new_rows = list(new_rows)
         try:
             rest = self._measure(new_rows)
@@ -301,7 +301,7 @@ class TasksView(Vertical):
         """One line under the table about the highlighted task: its title and what it waits on."""
         label = self.query_one("#preview", Label)
         task = self.data.tasks.get(task_id) if self.data is not None and task_id else None
-        if task is None:
+        if task is None or self.data is None:
             label.update("")
             return
         waiting = [p for p in self.data.prerequisites.get(task.id, [])
