@@ -62,3 +62,14 @@ def test_undoing_a_tests_patches_keeps_the_cache_and_state_private(monkeypatch):
     monkeypatch.undo()  # what a test may do mid-way: the session's own directories remain
     assert home not in paths.cache_dir().parents
     assert home not in Path(paths.state_path()).parents
+
+
+def test_entries_of_older_versions_go_and_what_users_rely_on_stays():
+    root = Path(scancache.directory())
+    (root / "github" / "blobs").mkdir(parents=True)
+    for name in ("scan-1-cpython-311-x", "listing-1-y", "yaml-1-z", "commit-abc", "history-1-3"):
+        (root / name).write_bytes(b"old")
+    (root / "history.json").write_text("{}")
+    livescan.save(live_taskset())
+    assert scancache.store("a" * 40, None, {"tasks": [], "instructions": [], "counts": {}, "names": []})
+    assert sorted(p.name for p in root.iterdir()) == ["history.json", "live-scan.json", "scans"]

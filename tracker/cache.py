@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,9 @@ BOUNDS = {
 }
 
 _off = 0  # > 0 inside disabled(): nothing is read or written
+
+# What older versions kept at the top of the cache (marshal files; blobs under github/).
+_OLD_PREFIXES = ("scan-", "listing-", "yaml-", "snapshot-", "commit-", "history-")
 
 
 def directory() -> Path:
@@ -105,12 +109,26 @@ def write_raw(kind: str, key: str, data: bytes) -> bool:
 
 def _put(kind: str, name: str, data: bytes) -> bool:
     path = _path(kind, name)
+    if not path.parent.is_dir():  # a new kind, or a cache of an older version
+        _forget_old_entries()
     try:
         write_bytes(path, data)
     except OSError:
         return False
     prune(kind)
     return True
+
+
+def _forget_old_entries() -> None:
+    """Remove what older versions kept at the top (never the live scan, never history's file)."""
+    root = directory()
+    try:
+        for e in os.scandir(root):
+            if e.is_file() and e.name.startswith(_OLD_PREFIXES):
+                os.unlink(e.path)
+    except OSError:
+        pass
+    shutil.rmtree(root / "github", ignore_errors=True)
 
 
 def prune(kind: str) -> None:
