@@ -94,4 +94,7 @@ def test_workflow_commands_are_ones_our_cli_accepts():
 def test_ci_runs_the_test_suite_on_push_and_pull_request():
     data = load("ci.yml")
     assert "push" in data["on"] and "pull_request" in data["on"]
-    assert any("make test" in s.get("run", "") for s in steps(data))
+    assert any(s.get("run", "").strip() == ".ci/run" for s in steps(data))
+    script = (WORKFLOWS.parent.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "set -euo pipefail" in script
+    assert all(step in script for step in ("make test", "lint-imports", "mypy"))
