@@ -52,7 +52,7 @@ def main() -> int:
             found = reading.read_campaign(reader, TaskSet({}, standin.TASKS), tracked, kinds=table.kinds)
             took = time.perf_counter() - t
             r = found.requests
-            print(f"{what}: {r['counted']} counted request(s) (server saw {fake.counted - before}), "
+            print(f"{what}: {r['sent']} request(s) sent, {r['counted']} counted (server saw {fake.counted - before}), "
                   f"{r['not_modified']} answered 304, {r['kept']} kept without asking; {took:.2f} s")
             return found
 

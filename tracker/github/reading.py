@@ -116,7 +116,8 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
     out.claims, out.pulls, out.checklist = result.claims, result.pulls, result.checklist
     out.followups, out.extra_tasks = result.followups, result.extra_tasks
     out.comments, out.pull_requests = result.comments, result.pull_requests
-    out.requests = {"counted": reader.counted, "not_modified": reader.not_modified, "kept": reader.kept}
+    out.requests = {"counted": reader.counted, "not_modified": reader.not_modified, "kept": reader.kept,
+                    "sent": reader.counted + reader.not_modified}
     for f in fetched:
         t = f.tracked
         if t is not None and t.primary and t.kind not in out.tracking:
@@ -175,7 +176,7 @@ def describe(campaign: Campaign, where: str) -> str:
             + (" (" + ", ".join(f"{n} {s}" for s, n in sorted(by_source.items())) + ")" if by_source else "")
             + f", {len(campaign.pulls)} task(s) with a pull request; "
             f"{r.get('counted', 0)} request(s) counted, {r.get('not_modified', 0)} unchanged (304), "
-            f"{r.get('kept', 0)} kept")
+            f"{r.get('kept', 0)} kept without asking")
 
 
 def follow(store: Any, taskset: TaskSet, repo: str, *, base_url: str | None = None, token: str | None = None,
