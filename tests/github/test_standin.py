@@ -147,3 +147,31 @@ def test_a_rate_limited_sync_exits_cleanly_and_says_when(cpython, tmp_path, caps
     assert main(argv) != 0
     err = capsys.readouterr().err
     assert "rate limit" in err and "resets at" in err and "Traceback" not in err
+
+
+def test_update_reads_the_campaign_with_the_definitions(cpython, tmp_path, capsys, monkeypatch):
+    from .test_source import files
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    cpython.add_commit(files(), date="2026-11-20T10:00:00Z")
+    state = tmp_path / "s.yaml"
+    assert main(["update", "--base-url", cpython.base_url, "--state", str(state)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("updated: CPython main ") and "campaign of python/cpython" in out
+    st = Store(state)
+    # the toy definitions have none of the stand-in's tasks but the new kind's, from the lists
+    assert st.claims()["decompose:_POP_CALL"].by == "NekoAsakura"
+    assert st.get_setting("github")["tracking"]["refcount"] == 145866  # where a claim is posted
+    assert cpython.counted <= FIRST_READ_BUDGET + 5  # the definitions cost a few more
+
+
+def test_update_with_the_limit_met_during_the_campaign_still_updates(cpython, tmp_path, capsys, monkeypatch):
+    from .test_source import files
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    cpython.add_commit(files(), date="2026-11-20T10:00:00Z")
+    cpython.budget = 10  # the definitions, then a few of the campaign's requests
+    assert main(["update", "--base-url", cpython.base_url, "--state", str(tmp_path / "s.yaml")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("updated: CPython main ")
+    assert "the campaign was read in part" in captured.err and "resets at" in captured.err
