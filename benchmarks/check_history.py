@@ -60,7 +60,9 @@ def _expand(token: str) -> list[str]:
 
 
 def _norm(name: str) -> str:
-    return name.lstrip("_")
+    """``_FOR_ITER`` and ``FOR_ITER`` alike; a ``_TIER_TWO`` uop is its instruction's tier-2 form."""
+    name = name.lstrip("_")
+    return name[: -len("_TIER_TWO")] if name.endswith("_TIER_TWO") else name
 
 
 def _pattern(name: str) -> "re.Pattern[str]":

@@ -142,12 +142,20 @@ def child(gen_dir: str) -> None:
                 stash.append(orig(*args, **kwargs))
                 return stash[-1]
             analyzer.analyze_files = analyze_files
+            forests = []  # what the analyzer parsed: the macro names come from it
+            orig_parse_files = ref_parser.parse_files
+
+            def parse_files(*args, **kwargs):
+                forests.append(orig_parse_files(*args, **kwargs))
+                return forests[-1]
+            ref_parser.parse_files = parse_files
             if WRITE:
                 sys.argv = [os.path.join(gen_dir, "tier1_generator.py")]
                 runpy.run_path(sys.argv[0], run_name="__main__")
             else:
                 analyze_files(["Python/bytecodes.c"])
-            result = _dump_analysis(stash[0], ref_parser)
+            forest = forests[0] if forests else orig_parse_files(["Python/bytecodes.c"])
+            result = _dump_analysis(stash[0], forest)
         elif not hasattr(generate_cases, "Analyzer") and hasattr(generate_cases, "parse_cases"):
             stash = []  # 2022-11: a function, parse_cases(src) -> (instrs, supers, families)
             orig_parse = generate_cases.parse_cases
@@ -195,9 +203,7 @@ def child(gen_dir: str) -> None:
     print(json.dumps(result))
 
 
-def _dump_analysis(a, ref_parser) -> dict:
-    import glob
-    forest = ref_parser.parse_files(glob.glob("Python/bytecodes.c"))
+def _dump_analysis(a, forest) -> dict:
     macro_names = {n.name for n in forest if type(n).__name__ == "Macro"}
     instructions, macros, uops = {}, {}, {}
     for name, inst in a.instructions.items():
@@ -240,7 +246,7 @@ def _dump_parse_cases(instrs, supers=(), families=()) -> dict:
 def _dump_generator(a) -> dict:
     instructions, macros, uops = {}, {}, {}
     for name, instr in a.instrs.items():
-        node = instr.inst
+        node = getattr(instr, "inst", instr)  # 2022-12: the Instruction is the InstDef
         kind = getattr(node, "kind", "inst")
         if kind == "legacy":  # 2023: inst(NAME) { ... } with no stack effect
             kind = "inst"

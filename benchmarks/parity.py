@@ -185,6 +185,8 @@ def run_ours(filename: Path, release: str | None) -> list[dict]:
 
     parsed = parse_text(filename.read_text(encoding="utf-8"), str(filename))
     out = []
+    for w in parsed.warnings:  # a definition skipped: never the case where the reference reads it
+        out.append({"kind": "skipped", "name": str(w), "line": w.line, "end_line": w.line})
     for d in parsed.definitions:
         o: dict = {"kind": d.kind, "name": d.name, "line": d.loc.line, "end_line": d.loc.end_line}
         if isinstance(d, InstDef):
@@ -218,6 +220,8 @@ def model_ours(filename: Path) -> dict:
     from tracker.dsl import parse_text
 
     m = model.build(parse_text(filename.read_text(encoding="utf-8"), str(filename)))
+    if m.warnings:
+        raise SystemExit("our model skipped definitions: " + "; ".join(map(str, m.warnings)))
     # the reference also lists the uops that replicate(N) stamps out, _NAME_0 .. _NAME_<N-1>
     uops = set(m.uops)
     for u in m.uops.values():

@@ -176,3 +176,26 @@ def test_bare_clone_works(repo, tmp_path):
     res = history.walk(bare, use_cache=False, scanner=standin_scan, fingerprint="x", jobs=1)
     assert res.repository == str(bare.resolve())
     assert [r["flipped"] for r in res.revisions] == [r["flipped"] for r in run(repo, tmp_path).revisions]
+
+
+def test_removed_and_done_are_credited_to_the_revision(tmp_path):
+    """An open task whose op is deleted is removed, credited like a conversion."""
+    r = Repo(tmp_path / "cpython")
+    r.commit({BC: bytecodes({"_A": False, "_B": False, "_C": False}), OPT: optimizer([])}, "Start",
+             "Ada Lovelace", "2025-01-01T10:00:00+00:00")
+    gone = r.commit({BC: bytecodes({"_A": False, "_B": False})}, "gh-7: Remove _C (#8)", "Bob Smith",
+                    "2025-01-02T10:00:00+00:00")
+    done = r.commit({BC: bytecodes({"_A": True, "_B": False})}, "gh-7: Convert _A (#9)", "Cy Young",
+                    "2025-01-03T10:00:00+00:00")
+    back = r.commit({BC: bytecodes({"_A": True, "_B": False, "_D": False})}, "Add _D", "Dee Dee",
+                    "2025-01-04T10:00:00+00:00")
+    res = history.walk(r.path, scanner=standin_scan, fingerprint="s", jobs=1, campaigns={7: "refcount"})
+    by_rev = {x["revision"]: x for x in res.revisions}
+    assert by_rev[gone]["removed"] == ["optimizer:_C", "refcount:_C"] and by_rev[gone]["flipped"] == []
+    assert by_rev[done]["flipped"] == ["refcount:_A"] and by_rev[done]["removed"] == []
+    assert by_rev[back]["opened"] == ["optimizer:_D", "refcount:_D"]
+    people = {p["name"]: p for p in res.contributors}
+    assert [(t["id"], t["change"]) for t in people["Bob Smith"]["tasks"]] == [
+        ("optimizer:_C", "removed"), ("refcount:_C", "removed")]
+    assert [(t["id"], t["change"]) for t in people["Cy Young"]["tasks"]] == [("refcount:_A", "done")]
+    assert "Dee Dee" not in people  # opening work is not finishing it

@@ -25,7 +25,6 @@ from typing import Any, Mapping
 
 from .model import Model, Uop
 from .rules import Rules, default_rules
-from .rules.pops import is_pop
 from .rules.refcount import pops_after
 from .tasks import Task, TaskSet
 
@@ -208,7 +207,7 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
             owner.checks.append(note)
         else:
             out.problems.append(note)
-    out.problems.extend(_new_warnings(base.model, head.model, head.tasks.source))
+    out.problems.extend(_new_warnings(base.model, head.model))
     return out
 
 
@@ -374,19 +373,19 @@ def _it(reason: str) -> str:
     return reason if reason.startswith(("its ", "it ")) else f"it {reason}"
 
 
-def _new_warnings(base: Model, head: Model, source: Mapping[str, Any]) -> list[Note]:
-    """Definitions the parser skipped in ``head`` that it did not skip in ``base``."""
+def _new_warnings(base: Model, head: Model) -> list[Note]:
+    """Definitions the parser skipped in ``head`` that it did not skip in ``base`` (compared
+    without line numbers: the change moves lines)."""
     def key(w: Any) -> tuple[str, str]:
-        return (str(getattr(w, "message", w)), str(getattr(w, "what", "")))
+        return (re.sub(r"\d+", "#", str(getattr(w, "message", w))),
+                re.sub(r"\d+", "#", str(getattr(w, "skipped", ""))))
     seen = {key(w) for w in getattr(base, "warnings", None) or ()}
     notes = []
     for w in getattr(head, "warnings", None) or ():
         if key(w) in seen:
             continue
-        what = getattr(w, "what", "") or ""
-        message = str(getattr(w, "message", w))
-        notes.append(Note("skipped", f"the parser skipped {what}: {message}" if what else
-                          f"the parser skipped a definition: {message}",
+        skipped = getattr(w, "skipped", "") or "a definition"
+        notes.append(Note("skipped", f"the parser skipped {skipped}: {getattr(w, 'message', w)}",
                           None, _rel(getattr(w, "file", None), head), getattr(w, "line", None)))
     return notes
 
@@ -403,4 +402,4 @@ def _rel(file: str | None, model: Model) -> str | None:
     return file
 
 
-__all__ = ["Side", "Note", "Completed", "Moved", "Review", "review", "returned_inputs", "is_pop"]
+__all__ = ["Side", "Note", "Completed", "Moved", "Review", "review", "returned_inputs", "optimizer_emitted"]

@@ -60,6 +60,8 @@ class DSLError(TrackerError):
     def __str__(self) -> str:
         out = [f"{self.location}: error: {self.message}"]
         if self.line_text:
+            from .text import clean
+
             text = self.line_text.expandtabs(1)
             if len(text) > 160:  # keep huge one-line inputs readable
                 start = max(0, self.col - 80)
@@ -67,6 +69,9 @@ class DSLError(TrackerError):
                 caret_col = self.col - start
             else:
                 caret_col = self.col
+            # control characters shown escaped; the caret moves with what is before it
+            caret_col = len(clean(text[: max(0, caret_col - 1)])) + 1
+            text = clean(text)
             out.append(f"    {text}")
             out.append("    " + " " * max(0, caret_col - 1) + "^")
         if self.hint:

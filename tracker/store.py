@@ -147,23 +147,36 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[dict[str, Any]]:
         """Lock, load, let the caller change the data, then write it atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        from filelock import Timeout
-
-        lock = _lock(self.lock_path)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise TrackerError(
-                f"{self.path}: another jit-tracker has held the lock for {LOCK_TIMEOUT:.0f} s",
-                hint=f"wait for it to finish; if none is running, delete {self.lock_path}",
-            ) from None
+        lock = self._acquire()
         try:
             data = self.load()
             yield data
             self._write(data)
         finally:
             lock.release()
+
+    def _acquire(self) -> Any:
+        """The state's lock, held; a TrackerError saying what to do when it cannot be had
+        (another jit-tracker holds it, or the directory cannot be written)."""
+        from filelock import Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = _lock(self.lock_path)
+            lock.acquire()
+        except Timeout:
+            raise TrackerError(
+                f"{self.path}: another jit-tracker has held the lock for {LOCK_TIMEOUT:.0f} s",
+                hint=f"wait for it to finish; if none is running, delete {self.lock_path}",
+            ) from None
+        except OSError as exc:
+            where = exc.filename or self.lock_path
+            raise TrackerError(
+                f"{self.path}: cannot write the state: {where}: {exc.strerror or exc}",
+                hint=f"make {self.path.parent} writable, or choose another file with --state "
+                f"or ${ENV_VAR}",
+            ) from None
+        return lock
 
     def _write(self, data: dict[str, Any]) -> None:
         data["version"] = VERSION
@@ -216,8 +229,9 @@ class Store:
     def claim(self, task_id: str, by: str, note: str | None = None, *, force: bool = False,
               known: Iterable[str] | None = None, done: Iterable[str] | None = None) -> Claim:
         """Record that ``by`` works on ``task_id``; refuses unknown, done or held tasks."""
-        if not by or not by.strip():
-            raise TrackerError("a claim needs a name: who is working on it?")
+        from .text import check_name, clean
+
+        by = check_name(by, "a claimant's name")  # one line, bounded: it is shown everywhere
         if known is not None:
             known = set(known)
             if task_id not in known:
@@ -225,7 +239,7 @@ class Store:
 
                 close = difflib.get_close_matches(task_id, sorted(known), n=3)
                 raise TrackerError(
-                    f"unknown task {task_id!r}",
+                    f"unknown task {clean(task_id)!r}",
                     hint=("did you mean " + ", ".join(close) + "?") if close
                     else "list the tasks with 'jit-tracker tasks'",
                 )
@@ -373,15 +387,7 @@ class Store:
     def record_history(self, repository: str, revisions: list[dict], contributors: list[dict],
                        **info: Any) -> bool:
         """Replace the recorded walk (the caller merges); False when nothing changed."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        from filelock import Timeout
-
-        lock = _lock(self.lock_path)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise TrackerError(f"{self.path}: another jit-tracker holds the lock",
-                               hint=f"wait for it to finish; if none is running, delete {self.lock_path}") from None
+        lock = self._acquire()
         try:
             old = self.load_history()
             if (old.get("repository") == repository and old["revisions"] == revisions

@@ -50,8 +50,8 @@ def test_revisions_json_and_file_lines(repo, capsys):
     [remark] = data["recipe_checks"]
     assert (remark["what"], remark["file"], remark["line"]) == ("wrong_pop", BC, 43)
     assert data["compared"] == {"base": repo.base[:10], "head": repo.wrong[:10]}
-    # python/cpython's refcount campaign is tracked in an adopted issue: tick it by hand
-    assert data["completed"][0]["tracking"] == "python/cpython#134584" and data["completed"][0]["adopted"]
+    # python/cpython's refcount campaign is tracked today in its open follow-up: tick it by hand
+    assert data["completed"][0]["tracking"] == "python/cpython#145866" and data["completed"][0]["adopted"]
 
 
 def test_markdown_is_one_comment_with_its_marker(repo, capsys, tmp_path):
@@ -60,7 +60,7 @@ def test_markdown_is_one_comment_with_its_marker(repo, capsys, tmp_path):
     assert capsys.readouterr().out == ""
     text = out_file.read_text()
     assert text.startswith("<!-- jit-tracker: check -->\n### jit-tracker check\n")
-    assert "Completes 1 task: `_TOY_MUL_INT` (python/cpython#134584), 1 recipe remark, no new problem." in text
+    assert "Completes 1 task: `_TOY_MUL_INT` (python/cpython#145866), 1 recipe remark, no new problem." in text
     assert "<details open><summary><b>Recipe check: 1 remark</b></summary>" in text
     assert ("- `Python/bytecodes.c:43`: `TOY_MUL_INT` appends `POP_TOP` + `POP_TOP` where the int guard "
             "allows `_POP_TOP_INT` + `_POP_TOP_INT`") in text

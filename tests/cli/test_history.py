@@ -57,6 +57,7 @@ def test_history_csv_table_and_stored(repo, capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["pr"] for r in rows] == ["#1001", "", "#1002"]
     assert rows[0]["refcount_done"] == "1" and rows[1]["error"] and rows[1]["refcount_open"] == ""
+    assert rows[0]["done_here"] == "refcount:_A" and rows[0]["removed_here"] == ""
     assert main(["history", str(repo.path)]) == 0
     out = capsys.readouterr().out
     assert "Bob Smith" in out and "refcount:_A" in out and "error" in out

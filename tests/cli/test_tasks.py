@@ -135,7 +135,7 @@ def test_the_table_says_who_is_on_a_task_and_what_is_in_review(tmp_path, capsys)
     assert main(["tasks", "--bytecodes", str(root / "bytecodes.c"), "--optimizer",
                  str(root / "optimizer_bytecodes.c"), "--state", str(state)]) == 0
     out = capsys.readouterr().out
-    assert " who " in out
+    assert "claimed by" in out.splitlines()[1]
     line = next(l for l in out.splitlines() if l.startswith("refcount:_ADD "))
     assert "@ana (comment, " in line
     assert "in review #41" in next(l for l in out.splitlines() if l.startswith("refcount:_ADD_STR "))

@@ -136,3 +136,14 @@ def test_file_just_under_the_limit_parses(tmp_path):
     last = parsed.definitions[-1]
     assert last.name == "BIG_999"
     assert last.loc.end_line == last.loc.line + 2
+
+
+def test_warnings_are_printed_escaped(tmp_path, capsys):
+    """A file name (or any text read) with control characters never reaches the terminal raw."""
+    path = tmp_path / "odd\x1b[31mname.c"
+    path.write_text("// BEGIN BYTECODES //\nspeedy op(_A, (--)) { }\ninst(B, (--)) { }\n"
+                    "// END BYTECODES //\n", encoding="utf-8")
+    assert main(["defs", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "\x1b" not in err and "odd\\x1b[31mname.c:2:1: warning: unknown annotation 'speedy'" in err
+    assert "B" in out

@@ -88,10 +88,7 @@ def run(args: argparse.Namespace) -> int:
     tracking, issues = _links(args)
     result = review(base, head, tracking=tracking, issues=issues)
     for w in getattr(head.model, "warnings", None) or ():  # the head's: what the change is judged on
-        where = ":".join(str(x) for x in (getattr(w, "file", None), getattr(w, "line", None),
-                                          getattr(w, "col", None)) if x)
-        print(_clean(f"{where}: warning: {getattr(w, 'message', w)}" if where else f"warning: {w}"),
-              file=sys.stderr)
+        print(_clean(str(w)), file=sys.stderr)
     text = render(result, args.format, described)
     if args.out:
         from pathlib import Path

@@ -185,9 +185,14 @@ def run_claims(args: argparse.Namespace) -> int:
         if not rows:
             print(f"no claims (state: {store.path})")
             return
+        from ..text import clip
+        from .table import Column
+
         print_table(
-            ["task", "by", "since", "days", "stale", "source", "note"],
-            [(r["task"], r["by"], r["since"][:10], r["age_days"], "stale" if r["stale"] else "",
+            [Column("task", min=20), Column("by", min=8), Column("since"), Column("days", right=True),
+             Column("stale", hide_empty=True), Column("source", keep=2), Column("note", keep=1, min=10)],
+            # a name from a hand-edited state file may be any length: shown cut, even piped
+            [(clip(r["task"], 80), clip(str(r["by"]), 40), str(r["since"])[:10], r["age_days"], "stale" if r["stale"] else "",
               r["source"], r["note"] or r["url"] or r["issue"] or "") for r in rows],
             title=f"claims (stale after {store.stale_days} days)",
         )

@@ -142,27 +142,13 @@ def json_text(data: Any) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
-    """A rich table on a terminal; plain aligned columns, one line per row, when piped
-    (for grep and cut, and without loading rich)."""
-    cells = [["" if c is None else str(c) for c in row] for row in rows]
-    if not sys.stdout.isatty():
-        widths = [max([len(h)] + [len(r[i]) for r in cells if i < len(r)]) for i, h in enumerate(headers)]
-        lines = [title] if title else []
-        lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
-        lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
-        sys.stdout.write("\n".join(lines) + "\n")
-        return
-    from rich.console import Console
-    from rich.table import Table
+def print_table(headers: Sequence[Any], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """A table fitted to the terminal's width, one line a row; whole when piped (plain
+    aligned columns, for grep and cut). Headers are names or :class:`tracker.cli.table.Column`
+    (how a column gives way on a narrow terminal); cells are shown escaped."""
+    from .table import render
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for i, h in enumerate(headers):
-        table.add_column(h, overflow="fold", no_wrap=(i == 0))
-    for row in cells:
-        table.add_row(*row)
-    Console().print(table)
+    sys.stdout.write(render(headers, rows, title))
 
 
 def use_cache(args: argparse.Namespace) -> bool:

@@ -176,13 +176,14 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
 
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["revision", "date", "author", "pr", "error"]
-                     + [f"{k}_{s}" for k in kinds for s in ("open", "blocked", "done")] + ["done_here"])
+                     + [f"{k}_{s}" for k in kinds for s in ("open", "blocked", "done")]
+                     + ["done_here", "removed_here"])
         for r in revisions:
             counts = r.get("counts") or {}
             out.writerow([r["revision"], r["date"], r.get("author", ""), r.get("pr") or "", r.get("error") or ""]
                          + [(counts.get(k) or {}).get(s, 0) if not r.get("error") else ""
                             for k in kinds for s in ("open", "blocked", "done")]
-                         + [" ".join(r.get("flipped") or [])])
+                         + [" ".join(r.get("flipped") or []), " ".join(r.get("removed") or [])])
         return
 
     def table() -> None:
@@ -198,9 +199,11 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
             else:
                 cells = [f"{(counts.get(k) or {}).get('open', 0) + (counts.get(k) or {}).get('blocked', 0)}"
                          f"/{(counts.get(k) or {}).get('done', 0)}" for k in kinds]
-                flipped = r.get("flipped") or []
-                tail = (f"{len(flipped)} done: " + ", ".join(flipped[:3]) + (" ..." if len(flipped) > 3 else "")
-                        if flipped else "")
+                parts = []
+                for what, ids in (("done", r.get("flipped") or []), ("removed", r.get("removed") or [])):
+                    if ids:
+                        parts.append(f"{len(ids)} {what}: " + ", ".join(ids[:3]) + (" ..." if len(ids) > 3 else ""))
+                tail = "; ".join(parts)
             rows.append([r["date"][:10], r["revision"][:10], r.get("author", ""), r.get("pr") or "",
                          *cells, tail])
         print_table(["date", "revision", "author", "pr", *[f"{k} to do/done" for k in kinds], "finished here"],

@@ -91,8 +91,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except TrackerError as exc:
         # DSL errors already start with file:line:col, like a compiler's
+        # (escaped: a message may quote a file, GitHub or the user, escape sequences and all)
+        from ..text import clean_block
+
         prefix = "" if isinstance(exc, DSLError) else "jit-tracker: error: "
-        print(f"{prefix}{exc}", file=sys.stderr)
+        print(f"{prefix}{clean_block(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("jit-tracker: interrupted", file=sys.stderr)

@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=KINDS, action="append", help="only tasks of this kind (repeatable)")
     p.add_argument("--status", choices=STATUSES, action="append", help="only tasks with this status (repeatable)")
     p.add_argument("--difficulty", choices=DIFFICULTIES, action="append", help="only this difficulty (repeatable)")
-    p.add_argument("--ready", action="store_true", help="only open tasks whose prerequisites are done")
+    p.add_argument("--ready", action="store_true",
+                   help="only open tasks whose prerequisites are done and that nobody claims "
+                   "(a stale claim does not count)")
     p.add_argument("--id", dest="ids", action="append", metavar="TASK_ID", help="only this task (repeatable)")
     p.add_argument("--sort", choices=SORTS, default="share",
                    help="share: heaviest first, ties ready/easy first (default); id; source: scan order")
@@ -35,7 +37,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def select(ts, args: argparse.Namespace, ready: set[str]) -> list:
+def select(ts, args: argparse.Namespace, ready: set[str], taken: set[str] = frozenset()) -> list:
+    """The tasks the filters let through; ``taken``: ids someone holds a live claim on."""
+    if args.ids:
+        known = {t.id for t in ts.tasks}
+        unknown = [i for i in args.ids if i not in known]
+        if unknown:
+            import difflib
+
+            from ..errors import UsageError
+            from ..text import clean
+
+            close = difflib.get_close_matches(unknown[0], sorted(known), n=3)
+            raise UsageError(f"unknown task {clean(unknown[0])!r}",
+                             hint=("did you mean " + ", ".join(close) + "?") if close
+                             else "list the tasks with 'jit-tracker tasks'")
     out = []
     for t in ts.tasks:
         if args.kind and t.kind not in args.kind:
@@ -44,7 +60,7 @@ def select(ts, args: argparse.Namespace, ready: set[str]) -> list:
             continue
         if args.difficulty and t.difficulty not in args.difficulty:
             continue
-        if args.ready and t.id not in ready:
+        if args.ready and (t.id not in ready or t.id in taken):
             continue
         if args.ids and t.id not in args.ids:
             continue
@@ -67,29 +83,15 @@ def run(args: argparse.Namespace) -> int:
 
     ts = task_set(args)
     ready = ready_ids(ts)
-    chosen = ordered(select(ts, args, ready), ready, args.sort)
+    claims, pulls, checklist, stale = campaign_state(args.state)
+    # a live claim or a pull request in review: nobody else should start it
+    taken = ({task_id for task_id in claims if task_id not in stale}
+             | {task_id for task_id, pr in pulls.items() if pr.get("state") == "open"})
+    chosen = ordered(select(ts, args, ready, taken), ready, args.sort)
 
     def table() -> None:
-        from ..stats import NO_COUNTS, format_share
+        print_table(*task_table(ts, chosen, ready, claims, stale, pulls))
 
-        weighed = ts.stats is not None
-        known = shown_claims(args.state)  # who is on it: "@ana (comment, 3 days ago)", "in review #N"
-        rows = [
-            (t.id, *([(format_share(t.weight) if t.weight else NO_COUNTS if t.weight is not None else "")]
-                     if weighed else []),
-             t.status + (" (ready)" if t.id in ready else ""), t.difficulty,
-             *([known.get(t.id, "")] if known else []),
-             ", ".join(t.instructions[:3]) + (" ..." if len(t.instructions) > 3 else ""),
-             f"{_short(t.file)}:{t.line}" if t.file else "")
-            for t in chosen
-        ]
-        title = f"{len(chosen)} of {len(ts.tasks)} tasks"
-        if weighed:
-            title += f", by share of executed work ({ts.stats['describe']})"
-        print_table(["id", *(["share"] if weighed else []), "status", "difficulty", *(["who"] if known else []),
-                     "instructions", "where"], rows, title=title)
-
-    claims, pulls, checklist = campaign_state(args.state) if args.format != "table" else ({}, {}, {})
     data = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
         data["stats"] = ts.stats
@@ -105,44 +107,80 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def shown_claims(path: str | None) -> dict[str, str]:
-    """Per task, who is on it or which pull request is in review, for the table; {} without
-    a state file (then nothing is read: a first listing stays fast)."""
-    import os
+def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
+               pulls: dict | None = None) -> tuple:
+    """Columns, rows and title of the tasks table. On a narrow terminal the least needed
+    columns give way first (where, instructions, share, ...); the id is cut last."""
+    from ..stats import NO_COUNTS, format_share
+    from ..text import clean, clip
+    from .table import Column
 
-    from ..paths import state_path
+    weighed = ts.stats is not None
+    on_terminal = sys.stdout.isatty()
+    none = "–" if on_terminal else NO_COUNTS  # a narrow column; the title says what it means
 
-    if not os.path.exists(path or state_path()):
-        return {}
-    import re
+    def status(t) -> str:
+        if on_terminal:
+            return "ready" if t.id in ready else t.status
+        return t.status + (" (ready)" if t.id in ready else "")
 
-    from ..campaign.labels import claim_label, pull_label
+    def claimed(t) -> str:
+        """Who is on it and what is in review: "@ana (comment, 3 days ago), in review #N"."""
+        from ..campaign.labels import claim_label, pull_label
 
-    def clean(text: str) -> str:  # logins come from GitHub: no control characters on the terminal
-        return re.sub(r"[\x00-\x1f\x7f-\x9f]", "?", text)
+        claim, pr = claims.get(t.id), (pulls or {}).get(t.id)
+        parts = []
+        if claim is not None:
+            # a name from a hand-edited state file may be any length: cut, even piped
+            by = clip(str(claim.by), 40)
+            local = (claim.source or "local") == "local"
+            # on a terminal a claim made here is just its name (the column is narrow)
+            label = by if on_terminal and local else claim_label(by, claim.source, claim.since)
+            parts.append(("stale: " if t.id in stale else "") + label)
+        if pr:
+            parts.append(pull_label(pr))
+        return clean(", ".join(parts))
 
-    claims, pulls, _ = campaign_state(path)
-    out = {t: clean(claim_label(c.by, c.source, c.since)) for t, c in claims.items()}
-    for t, pr in pulls.items():
-        label = pull_label(pr)
-        out[t] = f"{out[t]}, {label}" if t in out and not out[t].startswith(f"@{pr.get('author')} (pull") else label
-    return out
+    columns = [Column("id", keep=0, min=24),
+               *([Column("share", keep=4, right=True)] if weighed else []),
+               Column("status", keep=2), Column("difficulty" if not on_terminal else "diff", keep=3),
+               Column("claimed by", keep=1, min=10, hide_empty=True),
+               Column("instructions", keep=5, min=14), Column("where", keep=6)]
+    rows = [
+        (t.id, *([(format_share(t.weight) if t.weight else none if t.weight is not None else "")]
+                 if weighed else []),
+         status(t), t.difficulty, claimed(t),
+         ", ".join(t.instructions[:3]) + (" ..." if len(t.instructions) > 3 else ""),
+         f"{_short(t.file)}:{t.line}" if t.file else "")
+        for t in chosen
+    ]
+    title = f"{len(chosen)} of {len(ts.tasks)} tasks"
+    if weighed:
+        title += (f", heaviest first by {ts.stats['label']} (– no execution counts)" if on_terminal
+                  else f", by share of executed work ({ts.stats['describe']})")
+    return columns, rows, title
 
 
-def campaign_state(path: str | None) -> tuple[dict, dict, dict]:
-    """Claims, pull requests and tracking-checklist marks from the state ({} when unreadable,
-    with a warning on stderr)."""
+def campaign_state(path: str | None) -> tuple[dict, dict, dict, set]:
+    """Claims, pull requests, tracking-checklist marks and the ids of stale claims from the
+    state ({} when unreadable, with a warning on stderr)."""
     from ..errors import TrackerError
     from ..store import Store, _claims_of
 
     store = Store(path)
     try:
         state = store.load()  # once: claims, pulls and checklist are parts of one file
-        return (_claims_of(state), {k: dict(v) for k, v in state["pulls"].items()},
-                {k: dict(v) for k, v in state["checklist"].items()})
+        claims = _claims_of(state)
+        if claims:
+            store.stale_days = store.stale_days  # read once, not once a claim
+        stale = {task_id for task_id, c in claims.items() if store.is_stale(c)} if claims else set()
+        return (claims, {k: dict(v) for k, v in state["pulls"].items()},
+                {k: dict(v) for k, v in state["checklist"].items()}, stale)
     except TrackerError as exc:
-        print(f"jit-tracker: warning: claims not shown: {exc.message}", file=sys.stderr)
-        return {}, {}, {}
+        from ..text import clean
+
+        print(f"jit-tracker: warning: claims not shown: {clean(exc.message)}", file=sys.stderr)
+        return {}, {}, {}, set()
 
 
 def _short(path: str | None) -> str:

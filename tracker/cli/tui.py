@@ -113,11 +113,31 @@ def make_updater(args: argparse.Namespace):
     return update
 
 
+def require_terminal() -> None:
+    """The app draws on a terminal and reads keys from it: piped, in cron or CI it would
+    draw forever into the pipe. Refuse at once, saying what to use there instead."""
+    import sys
+
+    from ..errors import UsageError
+
+    def tty(stream) -> bool:
+        return stream is not None and stream.isatty()
+
+    missing = [name for name, ok in (("input", tty(sys.stdin)),
+                                     # Textual draws on stderr when stdout is redirected
+                                     ("output", tty(sys.stdout) or tty(sys.stderr))) if not ok]
+    if missing:
+        raise UsageError(f"'tui' needs a terminal, but its {' and '.join(missing)} "
+                         f"{'is' if len(missing) == 1 else 'are'} not one (piped, cron or CI?)",
+                         hint="run it in a terminal; for scripts use 'jit-tracker tasks' (--json)")
+
+
 def run(args: argparse.Namespace) -> int:
     from ..tui import run as run_tui
 
-    loader = make_loader(args)
+    loader = make_loader(args)  # a bad argument is said first, terminal or not
     updater = make_updater(args)
+    require_terminal()
     state = args.state
 
     def store():  # opened by the app's loading worker, after the first frame

@@ -78,6 +78,18 @@ def _header(headers: Any, name: str) -> str | None:
     return None
 
 
+def usable_token(token: str | None) -> str | None:
+    """``token`` without the whitespace a paste leaves around it (``\\r``, ``\\n``, spaces);
+    a TrackerError, which never shows the token, when what is left cannot be a token."""
+    token = (token or "").strip()
+    if not token:
+        return None
+    if not token.isascii() or not token.isprintable() or any(ch.isspace() for ch in token):
+        raise TrackerError("the GitHub token holds spaces or control characters inside (not shown)",
+                           hint="set it again from a fresh copy: one line, nothing around it")
+    return token
+
+
 class GitHub:
     """A PyGithub repository with retries, backoff and rate-limit handling of our own.
 
@@ -98,6 +110,7 @@ class GitHub:
         self.sleep, self.clock = sleep, clock
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self.requests = 0
+        token = usable_token(token)
         self.gh = github.Github(
             auth=github.Auth.Token(token) if token else None,
             base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
@@ -142,6 +155,10 @@ class GitHub:
                     reason = f"GitHub answered {status}"
                 else:
                     raise self._fatal(what, exc) from None
+            except requests.exceptions.InvalidHeader:
+                # its message quotes the header, the token with it: never shown
+                raise TrackerError(f"{what}: a request header was refused before it was sent",
+                                   hint="check the GitHub token: it must be one line without spaces") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"connection failed ({type(exc).__name__})"
             attempt += 1

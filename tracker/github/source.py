@@ -177,6 +177,8 @@ def _client(spec: Spec, base_url: str | None, token: str | None, retries: int, b
     try:
         return GitHub(spec.repo, token, base_url=base_url, timeout=15, max_retries=retries,
                       backoff=backoff, max_wait=0.0, write_interval=None, **kwargs)
+    except TrackerError as exc:  # a token that cannot be sent, say (never shown)
+        raise Unavailable(exc.message, hint=exc.hint) from None
     except Exception as exc:  # noqa: BLE001 - a malformed --base-url, say
         raise Unavailable(f"cannot use GitHub at {base_url or 'api.github.com'} "
                           f"({type(exc).__name__})") from None

@@ -186,6 +186,55 @@ class TrackerApp(GitHubUpdates, App):
         if data.store_error:
             self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
                         title="State file problem", severity="error", timeout=10)
+        else:
+            self._watch_state()
+
+    # ------------------------------------------------------------------ claims made elsewhere
+    WATCH_INTERVAL = 2.0  # seconds between two looks at the state file (a stat, no read)
+
+    def _state_stamp(self) -> tuple | None:
+        path = getattr(self.store, "path", None)
+        if path is None:
+            return None
+        try:
+            st = Path(path).stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def _watch_state(self) -> None:
+        """Notice claims made from another terminal (or a sync) while the app runs: the state
+        file is looked at every few seconds and when the terminal gets the focus back."""
+        self._stamp = self._state_stamp()
+        if getattr(self, "_watcher", None) is None and getattr(self.store, "path", None) is not None:
+            self._watcher = self.set_interval(self.WATCH_INTERVAL, self._check_state)
+
+    def _check_state(self) -> None:
+        if self.data is None or self.store is None or self.data.store_error:
+            return
+        stamp = self._state_stamp()
+        if stamp == getattr(self, "_stamp", None):
+            return
+        self._stamp = stamp
+        self.run_worker(self._reread_in_thread, thread=True, group="reread", exclusive=True,
+                        exit_on_error=False)
+
+    def on_app_focus(self) -> None:
+        self._check_state()
+
+    def _reread_in_thread(self) -> None:
+        assert self.store is not None
+        try:
+            state = TrackerData.read_store(self.store)
+        except TrackerError:
+            return  # a half-edited file: the next look tries again
+        self.call_from_thread(self._state_read, state)
+
+    def _state_read(self, state: tuple) -> None:
+        if self.data is None:
+            return
+        self.data.apply_store(state)
+        self._refresh_views()
 
     def _show(self, data: TrackerData) -> None:
         """Put ``data`` on every view; the task table keeps its filters, sort and cursor."""
@@ -270,6 +319,7 @@ class TrackerApp(GitHubUpdates, App):
         if problem:
             self.notify(problem, severity="error", timeout=8)
             return
+        self._check_state()  # a claim made elsewhere since the last look counts
         task = self.data.tasks[task_id]
         if task.status != "open":
             self.notify(f"{task_id} is {task.status}; only open tasks can be claimed.",
@@ -291,11 +341,12 @@ class TrackerApp(GitHubUpdates, App):
 
         def done(request: ClaimRequest | None) -> None:
             if request is None:
-                return
-            self._write(lambda: self._claim(task_id, request),
+                return  # cancelled; or nothing saved (the dialog said why and stayed)
+            self._write(lambda: self._post(task_id, request.name, "claim") if request.post else None,
                         f"Claimed {task_id} as {request.name}.")
 
-        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim")), done)
+        self.push_screen(ClaimDialog(task_id, remembered, self._post_offer(task, "claim"),
+                                     save=partial(self._claim, task_id)), done)
 
     def _post_offer(self, task, action: str) -> PostOffer:
         """Where a claim or release of ``task`` would be posted on GitHub, and its text."""
@@ -325,12 +376,19 @@ class TrackerApp(GitHubUpdates, App):
             self.store.annotate_claim(task_id, url=result.url)  # type: ignore[union-attr]
         return result.message[:1].upper() + result.message[1:]
 
-    def _claim(self, task_id: str, request: ClaimRequest) -> str | None:
+    def _claim(self, task_id: str, request: ClaimRequest) -> None:
+        """Record the claim (from the dialog, off the UI thread); TrackerError when it cannot."""
         assert self.store is not None and self.data is not None
+        held = self.store.claims().get(task_id)  # as the file has it now, claims from elsewhere too
+        if held is not None and held.by != request.name and not self.store.is_stale(held):
+            raise TrackerError(f"{task_id} was claimed by {held.by} meanwhile (from another terminal?)",
+                               hint="ask them, or wait until the claim goes stale")
         self.store.claim(task_id, request.name, request.note,
                          known=set(self.data.tasks), done=self.data.done_ids)
-        self.store.set_setting("user.name", request.name)
-        return self._post(task_id, request.name, "claim") if request.post else None
+        try:
+            self.store.set_setting("user.name", request.name)
+        except TrackerError:
+            pass  # the claim stands; the name is asked again next time
 
     def release_task(self, task_id: str) -> None:
         from .detail import store_problem
@@ -390,7 +448,13 @@ class TrackerApp(GitHubUpdates, App):
     def _written(self, state: tuple, success: str) -> None:
         assert self.data is not None
         self.data.apply_store(state)
+        self._stamp = self._state_stamp()  # our own write: nothing to re-read
         self.notify(success)
+        self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        """Claims moved: every view that shows them draws again."""
+        assert self.data is not None
         self.query_one(TasksView).claims_changed()
         self.query_one(ProgressView).set_data(self.data)
         from .detail import DetailScreen  # loaded already: claims are made from it

@@ -4,6 +4,7 @@ comment that will tell everyone on GitHub), releasing with that comment, and con
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from textual import on
@@ -35,11 +36,13 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, task_id: str, name: str = "", offer: PostOffer | None = None) -> None:
+    def __init__(self, task_id: str, name: str = "", offer: PostOffer | None = None,
+                 save: "Callable[[ClaimRequest], None] | None" = None) -> None:
         super().__init__()
         self.task_id = task_id
         self.default_name = name
         self.offer = offer
+        self.save = save  # records the claim (off the UI thread); the dialog stays if it fails
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -69,7 +72,29 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
             return
         note = self.query_one("#claim-note", Input).value.strip() or None
         boxes = self.query("#claim-post")
-        self.dismiss(ClaimRequest(name, note, bool(boxes) and boxes.first(Checkbox).value))
+        request = ClaimRequest(name, note, bool(boxes) and boxes.first(Checkbox).value)
+        if self.save is None:
+            self.dismiss(request)
+            return
+        self.query_one("#claim-error", Label).update("Saving…")
+        self.run_worker(partial(self._save, request), thread=True, group="claim", exit_on_error=False)
+
+    def _save(self, request: ClaimRequest) -> None:
+        from ..errors import TrackerError
+        from ..text import clean_block
+
+        assert self.save is not None
+        try:
+            self.save(request)
+        except TrackerError as exc:
+            self.app.call_from_thread(self._refused, clean_block(exc))
+            return
+        self.app.call_from_thread(self.dismiss, request)
+
+    def _refused(self, message: str) -> None:
+        from rich.text import Text
+
+        self.query_one("#claim-error", Label).update(Text(f"Not saved: {message}", style="red"))
 
     def _comment(self, name: str) -> str:
         assert self.offer is not None

@@ -238,7 +238,10 @@ class TasksView(Vertical):
             self.query_one("#f-status", Select).value = f.status
             self.query_one("#f-ready", Checkbox).value = f.ready_only
             search = self.query_one("#search", Input)
-            if search.value != f.query:
+            # Only a change made elsewhere (clear, the palette's filter) is written into the
+            # box; what the user types is never written back: a stripped or late query
+            # would drop their spaces or reorder their keys.
+            if search.value.strip() != f.query:
                 search.value = f.query
         self.query_one("#search", Input).set_class(bool(f.query), "-active")
 
@@ -276,7 +279,10 @@ class TasksView(Vertical):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self.apply(self.filters.with_(query=event.value.strip()))
+        # what the box holds now: this event may be late, the user typing on meanwhile
+        query = event.input.value.strip()
+        if query != self.filters.query:
+            self.apply(self.filters.with_(query=query))
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
