@@ -196,6 +196,10 @@ def build(fake, unrelated: int = 3000) -> None:
     fake.add_issue("Eliminate redundant refcounting in the JIT for `_LOAD_SUPER_ATTR`",
                    "A follow-up to https://github.com/python/cpython/issues/145866 for one more op.",
                    labels=["topic-JIT", "type-feature"], number=160100, author="new-sam")
+    fake.add_issue("Eliminate redundant refcounting for `_UNARY_NEGATIVE`", "Part of gh-145866, on its own.",
+                   labels=["topic-JIT"], number=160101, author="new-kim")
+    fake.add_issue("JIT crash in a debug build", "Seen since the changes of gh-145866; traceback below.",
+                   labels=["topic-JIT", "type-crash"], number=160102, author="new-lee")  # not part of it
     # one-item issues
     fake.add_issue("Eliminate redundant refcounting in the JIT for `_BINARY_OP_EXTEND`",
                    "As a follow-up to gh-134584.\n\n### Linked PRs\n* gh-160005\n", labels=["topic-JIT"],

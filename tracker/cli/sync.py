@@ -183,7 +183,8 @@ def adopt_followups(store, args: argparse.Namespace, campaign: "reading.Campaign
     state as their kind's tracking issue (the one before goes on as a predecessor)."""
     for f in campaign.followups:
         verb = "adopted" if args.adopt_followups else "found"
-        print(f"jit-tracker: {verb} a follow-up of #{f['follows']} ({f['kind']}): #{f['number']} "
+        what = "a follow-up" if f.get("role", "follow-up") == "follow-up" else "a one-item issue"
+        print(f"jit-tracker: {verb} {what} of #{f['follows']} ({f['kind']}): #{f['number']} "
               f"{f['title']} {f['url']}" + ("" if args.adopt_followups else " (adopt it with --adopt-followups)"),
               file=sys.stderr)
     if not (args.adopt_followups and campaign.followups):
@@ -194,7 +195,7 @@ def adopt_followups(store, args: argparse.Namespace, campaign: "reading.Campaign
         have = mine.get(f["kind"])
         pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
         if not any(p[0] == f["number"] for p in pairs):
-            pairs = [*pairs, [f["number"], "follow-up"]]
+            pairs = [*pairs, [f["number"], f.get("role", "follow-up")]]
         mine[f["kind"]] = pairs
     saved[args.repo.lower()] = mine
     store.set_setting("tracking", saved)

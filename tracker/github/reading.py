@@ -199,7 +199,7 @@ def follow(store: Any, taskset: TaskSet, repo: str, *, base_url: str | None = No
         for f in campaign.followups:
             have = mine.get(f["kind"])
             pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
-            mine[f["kind"]] = [*pairs, [f["number"], "follow-up"]]
+            mine[f["kind"]] = [*pairs, [f["number"], f.get("role", "follow-up")]]
         saved[repo.lower()] = mine
         store.set_setting("tracking", saved)
     github = store.get_setting("github") or {}
