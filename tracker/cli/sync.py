@@ -189,15 +189,10 @@ def adopt_followups(store, args: argparse.Namespace, campaign: "reading.Campaign
               file=sys.stderr)
     if not (args.adopt_followups and campaign.followups):
         return
+    from ..campaign import tracking
+
     saved = dict(store.get_setting("tracking") or {})
-    mine = dict(saved.get(args.repo.lower()) or remembered)
-    for f in campaign.followups:
-        have = mine.get(f["kind"])
-        pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
-        if not any(p[0] == f["number"] for p in pairs):
-            pairs = [*pairs, [f["number"], f.get("role", "follow-up")]]
-        mine[f["kind"]] = pairs
-    saved[args.repo.lower()] = mine
+    saved[args.repo.lower()] = tracking.with_found(saved.get(args.repo.lower()) or remembered, campaign.followups)
     store.set_setting("tracking", saved)
 
 

@@ -195,12 +195,7 @@ def follow(store: Any, taskset: TaskSet, repo: str, *, base_url: str | None = No
     reader = Reader(repo, token, base_url=base_url)
     campaign = read_campaign(reader, taskset, tracked, kinds=table.kinds, report=report)
     if adopt_followups and campaign.followups:
-        mine = dict(remembered)
-        for f in campaign.followups:
-            have = mine.get(f["kind"])
-            pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
-            mine[f["kind"]] = [*pairs, [f["number"], f.get("role", "follow-up")]]
-        saved[repo.lower()] = mine
+        saved[repo.lower()] = tracking.with_found(remembered, campaign.followups)
         store.set_setting("tracking", saved)
     github = store.get_setting("github") or {}
     if not github.get("repo") or github.get("repo", "").lower() == repo.lower():
