@@ -460,8 +460,7 @@ def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
     """Tracking issue -> kind, for the issues ``data/tracking.yaml`` adopts in CPython."""
     from .campaign import tracking
 
-    kinds = tracking.load().get(repository.lower(), {})
-    return {number: kind for kind, number in kinds.items() if isinstance(number, int)}
+    return tracking.numbers(repository)
 
 
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:
