@@ -88,7 +88,7 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                 out.issues.append({"number": number, "kind": t.kind, "role": t.role, "state": issue.get("state"),
                                    "title": issue.get("title") or "", "url": issue.get("html_url") or ""})
             for src in sm.referencing(events):
-                if sm.is_pull(src):
+                if sm.is_pull(src) and _here(src, reader.repo):  # not a fork's or another project's
                     pulls[int(src["number"])] = src
             for num in th.linked_prs(issue.get("body") or ""):
                 if num not in pulls:  # the bot listed it, the timeline did not show it
@@ -125,6 +125,12 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                                     "title": f.issue.get("title") or "",
                                     "adopted": t.number not in (filed or {}).values()}
     return out
+
+
+def _here(issue: dict[str, Any], repo: str) -> bool:
+    """Is this issue or pull request one of ``repo``'s (timelines also show other projects')?"""
+    where = (issue.get("repository_url") or issue.get("html_url") or "").lower()
+    return not where or f"/{repo.lower()}/" in where + "/"
 
 
 def _follow_thread(pr: dict[str, Any], fetched: list[sm.Fetched]) -> bool:
