@@ -219,7 +219,9 @@ def _campaign(text: str, tracked: dict[int, str]) -> int:
     number = text.strip().lower().removeprefix("gh-").lstrip("#")
     if number.isdigit() and int(number) > 0:
         return int(number)
-    by_kind = {kind: n for n, kind in tracked.items()}
+    by_kind: dict[str, int] = {}
+    for n, kind in sorted(tracked.items()):  # a kind's campaign is its oldest issue (where it began)
+        by_kind.setdefault(kind, n)
     if text in by_kind:
         return by_kind[text]
     known = ", ".join(f"{k} (gh-{n})" for k, n in sorted(by_kind.items())) or "none"
