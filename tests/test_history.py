@@ -7,7 +7,7 @@ import pytest
 
 from pathlib import Path
 
-from tracker import diskcache, history, scanpool
+from tracker import cache, history, scanpool
 from tracker.errors import UsageError
 from tracker.store import Store
 
@@ -97,7 +97,7 @@ def test_changed_rules_invalidate_the_cache(repo, tmp_path):
     res = history.walk(repo.path, scanner=standin_scan, fingerprint="standin-2", jobs=1)
     assert res.scanned == 5 and any("rules changed" in n for n in res.notes)
     # a damaged cache entry is ignored (and rewritten)
-    entry = Path(diskcache.directory()) / history.Summaries.name()
+    entry = cache.directory() / "history" / (history.Summaries.name() + ".json")
     entry.write_bytes(entry.read_bytes()[:-10])
     assert run(repo, tmp_path).scanned == 5
     assert run(repo, tmp_path).scanned == 0
@@ -131,16 +131,16 @@ def test_not_a_repository(tmp_path):
 def test_record_merges_walks_of_one_repository(repo, tmp_path):
     st = Store(tmp_path / "state.yaml")
     history.record(st, repo.path, since="2025-03-15", scanner=standin_scan, fingerprint="s", jobs=1)
-    assert len(st.history()) == 2
+    assert len(st.history_file.revisions()) == 2
     history.record(st, repo.path, until="2025-02-10", scanner=standin_scan, fingerprint="s", jobs=1)
-    assert [r["revision"] for r in st.history()] == [repo.revs[k] for k in ("start", "a", "b", "c")]
-    assert {p["name"] for p in st.contributors()} == {"Ada Lovelace", "Bob Smith"}  # b's flip unseen
+    assert [r["revision"] for r in st.history_file.revisions()] == [repo.revs[k] for k in ("start", "a", "b", "c")]
+    assert {p["name"] for p in st.history_file.contributors()} == {"Ada Lovelace", "Bob Smith"}  # b's flip unseen
     # the summaries sit in the user cache directory (here the test's own), not beside the state
-    assert diskcache.read(history.Summaries.name())["fingerprint"] == "s"
+    assert cache.read("history", history.Summaries.name())["fingerprint"] == "s"
     assert not list(tmp_path.glob("state*cache*"))
     # other rules: the earlier counts are not mixed in
     history.record(st, repo.path, since="2025-03-15", scanner=standin_scan, fingerprint="s2", jobs=1)
-    assert [r["revision"] for r in st.history()] == [repo.revs[k] for k in ("b", "c")]
+    assert [r["revision"] for r in st.history_file.revisions()] == [repo.revs[k] for k in ("b", "c")]
 
 
 def test_pr_of():

@@ -51,7 +51,7 @@ def test_cache_is_per_test_and_not_the_users():
 def test_rerun_loads_the_same_result(tmp_path):
     srcs = sources.from_checkout(checkout(tmp_path / "cpython"))
     first = scancache.scan(srcs)
-    assert not first.cached and len([n for n in entries() if n.startswith("scan-")]) == 1
+    assert not first.cached and len(list((Path(scancache.directory()) / "scans").iterdir())) == 1
     again = scancache.scan(srcs)
     assert again.cached
     assert again.taskset.to_json(with_excerpt=True) == first.taskset.to_json(with_excerpt=True)
@@ -92,7 +92,7 @@ def test_another_checkout_or_file_names_reuse_the_entry(tmp_path):
 def test_corrupt_entries_are_ignored_and_rewritten(tmp_path, damage):
     srcs = sources.from_checkout(checkout(tmp_path / "cpython"))
     scancache.scan(srcs)
-    (path,) = [Path(scancache.directory()) / n for n in entries() if n.startswith("scan-")]
+    (path,) = (Path(scancache.directory()) / "scans").iterdir()
     data = path.read_bytes()
     broken = {"truncate": data[: len(data) // 2], "empty": b"",
               "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
@@ -123,67 +123,37 @@ def test_an_unwritable_cache_never_stops_a_scan(tmp_path, monkeypatch):
 
 
 def test_disabled_reads_and_writes_nothing():
-    from tracker import diskcache
+    from tracker import cache
 
-    assert diskcache.write("x", [1, 2])
-    with diskcache.disabled():
-        assert diskcache.read("x") is None and not diskcache.write("y", 1)
-    assert diskcache.read("x") == [1, 2] and entries() == ["x"]
+    assert cache.write("scans", "x", [1, 2])
+    with cache.disabled():
+        assert cache.read("scans", "x") is None and not cache.write("scans", "y", 1)
+    assert cache.read("scans", "x") == [1, 2] and entries() == ["scans"]
 
 
-def test_oldest_entries_are_pruned(monkeypatch):
-    from tracker import diskcache
+def test_each_kind_keeps_its_own_newest_entries(monkeypatch):
+    from tracker import cache
 
-    monkeypatch.setattr(diskcache, "MAX_ENTRIES", 3)
+    monkeypatch.setitem(cache.BOUNDS, "scans", 3)
+    assert cache.write("commits", "c", "2025-01-01T00:00:00+00:00")
     for i in range(5):
-        assert scancache.write(f"scan-test-{i}", {"n": i})
-        os.utime(Path(scancache.directory()) / f"scan-test-{i}", (1000 + i, 1000 + i))
-    assert entries() == ["scan-test-2", "scan-test-3", "scan-test-4"]
-    assert scancache.read("scan-test-4") == {"n": 4} and scancache.read("scan-test-0") is None
+        assert cache.write("scans", f"s{i}", {"n": i})
+        os.utime(Path(scancache.directory()) / "scans" / f"s{i}.json", (1000 + i, 1000 + i))
+    assert sorted(p.name for p in (Path(scancache.directory()) / "scans").iterdir()) == \
+        ["s2.json", "s3.json", "s4.json"]
+    assert cache.read("scans", "s4") == {"n": 4} and cache.read("scans", "s0") is None
+    assert cache.read("commits", "c")  # another kind is not touched
 
 
-def test_data_derived_from_shipped_files_is_kept_beside_them(tmp_path):
-    """As Python keeps .pyc files: once per installation, readable by every user."""
-    from tracker import diskcache
+def test_a_damaged_or_foreign_entry_reads_as_missing():
+    from tracker import cache
 
-    shipped = tmp_path / "data" / "rules.yaml"
-    shipped.parent.mkdir()
-    shipped.write_text("a: 1\n")
-    assert diskcache.write("parsed", {"a": 1}, beside=shipped)
-    kept = tmp_path / "data" / "__pycache__" / "parsed"
-    assert kept.is_file() and oct(kept.stat().st_mode & 0o777) == oct(0o644)
-    assert entries() == []  # the user cache holds nothing
-    assert diskcache.read("parsed", beside=shipped) == {"a": 1}
-    assert diskcache.read("parsed") is None  # only asked for beside a shipped file
-    kept.write_bytes(kept.read_bytes()[:-1] + b"?")  # damaged: not believed
-    assert diskcache.read("parsed", beside=shipped) is None
-    with diskcache.disabled():
-        assert diskcache.read("parsed", beside=shipped) is None
-
-
-def test_a_read_only_installation_keeps_its_derived_data_in_the_user_cache(tmp_path):
-    from tracker import diskcache
-
-    shipped = tmp_path / "data" / "rules.yaml"
-    shipped.parent.mkdir()
-    shipped.write_text("a: 1\n")
-    (tmp_path / "data" / "__pycache__").write_text("not a folder: cannot be written into")
-    assert diskcache.write("parsed", [1], beside=shipped)
-    assert entries() == ["parsed"] and diskcache.read("parsed", beside=shipped) == [1]
-
-
-def test_rule_data_is_parsed_once_per_installation(tmp_path, monkeypatch):
-    from tracker.rules import config
-
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("__pycache__", "snapshots"))
-    first = config.load_rules(data)
-    assert sorted(p.name[:5] for p in (data / "__pycache__").iterdir()) == ["yaml-", "yaml-"]
-    monkeypatch.setitem(sys.modules, "yaml", None)  # importing PyYAML would now fail
-    assert config.load_rules(data) == first
-    (data / "curated.yaml").write_text((data / "curated.yaml").read_text() + "\n# edited\n")
-    with pytest.raises(ImportError):  # a changed file is parsed again, never read stale
-        config.load_rules(data)
+    assert cache.write("scans", "x", {"a": 1})
+    path = Path(scancache.directory()) / "scans" / "x.json"
+    path.write_bytes(path.read_bytes()[:-2])
+    assert cache.read("scans", "x") is None
+    path.write_text('{"format": 1, "key": "x", "value": {"a": 1}}')
+    assert cache.read("scans", "x") is None
 
 
 def test_history_uses_full_scans_of_other_commands(tmp_path, monkeypatch):

@@ -166,7 +166,7 @@ def test_version_0_state_loads_and_upgrades(st):
 
 def test_empty_file_is_empty_state(st):
     st.path.write_text("")
-    assert st.claims() == {} and st.history() == [] and st.contributors() == []
+    assert st.claims() == {} and st.history_file.revisions() == [] and st.history_file.contributors() == []
 
 
 def test_failed_replace_leaves_previous_file(st, monkeypatch):
@@ -240,14 +240,14 @@ def test_kill_during_write_leaves_previous_file(tmp_path):
 def test_history_sidecar_roundtrip_and_errors(st):
     revs = [{"revision": "abc", "date": "2025-01-01T00:00:00+00:00", "author": "ada", "subject": "s",
              "error": None, "counts": {"refcount": {"open": 1, "done": 2}}, "flipped": []}]
-    assert st.record_history("/repo", revs, [], since=None) is True
-    assert st.record_history("/repo", revs, [], since=None) is False  # unchanged: not rewritten
-    assert Store(st.path).history() == revs and st.history_info()["repository"] == "/repo"
+    assert st.history_file.record("/repo", revs, [], since=None) is True
+    assert st.history_file.record("/repo", revs, [], since=None) is False  # unchanged: not rewritten
+    assert Store(st.path).history_file.revisions() == revs and st.history_file.info()["repository"] == "/repo"
     assert not st.path.exists()  # claims' file untouched by history
-    st.history_path.write_text('{"revisions": [\n  {"revision": "abc",}\n]}\n')
+    st.history_file.path.write_text('{"revisions": [\n  {"revision": "abc",}\n]}\n')
     with pytest.raises(DataError) as exc:
-        st.history()
-    assert str(exc.value).startswith(f"{st.history_path}:2:")
+        st.history_file.revisions()
+    assert str(exc.value).startswith(f"{st.history_file.path}:2:")
 
 
 # ---------------------------------------------------------------- the campaign read from GitHub

@@ -48,3 +48,18 @@ def test_fit_gives_way_least_needed_first():
 def test_fit_escapes_cells_and_hides_empty_columns():
     cols = [Column("id"), Column("who", keep=1, hide_empty=True)]
     assert fit(cols, [("a\nb", "")], 80) == ["id", "a\\nb"]
+
+
+def test_tickets_show_placeholders_and_escape_control_characters():
+    from tracker import rules, sources
+    from tracker.tickets import Renderer, markdown_text
+
+    ts = rules.scan(sources.from_files("data/examples/bytecodes.c", "data/examples/optimizer_bytecodes.c"))
+    task = ts.get("split:IS")
+    task.title = "Split IS" + "\x1b[2J"
+    task.explanation = "see <this> and `a<b>` \x1b]0;t\x07"
+    ticket = Renderer().task(task, ts)
+    assert "macro(IS) = _IS + &lt;pops&gt;;" in ticket.body and "<pops>" not in ticket.body
+    assert "see &lt;this&gt; and `a<b>` \\x1b]0;t\\x07" in ticket.body
+    assert "\x1b" not in ticket.body and "\x1b" not in ticket.title
+    assert markdown_text("```c\nif (a < b) {}\n```") == "```c\nif (a < b) {}\n```"

@@ -5,7 +5,7 @@ The walk lists the revisions that touched ``Python/bytecodes.c`` or
 asks :mod:`tracker.git` for the blob ids of both files at each and for the blobs it has
 not seen, and scans those with :mod:`tracker.scanpool` on all cores. What it keeps of
 each scan (counts, the task ids by status, what :mod:`tracker.changes` needs to tell
-done from removed) sits in the project's one cache (:mod:`tracker.diskcache`), under
+done from removed) sits in the project's one cache (the ``history`` kind of :mod:`tracker.cache`), under
 the pair of blob ids and the rules' fingerprint, so a rerun scans only what is new; a
 pair that ``tasks`` or ``scan`` stored in full is not scanned again.
 
@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from . import diskcache, git, scancache, scanpool
+from . import cache, git, scancache, scanpool
 from .changes import compare, subjects
 from .contributors import contributors, issues_of, pr_of
 from .errors import TrackerError, UsageError
@@ -201,7 +201,7 @@ class Summaries:
         self.entries: dict[str, dict[str, Any]] = {}
         self.dropped: str | None = None  # why a stored entry was not used
         if use:
-            data = diskcache.read(self.name())
+            data = cache.read("history", self.name())
             if isinstance(data, dict) and data.get("fingerprint") == fingerprint \
                     and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
@@ -211,7 +211,7 @@ class Summaries:
 
     @staticmethod
     def name() -> str:
-        return f"history-{diskcache.tag()}-{CACHE_VERSION}"
+        return f"summaries-{CACHE_VERSION}"
 
     def full_scan(self, bc: str, opt: str | None) -> dict[str, Any] | None:
         """The summary of a full scan of the pair another command stored, if any."""
@@ -224,7 +224,7 @@ class Summaries:
         if not self.use or not self.dirty:
             return
         self.entries = _compact(self.entries)
-        diskcache.write(self.name(), {"fingerprint": self.fingerprint, "entries": self.entries})
+        cache.write("history", self.name(), {"fingerprint": self.fingerprint, "entries": self.entries})
         self.dirty = False
 
 
@@ -268,7 +268,7 @@ def walk(directory: str | os.PathLike[str], *, since: str | None = None, until: 
     since, until = check_date(since, "--since"), check_date(until, "--until")
     if scanner is None:  # the rules are imported only when there is something to scan
         fingerprint = fingerprint or rules_fingerprint()
-    cache = Summaries(fingerprint or getattr(scanner, "__qualname__", "custom"), use_cache)
+    cache = Summaries(fingerprint or str(getattr(scanner, "__qualname__", "custom")), use_cache)
     result = WalkResult(repo, [], [], fingerprint=cache.fingerprint)
     if cache.dropped:
         result.notes.append(f"stored scan summaries not used: {cache.dropped}; rescanning")
@@ -460,7 +460,9 @@ def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
     """Tracking issue -> kind, for the issues ``data/tracking.yaml`` adopts in CPython."""
     from .campaign import tracking
 
-    return tracking.numbers(repository)
+    kinds = tracking.load().get(repository.lower(), {})
+    return {t.number: kind for kind, issues in kinds.items() if not isinstance(issues, str)
+            for t in issues}
 
 
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:
@@ -468,12 +470,13 @@ def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> Walk
     if kwargs.get("campaigns") is None:
         kwargs["campaigns"] = tracked_campaigns()
     result = walk(directory, **kwargs)
-    old = store.load_history()
+    recorded = store.history_file
+    old = recorded.load()
     revisions = result.revisions
     if old.get("repository") == result.repository and old.get("rules") == result.fingerprint:
         revisions = merge(old["revisions"], revisions)  # else older counts came from other rules
     result.revisions = revisions
     result.contributors = contributors(revisions, kwargs["campaigns"])
-    store.record_history(result.repository, revisions, result.contributors,
-                         since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
+    recorded.record(result.repository, revisions, result.contributors,
+                    since=kwargs.get("since"), until=kwargs.get("until"), rules=result.fingerprint)
     return result

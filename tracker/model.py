@@ -190,12 +190,12 @@ def build(bytecodes: ParsedFile, optimizer: ParsedFile | None = None,
                 elif p.name == "flush":
                     parts.append(Part("flush", None))
                 else:
-                    uop = ops.get(p.name) or inst_uops.get(p.name)
-                    if uop is None:
+                    found = ops.get(p.name) or inst_uops.get(p.name)
+                    if found is None:
                         skip(p.loc, f"unknown uop {p.name!r} in {d.kind} {d.name}",
                              f"{d.kind} {d.name}", d)
                         break
-                    parts.append(Part(p.name, uop))
+                    parts.append(Part(p.name, found))
             else:
                 instructions[d.name] = Instruction(d.name, "macro", d, parts)
 

@@ -8,7 +8,6 @@ carries the same folders inside the package as ``tracker/_data`` and
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -30,18 +29,7 @@ STATE_ENV = "JIT_TRACKER_STATE"
 
 
 def user_dir(kind: str) -> str:
-    """The user's ``cache`` or ``data`` directory for jit-tracker, as platformdirs says.
-
-    On Linux that is the XDG base directory rule, applied here: platformdirs costs
-    ~15 ms to import, more than a whole listing from the scan cache.
-    """
-    if sys.platform.startswith("linux"):
-        variable, fallback = {"cache": ("XDG_CACHE_HOME", "~/.cache"),
-                              "data": ("XDG_DATA_HOME", "~/.local/share")}[kind]
-        base = os.environ.get(variable, "").strip()
-        if not os.path.isabs(base):
-            base = os.path.expanduser(fallback)
-        return os.path.join(base, "jit-tracker")
+    """The user's ``cache`` or ``data`` directory for jit-tracker, as platformdirs says."""
     import platformdirs
 
     find = platformdirs.user_cache_dir if kind == "cache" else platformdirs.user_data_dir

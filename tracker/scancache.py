@@ -9,11 +9,10 @@ git revision, GitHub's contents API) can reuse them. A result names its files
 (``Python/bytecodes.c`` in any checkout, the path given to ``--bytecodes``), so an entry
 made under other names is scanned again and replaced.
 
-Entries live in the user cache directory (``$JIT_TRACKER_CACHE_DIR`` overrides it), one
-file each, kept by :mod:`tracker.diskcache` (marshal behind a checksum: loading one costs
-a millisecond where YAML or JSON would cost tens). The cache is derived data: an entry
-that is unreadable, corrupt, from other rules or another Python is ignored and
-rewritten, and no failure to read or write it ever stops a command.
+Entries are the ``scans`` kind of :mod:`tracker.cache` (JSON in the user cache
+directory, ``$JIT_TRACKER_CACHE_DIR`` overrides it). The cache is derived data: an
+entry that is unreadable, corrupt or from other rules is ignored and rewritten, and no
+failure to read or write it ever stops a command.
 """
 
 from __future__ import annotations
@@ -22,14 +21,14 @@ import os
 from contextlib import nullcontext
 from hashlib import sha256
 
-from .diskcache import ENV_VAR, FORMAT, directory, read, tag, write  # noqa: F401  (the API)
+from . import cache
+from .paths import CACHE_ENV as ENV_VAR  # noqa: F401  (re-exported)
 from .sources import SourceSet
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
-Report = "Callable[[str, float | None], None]"
+Report = Callable[[str, "float | None"], None]
 
 
 _fingerprint: str | None = None
@@ -62,8 +61,12 @@ def fingerprint() -> str:
 # --------------------------------------------------------------------------- entries
 
 
+def directory() -> str:
+    return str(cache.directory())
+
+
 def entry_name(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = None) -> str:
-    return f"scan-{tag()}-{rules or fingerprint()}-{bytecodes_blob}-{optimizer_blob or 'none'}"
+    return f"{rules or fingerprint()}-{bytecodes_blob}-{optimizer_blob or 'none'}"
 
 
 def load(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = None) -> dict | None:
@@ -74,16 +77,14 @@ def load(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = No
     use), ``revision`` and ``date`` (of the checkout it was last seen in), and
     ``summary`` (:func:`task_counts`; absent from entries of older versions).
     """
-    key = [FORMAT, bytecodes_blob, optimizer_blob]
-    entry = read(entry_name(bytecodes_blob, optimizer_blob, rules))
-    if not isinstance(entry, dict) or entry.get("key") != key or not isinstance(entry.get("tasks"), list):
+    entry = cache.read("scans", entry_name(bytecodes_blob, optimizer_blob, rules))
+    if not isinstance(entry, dict) or not isinstance(entry.get("tasks"), list):
         return None
     return entry
 
 
 def store(bytecodes_blob: str, optimizer_blob: str | None, entry: dict, rules: str | None = None) -> bool:
-    entry = dict(entry, key=[FORMAT, bytecodes_blob, optimizer_blob])
-    return write(entry_name(bytecodes_blob, optimizer_blob, rules), entry)
+    return cache.write("scans", entry_name(bytecodes_blob, optimizer_blob, rules), entry)
 
 
 def checkout_head(root: Any) -> tuple[str | None, str | None]:
@@ -94,12 +95,12 @@ def checkout_head(root: Any) -> tuple[str | None, str | None]:
 
     revision = git.head_revision(root)
     if revision:
-        date = read(f"commit-{revision}")
+        date = cache.read("commits", revision)
         if isinstance(date, str):
             return revision, date
     revision, date = git.head(root)
     if revision and date:
-        write(f"commit-{revision}", date)
+        cache.write("commits", revision, date)
     return revision, date
 
 
@@ -141,9 +142,8 @@ def scan(srcs: SourceSet, use_cache: bool = True, report: Report | None = None) 
                 ts.source["warnings"] = list(entry["warnings"])
             return Result(ts, dict(entry["counts"]), True)
     from . import model, rules
-    from .diskcache import disabled
 
-    with nullcontext() if use_cache else disabled():  # the rules' parsed data is cached too
+    with nullcontext() if use_cache else cache.disabled():  # the rules' parsed data is cached too
         if report:
             report(f"Parsing {srcs.bytecodes.name}…", 0.1)
         m = model.load(srcs)

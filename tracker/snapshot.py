@@ -9,7 +9,10 @@ task excerpts are dropped on the way out.
 from __future__ import annotations
 
 import os
+from hashlib import sha256
 from pathlib import Path
+
+from . import cache
 from .errors import DataError, UsageError
 from .paths import DATA_DIR
 from .sources import strip_root
@@ -28,8 +31,7 @@ BUNDLED = DATA_DIR / "snapshots" / "cpython-main.yaml"
 
 
 def _yaml() -> tuple[Any, Any, Any]:
-    """PyYAML with libyaml's loader and dumper when it has them (imported on first use:
-    a snapshot already in the scan cache is loaded without it)."""
+    """PyYAML with libyaml's loader and dumper when it has them."""
     import yaml
 
     try:
@@ -74,20 +76,21 @@ def dump(taskset: TaskSet, provenance: dict[str, Any] | None = None) -> str:
 
 def write(taskset: TaskSet, path: str | os.PathLike[str],
           provenance: dict[str, Any] | None = None) -> Path:
-    from .store import atomic_write
+    from .atomic import write_text
 
     out = Path(path)
     if out.is_dir():
         raise UsageError(f"{out}: is a directory; --out takes a file name")
-    atomic_write(out, dump(taskset, provenance))
+    write_text(out, dump(taskset, provenance))
     return out
 
 
 def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
     """Read a snapshot; anything wrong with it is a DataError saying where.
 
-    A snapshot read before is taken from the scan cache by its contents' blob id (the
-    bundled one is ~0.5 MB of YAML: parsing it costs more than the rest of a command).
+    A snapshot is parsed once: its document is then kept in the user cache by the
+    sha256 of its bytes (the ``data`` kind of :mod:`tracker.cache`), as JSON, which
+    loads twenty times faster than the ~0.4 MB of YAML of the bundled one.
     """
     p = Path(path)
     try:
@@ -96,45 +99,18 @@ def load(path: str | os.PathLike[str], use_cache: bool = True) -> TaskSet:
         raise DataError(f"{p}: no such snapshot") from None
     except OSError as exc:
         raise DataError(f"{p}: cannot read snapshot: {exc}") from None
-    shipped = _shipped(p)
-    data = _cached(raw, shipped) if use_cache else None
-    fresh = data is None
-    if fresh:
-        data = _parse(p, raw)
+    key = f"snapshot-{VERSION}-{sha256(raw).hexdigest()}"
+    kept = cache.read("data", key) if use_cache else None
+    fresh = not (isinstance(kept, dict) and isinstance(kept.get("tasks"), list))
+    data: dict[str, Any] = _parse(p, raw) if fresh or not isinstance(kept, dict) else kept
     try:
         ts = TaskSet.from_json(data)
     except (TypeError, ValueError) as exc:
         raise DataError(f"{p}: malformed task: {exc}") from None
     if fresh and use_cache:
-        _store(raw, data, shipped)
+        cache.write("data", key, data)
     ts.source.setdefault("snapshot", str(p))
     return ts
-
-
-def _cache_name(raw: bytes) -> str:
-    from .diskcache import tag
-    from .sources import blob_id
-
-    return f"snapshot-{tag()}-{VERSION}-{blob_id(raw)}"
-
-
-def _shipped(p: Path) -> Path | None:
-    """``p`` when it is the bundled snapshot: its parsed form is kept beside it."""
-    return p if p.resolve() == BUNDLED.resolve() else None
-
-
-def _cached(raw: bytes, shipped: Path | None = None) -> dict[str, Any] | None:
-    """The parsed snapshot, kept beside ``shipped`` (the bundled file) or in the user cache."""
-    from . import diskcache
-
-    data = diskcache.read(_cache_name(raw), beside=shipped)
-    return data if isinstance(data, dict) and isinstance(data.get("tasks"), list) else None
-
-
-def _store(raw: bytes, data: dict[str, Any], shipped: Path | None = None) -> None:
-    from . import diskcache
-
-    diskcache.write(_cache_name(raw), data, beside=shipped)
 
 
 def _parse(p: Path, raw: bytes) -> dict[str, Any]:
@@ -175,38 +151,11 @@ def load_bundled(use_cache: bool = True) -> TaskSet:
 
 
 def bundled_source() -> dict[str, Any]:
-    """The bundled snapshot's provenance, read from the file's head only (cheap).
-
-    Deciding whether a cached live scan is newer must not cost loading every task.
-    """
-    from . import diskcache
-    from .sources import blob_id
-
-    head = []
+    """The bundled snapshot's provenance ({} when it cannot be read)."""
     try:
-        with BUNDLED.open(encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("counts:"):
-                    break
-                head.append(line)
-                if len(head) > 200:
-                    break
-    except OSError:
+        return dict(load_bundled().source)
+    except DataError:
         return {}
-    text = "".join(head)
-    name = f"snapshot-source-{diskcache.tag()}-{blob_id(text.encode())}"  # parsed before: no YAML
-    source = diskcache.read(name, beside=BUNDLED)
-    if not isinstance(source, dict):
-        yaml, loader, _ = _yaml()
-        try:
-            data = yaml.load(text, Loader=loader)
-        except yaml.YAMLError:
-            return {}
-        source = data.get("source") if isinstance(data, dict) else None
-        if not isinstance(source, dict):
-            return {}
-        diskcache.write(name, source, beside=BUNDLED)
-    return dict(source, snapshot="bundled")
 
 
 def bundled_notice(taskset: TaskSet | None = None) -> str:

@@ -1,24 +1,26 @@
-"""The user's state: claims, GitHub issue links, settings; history and contributors.
+"""The user's state: claims, GitHub issue links, pull requests, checklist marks, settings.
 
 One YAML file (``$JIT_TRACKER_STATE``, ``--state PATH``, or the platform's user data
 directory). Several processes may use it at once (two terminals claiming, a sync in the
 background), so every change is read-modify-write under a file lock and lands with an
 atomic rename; a copy of the previous file is kept as ``<name>.bak``. A file that does
 not parse or has the wrong shape is reported with its location and never rewritten.
-The history walk's results sit beside it (``<name>.history.json``, see below); scan
-results are derived data and live in the user cache directory (tracker.scancache).
+The history walk's results sit beside it (``<name>.history.json``, see
+:mod:`tracker.historyfile`); scan results are derived data and live in the user cache
+directory (tracker.scancache).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from .atomic import copy, locked, write_text
 from .errors import DataError, TrackerError
+from .historyfile import HistoryFile
 from .paths import STATE_ENV as ENV_VAR
 
 TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
@@ -26,9 +28,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable, Iterable, Iterator
 
 VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
-HISTORY_VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
 DEFAULT_STALE_DAYS = 30
-LOCK_TIMEOUT = 30.0
 
 
 
@@ -42,12 +42,6 @@ def _yaml() -> tuple[Any, Any, Any]:
         return yaml, yaml.CSafeLoader, yaml.CSafeDumper
     except AttributeError:  # pragma: no cover - depends on how PyYAML was built
         return yaml, yaml.SafeLoader, yaml.SafeDumper
-
-
-def _lock(path: Path) -> Any:
-    from filelock import FileLock
-
-    return FileLock(str(path), timeout=LOCK_TIMEOUT)
 
 
 CLAIM_SOURCES = ("local", "assignee", "comment", "pull")
@@ -147,36 +141,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[dict[str, Any]]:
         """Lock, load, let the caller change the data, then write it atomically."""
-        lock = self._acquire()
-        try:
+        with locked(self.path, self.lock_path, "cannot write the state", self._unwritable_hint()):
             data = self.load()
             yield data
             self._write(data)
-        finally:
-            lock.release()
 
-    def _acquire(self) -> Any:
-        """The state's lock, held; a TrackerError saying what to do when it cannot be had
-        (another jit-tracker holds it, or the directory cannot be written)."""
-        from filelock import Timeout
-
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            lock = _lock(self.lock_path)
-            lock.acquire()
-        except Timeout:
-            raise TrackerError(
-                f"{self.path}: another jit-tracker has held the lock for {LOCK_TIMEOUT:.0f} s",
-                hint=f"wait for it to finish; if none is running, delete {self.lock_path}",
-            ) from None
-        except OSError as exc:
-            where = exc.filename or self.lock_path
-            raise TrackerError(
-                f"{self.path}: cannot write the state: {where}: {exc.strerror or exc}",
-                hint=f"make {self.path.parent} writable, or choose another file with --state "
-                f"or ${ENV_VAR}",
-            ) from None
-        return lock
+    def _unwritable_hint(self) -> str:
+        return f"make {self.path.parent} writable, or choose another file with --state or ${ENV_VAR}"
 
     def _write(self, data: dict[str, Any]) -> None:
         data["version"] = VERSION
@@ -184,8 +155,8 @@ class Store:
         text = yaml.dump(_ordered(data), Dumper=dumper, sort_keys=False, allow_unicode=True,
                          default_flow_style=False, width=100)
         if self.path.exists():
-            _atomic_copy(self.path, self.backup_path)
-        atomic_write(self.path, text)
+            copy(self.path, self.backup_path)
+        write_text(self.path, text)
 
     # ----------------------------------------------------------------- settings
 
@@ -306,14 +277,15 @@ class Store:
                     del claims[task_id]
             for task_id, new in wanted.items():
                 current = claims.get(task_id)
-                c = _claim_from(task_id, current) if current is not None else None
-                if c is not None and (c.source == "local" or c.source not in sources):
-                    if new.issue and c.issue != new.issue:
-                        c.issue = new.issue
-                        claims[task_id] = c.to_json()
+                old = _claim_from(task_id, current) if current is not None else None
+                if old is not None and (old.source == "local" or old.source not in sources):
+                    if new.issue and old.issue != new.issue:
+                        old.issue = new.issue
+                        claims[task_id] = old.to_json()
                     continue
-                if c is not None and c.by.lower() == new.by.lower() and c.source == new.source and c.since < new.since:
-                    new.since = c.since
+                if old is not None and old.by.lower() == new.by.lower() and old.source == new.source \
+                        and old.since < new.since:
+                    new.since = old.since
                 claims[task_id] = new.to_json()
 
     def record_campaign(self, claims: Iterable[Claim], pulls: dict[str, dict[str, Any]],
@@ -347,64 +319,10 @@ class Store:
             for task_id, i in issues.items():
                 data["issues"][task_id] = {"number": int(i["number"]), "url": i["url"], "state": i["state"]}
 
-    # ----------------------------------------------------------------- history
-    # History and contributors are derived from a walk of git history and can run to
-    # thousands of revisions, so they live beside the state in JSON (fast to read and a
-    # subset of YAML): claims stay quick to load however long the history grows.
-
-    def load_history(self) -> dict[str, Any]:
-        """The recorded walk: repository, bounds, ``revisions`` and ``contributors``."""
-        p = self.history_path
-        if not p.exists():
-            return {"revisions": [], "contributors": []}
-        try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{p}:{exc.lineno}:{exc.colno}: broken history file: {exc.msg}",
-                            hint="it is rebuilt by 'jit-tracker history CPYTHON_DIR' once you delete it") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DataError(f"{p}: cannot read history: {exc}") from None
-        if (not isinstance(data, dict) or not isinstance(data.get("revisions", []), list)
-                or not isinstance(data.get("contributors", []), list)):
-            raise DataError(f"{p}: not a jit-tracker history file",
-                            hint="delete it and rerun 'jit-tracker history CPYTHON_DIR'")
-        if data.get("version", 1) > HISTORY_VERSION:
-            raise DataError(f"{p}: written by a newer jit-tracker; upgrade jit-tracker")
-        data.setdefault("revisions", [])
-        data.setdefault("contributors", [])
-        return data
-
-    def history(self) -> list[dict]:
-        return self.load_history()["revisions"]
-
-    def history_info(self) -> dict[str, Any]:
-        """Where the recorded history came from (repository, bounds, when)."""
-        return {k: v for k, v in self.load_history().items() if k not in ("revisions", "contributors")}
-
-    def contributors(self) -> list[dict]:
-        return self.load_history()["contributors"]
-
-    def record_history(self, repository: str, revisions: list[dict], contributors: list[dict],
-                       **info: Any) -> bool:
-        """Replace the recorded walk (the caller merges); False when nothing changed."""
-        lock = self._acquire()
-        try:
-            old = self.load_history()
-            if (old.get("repository") == repository and old["revisions"] == revisions
-                    and old["contributors"] == contributors):
-                return False
-            data = {"version": HISTORY_VERSION, "repository": repository, **info, "updated": now_iso(),
-                    "revisions": revisions, "contributors": contributors}
-            if self.history_path.exists():
-                _atomic_copy(self.history_path, self.history_path.with_name(self.history_path.name + ".bak"))
-            atomic_write(self.history_path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
-            return True
-        finally:
-            lock.release()
-
     @property
-    def history_path(self) -> Path:
-        return self.path.with_name(self.path.stem + ".history.json")
+    def history_file(self) -> HistoryFile:
+        """The recorded history walk beside this state file (:mod:`tracker.historyfile`)."""
+        return HistoryFile(self.path)
 
 
 # --------------------------------------------------------------------- helpers
@@ -506,36 +424,3 @@ def _locate(text: str, keys: list[Any]) -> tuple[int, int]:
         else:
             break
     return mark.line + 1, mark.column + 1
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    def fill(tmp: str, fd: int) -> None:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-
-    _replace(path, fill, f"{path}: cannot write", "the previous file is unchanged")
-
-
-def _atomic_copy(src: Path, dst: Path) -> None:
-    def fill(tmp: str, fd: int) -> None:
-        os.close(fd)
-        import shutil
-
-        shutil.copyfile(src, tmp)
-
-    _replace(dst, fill, f"{dst}: cannot write the backup", f"{src} is unchanged")
-
-
-def _replace(path: Path, fill, what: str, hint: str) -> None:
-    """:func:`tracker.atomic.replace`, with a failure said as what was not written."""
-    from .atomic import replace
-
-    try:
-        replace(path, fill)
-    except OSError as exc:
-        raise TrackerError(f"{what}: {exc.strerror or exc}", hint=hint) from None

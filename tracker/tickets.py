@@ -152,6 +152,33 @@ def fence(text: str, minimum: int = 3) -> str:
     return "`" * max(minimum, longest + 1)
 
 
+_CODE = re.compile(r"(`+).+?\1", re.S)  # an inline code span or a fenced block
+
+
+def markdown_text(value: Any) -> Any:
+    """``value`` for a Markdown document GitHub (or the TUI) renders: control characters shown
+    escaped, and ``<`` ``>`` outside code written as entities, so that a placeholder such as
+    ``<pops>`` is shown and never read as an HTML tag (which hides it). Code is left alone."""
+    if not isinstance(value, str):
+        return value
+    from .text import clean_block
+
+    text = clean_block(value)
+    if "<" not in text and ">" not in text:
+        return text
+    out, pos = [], 0
+    for m in _CODE.finditer(text):
+        out.append(_entities(text[pos:m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append(_entities(text[pos:]))
+    return "".join(out)
+
+
+def _entities(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
 def inline_code(text: Any) -> str:
     """``text`` as inline code even when it holds backticks (CommonMark's rule)."""
     text = str(text)
@@ -295,6 +322,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             autoescape=False,
+            finalize=markdown_text,  # every {{ value }}: shown as text, not read as HTML
         )
         self.env.filters.update(code=inline_code, codeblock=codeblock, fence=fence)
         self._templates: dict[str, jinja2.Template] = {}
@@ -324,7 +352,9 @@ class Renderer:
             raise TrackerError(f"{self.template_dir / name}: template must set a non-empty `title` "
                                "({% set title = ... %} at top level)")
         body = re.sub(r"\n{3,}", "\n\n", body).strip() + "\n"
-        return " ".join(title.split()), body
+        from .text import clean
+
+        return clean(" ".join(title.split())), body
 
     def _ticket(self, ticket_id: str, title: str, labels: list[str], body: str) -> Ticket:
         digest = content_hash(title, labels, body)
@@ -366,7 +396,7 @@ class Renderer:
         adopted issue tracks (``umbrella``)."""
         links = links or Links()
         ready = ready_ids(taskset) if ready is None else ready
-        groups = []
+        groups: list[dict[str, Any]] = []
         for k in KINDS:
             if k in links.tracking or (kind is not None and k != kind):
                 continue  # an adopted issue tracks it, or another tracking issue does

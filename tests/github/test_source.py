@@ -106,7 +106,7 @@ def test_contents_fetched_scanned_and_cached(fake, capsys, cache):
     add = next(t for t in data["tasks"] if t["id"] == "refcount:_ADD")
     assert add["file"] == "Python/bytecodes.c" and add["line"] == 56
     # blobs are kept by id in the cache directory
-    blobs = {p.name for p in (cache / "github" / "blobs").iterdir()}
+    blobs = {p.name for p in (cache / "github-blobs").iterdir()}
     assert blobs == {gh.blob_id(BC), gh.blob_id(OPT)}
     assert len(fake.content_requests()) == 3  # one listing, two blobs; ceval.c never downloaded
 
@@ -412,7 +412,7 @@ def test_make_snapshot_from_github_records_provenance(fake, tmp_path, monkeypatc
 def test_github_and_a_checkout_of_the_same_files_share_the_scan_cache(fake, capsys, cache, tmp_path):
     fake.add_commit(files())
     _, remote, _ = tasks_json(capsys, fake)
-    scans = sorted(p.name for p in cache.glob("scan-*"))
+    scans = sorted(p.name for p in (cache / "scans").glob("*.json"))
     assert len(scans) == 1 and gh.blob_id(BC) in scans[0] and gh.blob_id(OPT) in scans[0]
     checkout = tmp_path / "cpython" / "Python"
     checkout.mkdir(parents=True)
@@ -424,4 +424,4 @@ def test_github_and_a_checkout_of_the_same_files_share_the_scan_cache(fake, caps
     local = json.loads(out)
     assert [(t["id"], t["status"], t["file"], t["line"]) for t in local["tasks"]] == \
         [(t["id"], t["status"], t["file"], t["line"]) for t in remote["tasks"]]
-    assert sorted(p.name for p in cache.glob("scan-*")) == scans
+    assert sorted(p.name for p in (cache / "scans").glob("*.json")) == scans

@@ -86,7 +86,11 @@ class FakeStore:
     def checklist(self):
         return dict(self._checklist)
 
-    def history(self):
+    @property
+    def history_file(self):
+        return self
+
+    def revisions(self):
         self._check()
         return list(self._history)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from textual import events
 from textual.widgets import Input
 
@@ -202,3 +204,127 @@ def test_the_state_file_is_read_again_when_the_terminal_gets_the_focus(tasks, tm
         assert str(table.get_row("refcount:_ADD")[CLAIMED]) == "grace"
 
     drive(app, scenario)
+
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J"
+
+
+def test_text_from_outside_is_shown_escaped_in_rows_and_detail(tasks):
+    """A claim synced from GitHub or hand-edited into the state: escape sequences, a newline,
+    5,000 characters. Rows stay one line and the terminal gets no control character."""
+    from textual.widgets import DataTable
+
+    from .fakes import FakeClaim, FakeStore
+    from .test_app import CLAIMED, static_text
+
+    store = FakeStore(claims={
+        "refcount:_ADD": FakeClaim("refcount:_ADD", "mal" + ESCAPES + "\nlory", "2026-12-01T00:00:00Z",
+                                   note="note" + ESCAPES, source="comment",
+                                   url="https://github.com/o/r/issues/1]" + ESCAPES),
+        "refcount:_ADD_STR": FakeClaim("refcount:_ADD_STR", "z" * 5000, "2026-12-01T00:00:00Z")})
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        cell = str(table.get_row("refcount:_ADD")[CLAIMED])
+        assert "\x1b" not in cell and "\n" not in cell and cell.startswith("mal\\x1b")
+        assert len(str(table.get_row("refcount:_ADD_STR")[CLAIMED])) <= 40
+        app.open_task("refcount:_ADD")
+        await settle(pilot)
+        summary = static_text(app, "#summary")
+        assert "\x1b" not in summary and "\x07" not in summary
+        assert "mal\\x1b]0;pwned\\x07\\x1b[2J\\nlory" in summary and "note\\x1b" in summary
+
+    drive(app, scenario)
+
+
+def test_recipe_placeholders_are_shown(tasks, store):
+    """`<pops>` was read as an HTML tag by the Markdown renderer and vanished."""
+    from .test_app import static_text
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        app.open_task("split:IS")
+        await settle(pilot)
+        assert "_IS + <pops>;" in static_text(app, "#recipe").replace("\n", " ")
+
+    drive(app, scenario)
+
+
+def test_a_done_task_says_done_once(tasks, store):
+    from .test_app import static_text
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        app.open_task("refcount:_ADD_INT")
+        await settle(pilot)
+        line = static_text(app, "#summary").splitlines()[1]
+        assert line.count("done") == 1, line
+
+    drive(app, scenario)
+
+
+def _old(tasks, **source):
+    from .fakes import snapshot_like
+
+    ts = snapshot_like(tasks)
+    ts.source.update(revision="5859cc74b0be2df19f0fcbb9e90f3d6c15aefe7f", date="2025-05-30T17:20:19+08:00",
+                     **source)
+    return ts
+
+
+def test_old_data_is_said_once_briefly_and_not_of_a_local_checkout(tasks, store):
+    app = TrackerApp(_old(tasks, snapshot="bundled"), store=store, updater=lambda report: None)
+
+    async def scenario(pilot):
+        told = [n for n in app._notifications if n.title == "Old data"]
+        assert len(told) == 1 and told[0].timeout <= 5
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert len([n for n in app._notifications if n.title == "Old data"]) <= 1  # not again
+
+    drive(app, scenario, notifications=True)
+
+    local = TrackerApp(_old(tasks, origin="checkout"), store=store, updater=lambda report: None)
+
+    async def quiet(pilot):
+        assert not [n for n in local._notifications if n.title == "Old data"]
+
+    drive(local, quiet, notifications=True)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_the_claim_dialog_fits_and_shows_the_comment(tasks, store, size):
+    """Its text was cut at the dialog's edge and the comment a claim posts was not shown
+    when it stays local (the README says the dialog shows it)."""
+    from textual.widgets import Button, Label
+
+    from tracker.tui.claim_dialog import ClaimDialog
+
+    from .test_app import static_text
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        app.open_task("refcount:_ADD")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ClaimDialog)
+        screen = dialog.region
+        box = dialog.query_one("#dialog").region
+        assert screen.contains_region(box)
+        for button in dialog.query(Button):
+            assert box.contains_region(button.region), button.id  # the buttons are on screen
+        reason = dialog.query_one("#claim-local", Label)
+        text = str(reason.render())
+        assert "jit-tracker sync --repo OWNER/NAME" in text.replace("\n", " ")
+        assert box.contains_region(reason.region)
+        assert reason.region.width * reason.region.height >= len(text)  # wrapped, not cut
+        comment = static_text(app, "#claim-comment")
+        assert "I'm working on `_ADD` (refcount:_ADD)." in " ".join(comment.split())
+
+    drive(app, scenario, size=size)

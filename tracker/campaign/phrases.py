@@ -99,7 +99,8 @@ def sentences(body: str) -> tuple[list[str], str]:
     """The comment's own sentences, and the text it quotes."""
     text = FENCE_RE.sub("\n", body or "")
     text = re.sub(r"<!--.*?-->", "\n", text, flags=re.S)
-    own, quoted = [], []
+    own: list[str] = []
+    quoted: list[str] = []
     for line in text.splitlines():
         (quoted if line.lstrip().startswith(">") else own).append(line.lstrip(" >"))
     parts = [s.strip() for s in SENTENCE_RE.split("\n".join(own))]

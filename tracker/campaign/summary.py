@@ -219,11 +219,11 @@ def summarize(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], pull_com
         for tid in per_pull[num]:
             if tid not in known:
                 continue
-            new = th.PullLink(tid, num, author, pr.get("html_url") or "", state, pr.get("title") or "",
-                              pr.get("created_at") or "")
-            old = out.pulls.get(tid)
-            if old is None or (new.state == "open", new.since) > (old.state == "open", old.since):
-                out.pulls[tid] = new
+            link = th.PullLink(tid, num, author, pr.get("html_url") or "", state, pr.get("title") or "",
+                               pr.get("created_at") or "")
+            before = out.pulls.get(tid)
+            if before is None or (link.state == "open", link.since) > (before.state == "open", before.since):
+                out.pulls[tid] = link
         kind = pull_kind.get(num, (None, None))[0]
         comments = [th.Comment((c.get("user") or {}).get("login") or "", c.get("body") or "",
                                c.get("created_at") or "", c.get("html_url") or "") for c in pull_comments.get(num, [])]
@@ -237,7 +237,8 @@ def summarize(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], pull_com
         if c.task_id in known and (c.task_id not in out.claims or c.since > out.claims[c.task_id].since):
             out.claims[c.task_id] = c
     for tid, author, closed in given_back:  # a pull request closed unmerged gives its task back
-        c = out.claims.get(tid)
-        if c is not None and th._same(c.by, author) and c.since <= (closed or "9999") and tid not in out.pulls:
+        held = out.claims.get(tid)
+        if held is not None and th._same(held.by, author) and held.since <= (closed or "9999") \
+                and tid not in out.pulls:
             del out.claims[tid]
     return out

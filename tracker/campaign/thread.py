@@ -30,7 +30,7 @@ class _PerTask:
     """Shown under its task's id, so the id is left out of the JSON."""
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = asdict(self)  # type: ignore[call-overload]  # mixed into dataclasses only
         data.pop("task_id")
         return data
 
@@ -136,7 +136,7 @@ def _apply(st: Statement, c: Comment, held: dict[str, RemoteClaim], offers: list
         if (named or st.quoted) and _accept(st, c, held, offers, task_id):
             return
         if named and (st.tasks or task_id):
-            for t in st.tasks or [task_id]:
+            for t in st.tasks or [task_id or ""]:
                 held[t] = RemoteClaim(t, named[0], c.created, "comment", c.url)
     elif st.action == "accept":
         _accept(st, c, held, offers, task_id)

@@ -153,7 +153,8 @@ def campaign(repo: str, remembered: Mapping[str, Any] | None = None,
             if value == FILE:
                 merged[kind] = FILE
                 continue
-            have = [t for t in (merged[kind] if isinstance(merged[kind], list) else [])]
+            current = merged[kind]
+            have: list[Tracked] = list(current) if isinstance(current, list) else []
             for number, role in _pairs(value):
                 have = [t for t in have if t.number != number]
                 if role in PRIMARY:
@@ -162,7 +163,7 @@ def campaign(repo: str, remembered: Mapping[str, Any] | None = None,
                 else:
                     have.append(Tracked(kind, number, role))
             merged[kind] = have
-    out = [t for kind in merged if isinstance(merged[kind], list) for t in merged[kind]]  # type: ignore[union-attr]
+    out = [t for listed in merged.values() if isinstance(listed, list) for t in listed]
     return sorted(out, key=lambda t: (t.kind, not t.primary, ROLES.index(t.role)))
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+from typing import TYPE_CHECKING, Any
 
 from ..errors import UsageError
 from . import common
@@ -170,7 +169,7 @@ def run_claims(args: argparse.Namespace) -> int:
         if args.stale_days is None:
             store.stale_days = args.set_stale_days
     now = datetime.now(timezone.utc)
-    rows = []
+    rows: list[dict[str, Any]] = []
     pulls = store.pulls()
     for task_id, c in sorted(store.claims().items()):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from .common import add_format_args, emit, print_table, say_warnings
 
@@ -23,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from ..dsl import parse_text
     from ..sources import read_file
 
-    definitions = []
+    definitions: list[dict[str, Any]] = []
     for path in args.files:
         src = read_file(path)
         parsed = parse_text(src.text, src.name)

@@ -115,15 +115,16 @@ def run_history(args: argparse.Namespace) -> int:
             bar.stop()
         for note in result.notes:
             print(f"jit-tracker: {note}", file=sys.stderr)
-        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_path}; "
+        print(f"jit-tracker: {len(result.revisions)} revision(s) recorded in {store.history_file.path}; "
               f"scanned {result.scanned}, {result.cached} from cache, {result.errors} did not parse",
               file=sys.stderr)
         revisions = [r for r in result.revisions if _within(r, args.since, args.until)]
-        repository = result.repository
+        repository: str | None = result.repository
     else:
-        revisions = [r for r in store.history() if _within(r, args.since, args.until)]
-        repository = store.history_info().get("repository")
-        if not revisions and not store.history_info():
+        recorded = store.history_file
+        revisions = [r for r in recorded.revisions() if _within(r, args.since, args.until)]
+        repository = recorded.info().get("repository")
+        if not revisions and not recorded.info():
             revisions, repository = _bundled_point()
     _print_history(revisions, repository, args.format)
     return 0
@@ -212,19 +213,21 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
     emit({"repository": repository, "revisions": revisions}, fmt, table)
 
 
-def _campaign(text: str, tracked: dict[int, str]) -> int:
-    """A campaign named by kind (``refcount``), ``gh-N``, ``#N`` or ``N``."""
+def _campaigns(text: str, tracked: dict[int, str]) -> list[int]:
+    """The issues of a campaign named by kind (``refcount``: every issue data/tracking.yaml
+    lists for it, e.g. a closed predecessor and its follow-up), ``gh-N``, ``#N`` or ``N``."""
     from ..errors import UsageError
 
     number = text.strip().lower().removeprefix("gh-").lstrip("#")
     if number.isdigit() and int(number) > 0:
-        return int(number)
-    by_kind: dict[str, int] = {}
-    for n, kind in sorted(tracked.items()):  # a kind's campaign is its oldest issue (where it began)
-        by_kind.setdefault(kind, n)
-    if text in by_kind:
-        return by_kind[text]
-    known = ", ".join(f"{k} (gh-{n})" for k, n in sorted(by_kind.items())) or "none"
+        return [int(number)]
+    numbers = sorted(n for n, kind in tracked.items() if kind == text)
+    if numbers:
+        return numbers
+    by_kind: dict[str, list[int]] = {}
+    for n, kind in sorted(tracked.items()):
+        by_kind.setdefault(kind, []).append(n)
+    known = ", ".join(f"{k} ({', '.join(f'gh-{n}' for n in ns)})" for k, ns in sorted(by_kind.items())) or "none"
     raise UsageError(f"no campaign {text!r}: give a kind with a tracking issue or gh-N",
                      hint=f"tracked in data/tracking.yaml: {known}")
 
@@ -234,21 +237,19 @@ def run_contributors(args: argparse.Namespace) -> int:
     from .. import history as hist
 
     store = open_store(args)
-    info = store.history_info()
+    info = store.history_file.info()
     tracked = hist.tracked_campaigns()
-    revisions = store.history()
-    people = credit.contributors(revisions, tracked) if revisions else store.contributors()
+    revisions = store.history_file.revisions()
+    people = credit.contributors(revisions, tracked) if revisions else store.history_file.contributors()
 
     if args.whatsnew is not None:
-        numbers = [_campaign(args.whatsnew, tracked)] if args.whatsnew else sorted(tracked)
+        numbers = _campaigns(args.whatsnew, tracked) if args.whatsnew else sorted(tracked)
         if numbers and not all(n in tracked for n in numbers):  # any issue: credit who names it
             people = credit.contributors(revisions, {**tracked, **{n: "" for n in numbers}})
+        credited = [(n, line) for n in numbers if (line := credit.credit_line(people, n)) is not None]
         lines = []
-        for n in numbers:
-            line = credit.credit_line(people, n)
-            if line is None:
-                continue
-            if not args.whatsnew:
+        for n, line in credited:
+            if len(credited) > 1 or not args.whatsnew:  # say which campaign each line is for
                 lines.append(f".. {tracked.get(n) or 'campaign'}, gh-{n}:")
             lines.append(line)
         if not lines:
@@ -261,7 +262,9 @@ def run_contributors(args: argparse.Namespace) -> int:
 
     number = None
     if args.campaign:
-        number = _campaign(args.campaign, tracked)
+        numbers = _campaigns(args.campaign, tracked)
+        # a kind tracked in several issues: the first that credits anyone
+        number = next((n for n in numbers if credit.credit_line(people, n) is not None), numbers[0])
         if number not in tracked:
             people = credit.contributors(revisions, {**tracked, number: ""})
         people = credit.in_campaign(people, number)

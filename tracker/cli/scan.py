@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 from . import common
 from .common import add_format_args, add_source_args, emit, print_table, require_sources
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     counts, tasks, cached, warnings = scancache.tally(srcs, use_cache=common.use_cache(args))
     elapsed = time.perf_counter() - start
     common.say_warnings(warnings)
-    data = {
+    data: dict[str, Any] = {
         "source": {"origin": srcs.origin, "bytecodes": srcs.bytecodes.name,
                    "optimizer": srcs.optimizer.name if srcs.optimizer else None,
                    "revision": srcs.revision},

@@ -117,28 +117,27 @@ def run(args: argparse.Namespace) -> int:
     if not args.apply:
         data = plan.to_json()
         data["campaign"] = campaign.to_json()
-        common.emit(data, args.format, lambda: (print_plan(plan, args), print_campaign(campaign, args)))
+
+        def show_plan() -> None:
+            print_plan(plan, args)
+            print_campaign(campaign, args)
+
+        common.emit(data, args.format, show_plan)
         if campaign.stopped:
             raise gh_client.SyncStopped(f"read the campaign in part: {campaign.stopped}")
         return 0
 
-    if not args.apply:
-        data = plan.to_json()
-        data["campaign"] = campaign.to_json()
-        common.emit(data, args.format, lambda: (print_plan(plan, args), print_campaign(campaign, args)))
-        return 0
-
-    progress = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None
-    result = writing.Executor(client, renderer, store, progress, known).run(taskset, plan, issues)
+    say = (lambda msg: print(f"  {msg}", file=sys.stderr)) if args.format == "table" else None
+    result = writing.Executor(client, renderer, store, say, known).run(taskset, plan, issues)
     data = {"repo": args.repo, "writes": result.writes, "done": [a.to_json() for a in result.done],
             "claims_from_assignees": len(result.claims), "stopped": result.stopped}
 
-    def table() -> None:
+    def show_result() -> None:
         made = {op: sum(1 for a in result.done if a.op == op) for op in planning.WRITE_OPS}
         print(f"{args.repo}: created {made['create']}, updated {made['update']}, closed {made['close']} "
               f"({result.writes} writes); {len(result.claims)} assignee(s) recorded as claims")
 
-    common.emit(data, args.format, table)
+    common.emit(data, args.format, show_result)
     if result.stopped:
         raise gh_client.SyncStopped(f"stopped after {len(result.done)} change(s): {result.stopped}")
     return 0

@@ -77,12 +77,13 @@ def layout(cols: list[Column], cells: list[list[str]], width: int) -> list[tuple
     for i in sorted((i for i in shown if cols[i].keep), key=lambda i: (-cols[i].keep, -i)):
         if excess() <= 0:
             break
-        floor = cols[i].min if cols[i].min is not None else shown[i]
+        low = cols[i].min
+        floor = low if low is not None else shown[i]
         shown[i] = max(floor, shown[i] - excess())
         if excess() > 0:
             del shown[i]
     while excess() > 0:
-        cuttable = [i for i in shown if cols[i].min is not None and shown[i] > max(cols[i].min, 1)]
+        cuttable = [i for i in shown if shown[i] > max(cols[i].min or 0, 1) and cols[i].min is not None]
         if not cuttable:
             break
         i = max(cuttable, key=lambda i: shown[i])

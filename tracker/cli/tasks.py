@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from ..kinds import DIFFICULTIES, KINDS, STATUSES
 from .common import add_format_args, add_source_args, add_stats_args, emit, print_table, task_set
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def select(ts, args: argparse.Namespace, ready: set[str], taken: set[str] = frozenset()) -> list:
+def select(ts, args: argparse.Namespace, ready: set[str], taken: frozenset[str] | set[str] = frozenset()) -> list:
     """The tasks the filters let through; ``taken``: ids someone holds a live claim on."""
     if args.ids:
         known = {t.id for t in ts.tasks}
@@ -92,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     def table() -> None:
         print_table(*task_table(ts, chosen, ready, claims, stale, pulls))
 
-    data = {"source": ts.source, "tasks": []}
+    data: dict[str, Any] = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
         data["stats"] = ts.stats
     for t in chosen:

@@ -108,8 +108,7 @@ def make_updater(args: argparse.Namespace):
             return
         update.notes = [campaign.stopped] if campaign is not None and campaign.stopped else []
 
-    update.notes = []
-
+    setattr(update, "notes", [])  # what the app shows after an update (see read_campaign)
     return update
 
 

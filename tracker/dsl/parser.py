@@ -263,14 +263,15 @@ class _Parser:
         scan.expect("(", f"after {kw[1]!r}")
         name = scan.expect_ident(f"the name of the {kw[1]}")
         if kw[1] == "inst" and scan.accept(")"):
-            inputs, outputs = [], []  # 3.12's legacy form: inst(NAME) { ... }
+            inputs: list[InputItem] = []  # 3.12's legacy form: inst(NAME) { ... }
+            outputs: list[StackItem] = []
         else:
             scan.expect(",", f"after the name {name[1]!r}")
             inputs, outputs = self.effect(allow_cache=True)
             scan.expect(")", f"to close {kw[1]}({name[1]}, ...")
         body = self.body(f"{kw[1]} {name[1]}")
         return InstDef(
-            name[1], self.span(first, body.end), kw[1], tuple(annotations),
+            name[1], self.span(first, body.end), "inst" if kw[1] == "inst" else "op", tuple(annotations),
             tuple(inputs), tuple(outputs), body,
         )
 
@@ -327,11 +328,10 @@ class _Parser:
             slash = scan.next()
             if not allow_cache:
                 raise self.error("cache entries ('name/N') are only allowed among the inputs", slash)
-            size = self._number("the size of the cache entry")
-            return CacheItem(name, _to_int(size))
-        type_text = None
-        size = None
-        cond = None
+            return CacheItem(name, _to_int(self._number("the size of the cache entry")))
+        type_text: str | None = None
+        size: str | None = None
+        cond: str | None = None
         if scan.accept(":"):
             if scan.peek()[1] != "&":
                 type_text = scan.expect_ident("a type after ':'")[1]

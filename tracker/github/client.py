@@ -105,8 +105,7 @@ class GitHub:
         import github
 
         self.repo_name = repo
-        if write_interval == "default":
-            write_interval = WRITE_INTERVAL
+        interval = WRITE_INTERVAL if isinstance(write_interval, str) else write_interval  # "default"
         self.sleep, self.clock = sleep, clock
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self.requests = 0
@@ -115,7 +114,7 @@ class GitHub:
             auth=github.Auth.Token(token) if token else None,
             base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
             per_page=per_page, timeout=timeout, retry=None,
-            seconds_between_requests=None, seconds_between_writes=write_interval, lazy=True,
+            seconds_between_requests=None, seconds_between_writes=interval, lazy=True,
         )
         self.repo = self.gh.get_repo(repo)
 
@@ -233,7 +232,8 @@ class GitHub:
         pull requests left out."""
         def fetch() -> list[RemoteIssue]:
             out = []
-            for issue in self.repo.get_issues(state="all", **({"labels": [label]} if label else {})):
+            found = self.repo.get_issues(state="all", labels=[label]) if label else self.repo.get_issues(state="all")
+            for issue in found:
                 raw = _raw(issue)
                 if raw.get("pull_request"):
                     continue
@@ -298,12 +298,12 @@ class GitHub:
         return self.call(what, lambda: self.gh.requester.requestJsonAndCheck(
             "GET", url, parameters=params or None)[1])
 
-    def commit(self, ref: str) -> tuple[str, str]:
+    def commit(self, ref: str) -> tuple[str, str | None]:
         """The sha and committer date of ``ref`` (a branch, tag or sha): one request."""
         data = self._get(f"resolving {self.repo_name}@{ref}", f"commits/{ref}")
         info = data.get("commit") or {}
         date = (info.get("committer") or {}).get("date") or (info.get("author") or {}).get("date")
-        return data["sha"], date
+        return str(data["sha"]), date
 
     def listing(self, directory: str, sha: str) -> dict[str, str]:
         """Blob sha per file name in ``directory`` at commit ``sha`` (no file content)."""

@@ -2,7 +2,7 @@
 
 ``read_pull`` asks for the pull request and the merge-base of its head with its base
 branch (two requests); ``fetch_sides`` reads both trees' definitions by commit through
-:func:`tracker.sources.github.fetch` (blobs cached by id, so a rerun downloads only what
+:func:`tracker.github.source.fetch` (blobs cached by id, so a rerun downloads only what
 changed). The head is read from the base repository, which serves a pull request's
 commits even when they come from a fork. ``upsert_comment`` keeps one comment up to date:
 found again by its hidden marker, edited when its text changed, never posted twice.
@@ -81,15 +81,14 @@ def read_pull(repo: str, number: int, *, base_url: str | None = None, token: str
                 data.get("html_url") or "")
 
 
-def fetch_sides(pull: Pull, *, base_url: str | None = None, token: str | None = None,
-                cache_dir: Any = None) -> tuple[Any, Any]:
+def fetch_sides(pull: Pull, *, base_url: str | None = None, token: str | None = None) -> tuple[Any, Any]:
     """The definitions at the pull request's base and head (SourceSets)."""
     from .source import Spec, Unavailable, fetch
 
     out = []
     for sha in (pull.base_sha, pull.head_sha):
         try:
-            out.append(fetch(Spec(pull.repo, sha), base_url=base_url, token=token, cache_dir=cache_dir))
+            out.append(fetch(Spec(pull.repo, sha), base_url=base_url, token=token))
         except Unavailable as exc:
             raise TrackerError(f"cannot read #{pull.number} at {sha[:10]}: {exc.what}", exc.hint) from None
     return out[0], out[1]

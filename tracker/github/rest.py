@@ -2,10 +2,10 @@
 
 PyGithub sends no ``If-None-Match`` of its own, so the reads of a campaign go through this
 small layer on ``requests``: every answer's ETag is kept (in one entry of the user cache
-per repository, :mod:`tracker.diskcache`), the next request for the same URL sends it, and
-an answer 304 reuses the kept JSON (GitHub does not count a 304 against the rate limit
-when the request carries a token; without one, count it: a rerun still sends few requests,
-since what cannot change is not asked at all).
+per repository, the ``github-http`` kind of :mod:`tracker.cache`), the next request for the
+same URL sends it, and an answer 304 reuses the kept JSON (GitHub does not count a 304
+against the rate limit when the request carries a token; without one, count it: a rerun
+still sends few requests, since what cannot change is not asked at all).
 What cannot change any more (a closed issue's timeline, a merged pull request) is marked
 final and never asked again. ``counted`` says how many answers counted against the limit.
 
@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from .. import diskcache
+from .. import cache
 from ..errors import TrackerError
 from .client import DEFAULT_BASE_URL, SyncStopped
 
@@ -68,15 +68,17 @@ class Reader:
         self.reset: float | None = None
         self.use_cache = use_cache
         self._name = _cache_name(self.base_url, repo)
-        entry = diskcache.read(self._name) if use_cache else None
-        ok = isinstance(entry, dict) and entry.get("format") == CACHE_FORMAT
-        self.entries: dict[str, list] = entry["entries"] if ok else {}  # url -> [etag, data, next, final]
-        self.state: dict[str, Any] = entry.get("state", {}) if ok else {}  # what the reader notes
+        entry = cache.read("github-http", self._name) if use_cache else None
+        if not (isinstance(entry, dict) and entry.get("format") == CACHE_FORMAT):
+            entry = {}
+        self.entries: dict[str, list] = entry.get("entries", {})  # url -> [etag, data, next, final]
+        self.state: dict[str, Any] = entry.get("state", {})  # what the reader notes
 
     # --- the cache
     def save(self) -> None:
         if self.use_cache:
-            diskcache.write(self._name, {"format": CACHE_FORMAT, "entries": self.entries, "state": self.state})
+            cache.write("github-http", self._name, {"format": CACHE_FORMAT, "entries": self.entries,
+                                                    "state": self.state})
 
     def is_final(self, path: str, params: dict | None = None) -> bool:
         entry = self.entries.get(self._url(path, params))
@@ -84,7 +86,7 @@ class Reader:
 
     def finalize(self, path: str, params: dict | None = None, *, pages: bool = False) -> None:
         """Mark what ``path`` answered (every page with ``pages``) as unable to change."""
-        url = self._url(path, params)
+        url: str | None = self._url(path, params)
         while url and url in self.entries:
             self.entries[url][3] = True
             url = self.entries[url][2] if pages else None

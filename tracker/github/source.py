@@ -10,13 +10,12 @@ becomes :class:`Unavailable`, so commands can say so and show older data instead
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable
 
+from .. import cache
 from ..errors import TrackerError, UsageError
 from ..sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, blob_id, decode
 
@@ -64,50 +63,27 @@ class Spec:
         return f"{self.repo}@{self.ref}"
 
 
-def cache_root(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    from ..paths import cache_dir as default
-
-    return Path(cache_dir) if cache_dir is not None else default()
-
-
 class BlobCache:
-    """Blobs by id and each commit's blob ids, as files under ``<cache>/github/``."""
-
-    def __init__(self, root: Path):
-        self.root = root / "github"
+    """Blobs by id and each commit's blob ids, in the ``github-blobs`` and
+    ``github-commits`` kinds of :mod:`tracker.cache`."""
 
     def blob(self, sha: str) -> bytes | None:
-        try:
-            data = (self.root / "blobs" / sha).read_bytes()
-        except OSError:
-            return None
-        return data if blob_id(data) == sha else None  # a damaged file is fetched again
+        data = cache.read_raw("github-blobs", sha)
+        return data if data is not None and blob_id(data) == sha else None  # damaged: fetched again
 
     def put_blob(self, sha: str, data: bytes) -> None:
-        _atomic_bytes(self.root / "blobs" / sha, data)
+        cache.write_raw("github-blobs", sha, data)  # a cache that cannot be written costs a download
 
     def commit(self, repo: str, sha: str) -> dict[str, str | None] | None:
-        try:
-            data = json.loads((self.root / "commits" / _commit_key(repo, sha)).read_text("utf-8"))
-        except (OSError, ValueError):
-            return None
+        data = cache.read("github-commits", _commit_key(repo, sha))
         return data if isinstance(data, dict) and data.get("bytecodes") else None
 
     def put_commit(self, repo: str, sha: str, blobs: dict[str, str | None]) -> None:
-        _atomic_bytes(self.root / "commits" / _commit_key(repo, sha), json.dumps(blobs).encode())
+        cache.write("github-commits", _commit_key(repo, sha), blobs)
 
 
 def _commit_key(repo: str, sha: str) -> str:
     return repo.replace("/", "+") + "+" + sha
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    from ..atomic import write_bytes
-
-    try:
-        write_bytes(path, data)
-    except OSError:
-        pass  # a cache that cannot be written only costs a download next time
 
 
 def token_from_env() -> str | None:
@@ -115,7 +91,7 @@ def token_from_env() -> str | None:
 
 
 def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
-          cache_dir: str | os.PathLike[str] | None = None, report: Report | None = None,
+          report: Report | None = None,
           client: Any = None, retries: int | None = None, backoff: float | None = None,
           sleep: Callable[[float], None] | None = None) -> SourceSet:
     """Both DSL files of ``spec`` from GitHub, downloading only blobs not cached yet.
@@ -125,7 +101,7 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
     ``backoff``): a command that cannot reach GitHub should fall back in seconds.
     """
     say = report or (lambda message, fraction: None)
-    cache = BlobCache(cache_root(cache_dir))
+    blob_cache = BlobCache()
     if client is None:
         client = _client(spec, base_url, token if token is not None else token_from_env(),
                          RETRIES if retries is None else retries,
@@ -133,7 +109,7 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
     say(f"Asking GitHub for {spec}…", 0.05)
     sha, date = _read(spec, lambda: client.commit(spec.ref))
     _check_id(sha, spec)
-    blobs = cache.commit(spec.repo, sha)
+    blobs = blob_cache.commit(spec.repo, sha)
     if blobs is None:
         say(f"Listing Python/ at {sha[:7]}…", 0.15)
         listing = _read(spec, lambda: client.listing("Python", sha))
@@ -145,18 +121,18 @@ def fetch(spec: Spec, *, base_url: str | None = None, token: str | None = None,
         for oid in blobs.values():
             if oid is not None:
                 _check_id(oid, spec)  # ids become file names in the cache
-        cache.put_commit(spec.repo, sha, blobs)
+        blob_cache.put_commit(spec.repo, sha, blobs)
     texts: dict[str, SourceText | None] = {}
     for i, (key, path) in enumerate((("bytecodes", BYTECODES), ("optimizer", OPTIMIZER))):
         oid = blobs.get(key)
         if not oid:
             texts[key] = None
             continue
-        data = cache.blob(oid)
+        data = blob_cache.blob(oid)
         if data is None:
             say(f"Downloading {path}…", 0.3 + 0.3 * i)
             data = _read(spec, lambda: client.blob(oid))
-            cache.put_blob(oid, data)
+            blob_cache.put_blob(oid, data)
         texts[key] = SourceText(path, decode(data, f"{path}@{sha[:7]}"))
     assert texts["bytecodes"] is not None
     return SourceSet(texts["bytecodes"], texts["optimizer"], f"github:{spec}", sha, date,

@@ -8,7 +8,6 @@ plus the ``helper`` and ``split`` tasks those depend on.
 
 from __future__ import annotations
 
-import marshal
 from functools import lru_cache
 
 from ..model import Model, Uop, load
@@ -103,24 +102,11 @@ def find_tasks(model: Model, rules: Rules | None = None) -> TaskSet:
 
 
 def _relative_paths(tasks: list[Task], facts: list[dict], root: str) -> None:
-    """Show files of a checkout as ``Python/bytecodes.c``: the same wherever it was scanned.
-
-    The file fields are cut directly; whatever else holds the root is found by looking for
-    it in the value's marshal bytes (C speed) and only then walked: walking every recipe
-    and fact in Python costs more than the rest of the rules' bookkeeping."""
-    prefix = root.rstrip("/\\") + "/"
-    cut, needle = len(prefix), prefix.encode("utf-8", "surrogatepass")  # as marshal writes text
+    """Show files of a checkout as ``Python/bytecodes.c``: the same wherever it was scanned."""
     for t in tasks:
-        if t.file and t.file.startswith(prefix):
-            t.file = t.file[cut:]
-        if t.recipe and needle in marshal.dumps(t.recipe):
-            t.recipe = strip_root(t.recipe, root)
-    for f in facts:
-        file = f.get("file")
-        if type(file) is str and file.startswith(prefix):
-            f["file"] = file[cut:]
-    if needle in marshal.dumps(facts):
-        facts[:] = strip_root(facts, root)
+        t.file = strip_root(t.file, root)
+        t.recipe = strip_root(t.recipe, root)
+    facts[:] = strip_root(facts, root)
 
 
 def _refcount_task(finding: Finding, model: Model, rules: Rules) -> Task:
@@ -220,7 +206,7 @@ def _optimizer_task(uop: Uop, model: Model, rules: Rules, traceable: set[str]) -
         status="done" if has_case else "open", difficulty=difficulty, reasons=reasons,
         recipe={"known": opt_rule.knowledge(uop, model, rules), "case": opt_rule.case_skeleton(uop, rules),
                 "file": "Python/optimizer_bytecodes.c"} if not has_case else
-               {"case_at": f"{uop.optimizer_case.loc.file}:{uop.optimizer_case.loc.line}"},
+               {"case_at": f"{case.loc.file}:{case.loc.line}" if (case := uop.optimizer_case) else None},
         file=uop.loc.file, line=uop.loc.line, end_line=uop.loc.end_line,
         explanation=(f"{uop.name} has no abstract case in Python/optimizer_bytecodes.c, so the "
                      f"optimizer knows nothing of its result{'s' if len(outs) > 1 else ''} and cannot "
@@ -274,7 +260,7 @@ def _apply_curated(tasks: list[Task], rules: Rules) -> None:
                 if p not in t.prerequisites:
                     t.prerequisites.append(p)
     # split tasks for every inst that needs one
-    splits = {}
+    splits: dict[str, Task] = {}
     for t in tasks:
         for p in t.prerequisites:
             if p.startswith("split:") and p not in ids:

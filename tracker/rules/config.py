@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from hashlib import sha1
 from pathlib import Path
 
-from .. import diskcache
 from ..datafile import yaml_error
 from ..errors import DataError
 from .body import borrow_pattern
@@ -142,28 +140,19 @@ class _Reader:
 
 
 def _load_yaml(path: Path) -> Any:
-    """The parsed file; kept by its contents beside it (``__pycache__``, as Python keeps
-    compiled modules) or in the user cache, so that a scan from a fresh process does not
-    import and run PyYAML (~20 ms) for two small files."""
+    """The parsed file (two small files: parsed on every load, kept nowhere)."""
     try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not UTF-8 text: {exc}") from None
-    name = f"yaml-{diskcache.tag()}-{sha1(raw).hexdigest()}"
-    kept = diskcache.read(name, beside=path)
-    if isinstance(kept, dict) and "data" in kept:
-        return kept["data"]
     import yaml
 
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise yaml_error(path, exc) from None
-    diskcache.write(name, {"data": data}, beside=path)  # a value marshal cannot hold is not kept
-    return data
 
 
 def load_rules(data_dir: Path | None = None) -> Rules:

@@ -13,7 +13,7 @@ import re
 
 from ..model import Instruction, Model, Uop
 from ..tasks import ReleasedInput
-from .aliases import array_views
+from .aliases import ArrayView, array_views
 from .body import Call, borrowed_locals, call_names, calls_named
 from .config import Rules
 from .finding import Finding
@@ -54,9 +54,10 @@ def analyse(uop: Uop, model: Model, rules: Rules, traceable: set[str] | None = N
                 if call.name in rc.close_calls and call.arg_ident(0) in replaced:
                     continue
                 _classify(call, names, ordered, borrowed, rules, finding, aliases)
-                if call.name in rc.close_calls and call.arg_ident(0) in slots:
+                slot = call.arg_ident(0)
+                if call.name in rc.close_calls and slot is not None and slot in slots:
                     finding.released.append(ReleasedInput(
-                        call.arg_ident(0), call.line, call.name, call.depth > 1, "overwritten"))
+                        slot, call.line, call.name, call.depth > 1, "overwritten"))
     if not finding.released:
         for inst_name in finding.instructions:
             pops = pops_after(model.instructions[inst_name], uop, rules, model)
@@ -79,7 +80,7 @@ def _classify(call: Call, names: set[str], ordered: list[str], borrowed: dict[st
 
     def input_of(target: str | None) -> tuple[str, str] | None:
         if target in names:
-            return target, "input"  # type: ignore[return-value]
+            return target, "input"
         if aliases is None or target is None:
             return None
         if target in aliases.pointers():
@@ -116,7 +117,7 @@ class _Aliases:
 
     def __init__(self, uop: Uop):
         self.uop = uop
-        self._views = None if any(i.is_array for i in uop.inputs) else {}
+        self._views: dict[str, ArrayView] | None = None if any(i.is_array for i in uop.inputs) else {}
 
     def _get(self):
         if self._views is None:

@@ -56,7 +56,7 @@ class SourceSet:
 
     def provenance(self) -> dict[str, Any]:
         """Where a scan's tasks came from, as ``TaskSet.source`` records it."""
-        source = {"origin": self.origin, "bytecodes": self.bytecodes.name,
+        source: dict[str, Any] = {"origin": self.origin, "bytecodes": self.bytecodes.name,
                   "optimizer": self.optimizer.name if self.optimizer else None,
                   "revision": self.revision, "date": self.date}
         if self.repository:
@@ -170,23 +170,19 @@ def from_files(bytecodes: str, optimizer: str | None) -> SourceSet:
 def strip_root(value: Any, root: str) -> Any:
     """``value`` with every path inside checkout ``root`` made relative to it.
 
-    Walks lists and dicts; a string counts as such a path when it starts with the root,
-    so ``/src/cpython/Python/bytecodes.c:42`` becomes ``Python/bytecodes.c:42``. Output
-    then reads the same wherever the scan ran, and no local path is shipped.
+    Walks lists and dicts; a string counts as such a path when it starts with the root
+    and a separator (``/``, or ``\\`` on Windows), so ``/src/cpython/Python/bytecodes.c:42``
+    and ``C:\\src\\cpython\\Python\\bytecodes.c:42`` both become ``Python/bytecodes.c:42``.
+    Output then reads the same wherever the scan ran, and no local path is shipped.
     """
-    prefix = root.rstrip("/\\") + "/"
-    cut = len(prefix)
+    base = root.rstrip("/\\")
+    prefixes = (base + "/", base + "\\")
 
-    def strip(value: Any) -> Any:  # a scan's results hold ~6,000 values: types tested by identity
-        kind = type(value)
-        if kind is str:
-            return value[cut:] if value.startswith(prefix) else value
-        if kind is list:
-            return [strip(v) for v in value]
-        if kind is dict:
-            return {k: strip(v) for k, v in value.items()}
+    def strip(value: Any) -> Any:
         if isinstance(value, str):
-            return value[cut:] if value.startswith(prefix) else value
+            if value.startswith(prefixes):
+                return value[len(base) + 1:].replace("\\", "/")
+            return value
         if isinstance(value, list):
             return [strip(v) for v in value]
         if isinstance(value, dict):

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, cast
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -35,6 +35,7 @@ from .updating import GitHubUpdates
 # The detail screen (rich's Markdown and its parser) and help are imported when first
 # opened: the first frame waits for every import before it.
 
+STALE_NOTICE_SECONDS = 5
 Loader = Callable[[Report], TaskSet]
 Updater = Callable[[Report], "tuple[TaskSet, TaskSet | None]"]
 """Fetches today's sources from GitHub (off the UI thread); raises TrackerError when it cannot."""
@@ -44,7 +45,7 @@ class TaskCommands(Provider):
     """Command palette: type part of a task id or uop to open its detail."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
+        app = cast("TrackerApp", self.app)
         data = getattr(app, "data", None)
         if data is None:
             return
@@ -57,11 +58,12 @@ class TaskCommands(Provider):
                           help=task.title)
 
     async def discover(self) -> Hits:
-        data = getattr(self.app, "data", None)
+        app = cast("TrackerApp", self.app)
+        data = getattr(app, "data", None)
         if data is None:
             return
         for task in [t for t in data.visible(Filters()) if data.is_starter(t)][:10]:  # best first
-            yield DiscoveryHit(f"Open task {task.id}", partial(self.app.open_task, task.id),
+            yield DiscoveryHit(f"Open task {task.id}", partial(app.open_task, task.id),
                                help="★ ready, easy and unclaimed")
 
 
@@ -137,7 +139,8 @@ class TrackerApp(GitHubUpdates, App):
             frame.wait(timeout=2.0)
         report = partial(self.call_from_thread, self._report)
         try:
-            taskset = self._tasks if self._loader is None else self._loader(report)
+            taskset = self._loader(report) if self._loader is not None else self._tasks
+            assert taskset is not None  # the constructor asks for tasks or a loader
             report("Reading claims and history…", None)
             store = self._store_source
             if callable(store) and not hasattr(store, "claims"):
@@ -181,8 +184,12 @@ class TrackerApp(GitHubUpdates, App):
         if source.get("unavailable"):
             self.notify(f"{source['unavailable']}; showing the data at hand instead.",
                         title="GitHub not read", severity="warning", timeout=8)
-        if is_stale(source, self.now()) and (source.get("snapshot") or self._updater is not None):
-            self.notify(self._stale_text(source), title="Old data", timeout=10)
+        # Old data is said once a run, briefly (the header says it all along), and only of data
+        # an update replaces: a snapshot or a scan from GitHub, never the user's own checkout.
+        local = not source.get("snapshot") and not str(source.get("origin") or "").startswith("github:")
+        if is_stale(source, self.now()) and not local and not getattr(self, "_told_stale", False):
+            self._told_stale = True
+            self.notify(self._stale_text(source), title="Old data", timeout=STALE_NOTICE_SECONDS)
         if data.store_error:
             self.notify(f"{data.store_error}\nTasks are shown; claims are disabled.",
                         title="State file problem", severity="error", timeout=10)

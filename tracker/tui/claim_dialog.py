@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable
 
+from rich.text import Text
 from textual import on
+
+from ..text import clean, clean_block
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -46,20 +49,24 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]Claim {self.task_id}[/b]")
+            yield Label(Text.assemble(("Claim ", "bold"), (clean(self.task_id), "bold")), id="claim-title")
             yield Label("Your name or GitHub login (remembered for next time):")
-            yield Input(self.default_name, placeholder="e.g. your GitHub login", id="claim-name")
+            yield Input(self.default_name, placeholder="e.g. your GitHub login", id="claim-name",
+                        compact=True)
             yield Label("Note (optional):")
-            yield Input(placeholder="e.g. PR coming this week", id="claim-note")
+            yield Input(placeholder="e.g. PR coming this week", id="claim-note", compact=True)
             if self.offer and self.offer.where:
-                yield Checkbox(f"Post this comment on {self.offer.where}:", True, id="claim-post")
+                yield Checkbox(f"Post this comment on {clean(self.offer.where)}:", True, id="claim-post")
                 yield Static(self._comment(self.default_name), id="claim-comment", markup=False)
             elif self.offer:
-                yield Label(f"[dim]{self.offer.reason}[/dim]", id="claim-local")
+                # what a claim says on GitHub, shown even when it stays here, and why it does
+                yield Label(Text(clean_block(self.offer.reason), style="dim"), id="claim-local")
+                yield Label("The comment it would post:", classes="dim")
+                yield Static(self._comment(self.default_name), id="claim-comment", markup=False)
             yield Label("", id="claim-error")
             with Horizontal(classes="buttons"):
-                yield Button("Claim", variant="primary", id="claim-ok")
-                yield Button("Cancel", id="claim-cancel")
+                yield Button("Claim", variant="primary", id="claim-ok", compact=True)
+                yield Button("Cancel", id="claim-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#claim-name" if not self.default_name else "#claim-note", Input).focus()
@@ -81,7 +88,6 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
 
     def _save(self, request: ClaimRequest) -> None:
         from ..errors import TrackerError
-        from ..text import clean_block
 
         assert self.save is not None
         try:
@@ -99,11 +105,12 @@ class ClaimDialog(ModalScreen["ClaimRequest | None"]):
     def _comment(self, name: str) -> str:
         assert self.offer is not None
         text = self.offer.text(name or "NAME")
-        return "\n".join(line for line in text.splitlines() if line.strip() and not line.startswith("<!--"))
+        return clean_block("\n".join(line for line in text.splitlines()
+                                      if line.strip() and not line.startswith("<!--")))
 
     @on(Input.Changed, "#claim-name")
     def _name_changed(self, event: Input.Changed) -> None:
-        for widget in self.query("#claim-comment"):
+        for widget in self.query("#claim-comment").results(Static):
             widget.update(self._comment(event.value.strip()))
 
     @on(Input.Submitted)
@@ -158,8 +165,10 @@ class ReleaseDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(f"[b]Release {self.task_id}[/b]\nThis comment tells everyone on {self.where}:")
-            shown = "\n".join(line for line in self.text.splitlines() if line.strip() and not line.startswith("<!--"))
+            yield Label(Text.assemble((f"Release {clean(self.task_id)}", "bold"),
+                                      f"\nThis comment tells everyone on {clean(self.where)}:"))
+            shown = clean_block("\n".join(line for line in self.text.splitlines()
+                                           if line.strip() and not line.startswith("<!--")))
             yield Static(shown, id="release-comment", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Release and post (p)", variant="primary", id="post")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,6 +11,14 @@ from textual.widgets.option_list import Option
 
 from .data import TrackerData
 from .messages import OpenTask
+
+
+def escape(text: object) -> str:
+    """Text from a file, GitHub or a user, for markup: control characters shown as escapes
+    (tracker.text), markup brackets escaped."""
+    from ..text import clean
+
+    return _markup_escape(clean(text))
 
 
 def ranked(contributors: list[dict]) -> list[dict]:

@@ -35,8 +35,9 @@ class StoreLike(Protocol):
     def get_setting(self, key: str, default: Any = None) -> Any: ...
     def set_setting(self, key: str, value: Any) -> None: ...
     def issues(self) -> dict[str, dict]: ...
-    def history(self) -> list[dict]: ...
-    def contributors(self) -> list[dict]: ...
+    def is_stale(self, claim: Any, now: Any = None) -> bool: ...
+    @property
+    def history_file(self) -> Any: ...  # revisions() and contributors(), as tracker.historyfile
 
 
 class EmptyStore:
@@ -48,7 +49,11 @@ class EmptyStore:
     def issues(self) -> dict[str, dict]:
         return {}
 
-    def history(self) -> list[dict]:
+    @property
+    def history_file(self) -> "EmptyStore":
+        return self
+
+    def revisions(self) -> list[dict]:
         return []
 
     def contributors(self) -> list[dict]:
@@ -222,7 +227,7 @@ class TrackerData:
             return cls(taskset, store_error="no state file: claims are disabled")
         try:
             data = cls(taskset, dict(store.claims()), dict(store.issues()),
-                       list(store.history()), list(store.contributors()))
+                       list(store.history_file.revisions()), list(store.history_file.contributors()))
             data.stale = _stale(store, data.claims)
             data.pulls, data.checklist = _campaign(store)
             return data
@@ -319,9 +324,9 @@ class TrackerData:
             out.append(t)
         out.sort(key=self._sort_key(f.sort), reverse=f.reverse)
         if f.query:
-            scored = [(match(f.query, t), i, t) for i, t in enumerate(out)]
-            out = [t for s, i, t in sorted((x for x in scored if x[0] is not None),
-                                           key=lambda x: (-x[0], x[1]))]
+            scored = [(score, i, t) for i, t in enumerate(out)
+                      if (score := match(f.query, t)) is not None]
+            out = [t for _score, _i, t in sorted(scored, key=lambda x: (-x[0], x[1]))]
         return out
 
     def summary(self, shown: list[Task]) -> dict[str, int]:
@@ -355,28 +360,26 @@ def recipe_markdown(task: Task) -> str:
     recipe = task.recipe or {}
     if not recipe:
         return "_This task has no recipe yet._"
-    try:
-        from ..tickets import codeblock, recipe_items
-    except ImportError:  # pragma: no cover - tickets ships with the package
-        return "\n".join(f"- **{k}**: {v}" for k, v in recipe.items())
+    from ..tickets import codeblock, markdown_text as md, recipe_items
+
     out: list[str] = []
     for item in recipe_items(recipe):
-        title = item["title"]
+        title = md(item["title"])
         if item["kind"] == "text":
-            out.append(f"**{title}**: {item['text']}")
+            out.append(f"**{title}**: {md(item['text'])}")
         elif item["kind"] == "list":
-            out.append(f"**{title}**\n\n" + "\n".join(f"- {v}" for v in item["items"]))
+            out.append(f"**{title}**\n\n" + "\n".join(f"- {md(v)}" for v in item["items"]))
         elif item["kind"] == "block":
             out.append(f"**{title}**\n\n{codeblock(item['text'], 'c')}")
         else:  # a before/after pair
             out.append(f"**{title}**\n\nBefore:\n\n{codeblock(item['before'], 'c')}\n\n"
                        f"After:\n\n{codeblock(item['after'], 'c')}")
-            out.extend(f"- {n}" for n in item.get("notes", []))
+            out.extend(f"- {md(n)}" for n in item.get("notes", []))
     files = recipe.get("files")
     if isinstance(files, list) and files:
         out.append("**Files**: " + ", ".join(f"`{f}`" for f in files))
     if recipe.get("test"):
-        out.append(f"**Test**: {recipe['test']}")
+        out.append(f"**Test**: {md(recipe['test'])}")
     return "\n\n".join(out)
 
 
@@ -407,5 +410,7 @@ def ticket_markdown(task: Task, taskset: TaskSet, data: "TrackerData | None" = N
             return f"# {ticket.title}\n\n{body.strip()}"
         except TrackerError as exc:
             return f"_The ticket template failed ({exc}); the recipe instead:_\n\n{recipe_markdown(task)}"
-    parts = [f"# {task.title}", task.explanation, recipe_markdown(task)]
+    from ..tickets import markdown_text as md
+
+    parts = [f"# {md(task.title)}", md(task.explanation), recipe_markdown(task)]
     return "\n\n".join(p for p in parts if p)

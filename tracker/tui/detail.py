@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.syntax import Syntax
 from rich.text import Text
 from textual import on
@@ -22,6 +22,22 @@ from .messages import POINT_AT_CHECKOUT, ClaimsChanged, OpenTask
 from .tasks_view import DIFFICULTY_STYLE, STARTER_STYLE
 
 
+def safe_url(url: object) -> str | None:
+    """``url`` when it is a plain http(s) URL that can go in a markup link, else None."""
+    import re
+
+    text = str(url or "")
+    return text if re.fullmatch(r"https?://[^\s\[\]\x00-\x1f\x7f-\x9f]+", text) else None
+
+
+def escape(text: object) -> str:
+    """Text from a file, GitHub or a user, for markup: control characters shown as escapes
+    (tracker.text), markup brackets escaped."""
+    from ..text import clean
+
+    return _markup_escape(clean(text))
+
+
 def _claim_line(data: TrackerData, task: Task) -> str:
     claim = data.claims.get(task.id)
     if claim is None:
@@ -31,7 +47,7 @@ def _claim_line(data: TrackerData, task: Task) -> str:
     since = str(getattr(claim, "since", ""))[:10]
     note = getattr(claim, "note", None)
     src = getattr(claim, "source", "local")
-    url = getattr(claim, "url", None)
+    url = safe_url(getattr(claim, "url", None))
     if src in SOURCE_LABEL:  # read from GitHub: "@ana (comment, 3 days ago)", linked
         label = escape(claim_label(claim.by, src, str(getattr(claim, "since", ""))))
         text = f"[cyan][link={url}]{label}[/link][/cyan]" if url else f"[cyan]{label}[/cyan]"
@@ -56,7 +72,7 @@ def _pull_line(data: TrackerData, task: Task) -> str | None:
     state = data.pull_status(task.id)
     label = {"in review": "[b blue]in review[/]", "merged": "[blue]merged, waiting for a rescan[/]"}.get(
         state or "", pr.get("state", ""))
-    url = pr.get("url") or ""
+    url = safe_url(pr.get("url")) or ""
     number = f"[link={url}]#{pr.get('number')}[/link]" if url else f"#{pr.get('number')}"
     return f"pull request: {number} by @{escape(str(pr.get('author', '')))} — {label}"
 
@@ -73,12 +89,12 @@ def summary_text(data: TrackerData, task: Task) -> Text:
                    if getattr(data.tasks.get(p), "status", None) != "done"]
         ready_text = f"[yellow]waiting on {len(waiting)} prerequisite(s)[/yellow]"
     else:
-        ready_text = f"[dim]{task.status}[/dim]"
+        ready_text = ""  # done or blocked: the status says it ("done · done" said it twice)
     diff = task.difficulty
     lines = [
         f"[b]{escape(task.title)}[/b]",
         f"[dim]{escape(task.id)}[/dim] · {task.kind} · "
-        f"[{DIFFICULTY_STYLE.get(diff, '')}]{diff}[/] · {task.status} · {ready_text}",
+        f"[{DIFFICULTY_STYLE.get(diff, '')}]{diff}[/] · {task.status}" + (f" · {ready_text}" if ready_text else ""),
         f"uop [b]{escape(task.uop or '—')}[/b] · instructions: "
         f"{escape(', '.join(task.instructions) or '—')}",
         f"claimed by: {_claim_line(data, task)}",
@@ -89,7 +105,7 @@ def summary_text(data: TrackerData, task: Task) -> Text:
     mark = data.checklist.get(task.id)
     if mark and mark.get("status") == "not planned":
         lines.append(f"[dim]crossed out on tracking issue #{mark.get('issue')}: not planned[/dim]")
-    url = data.issue_url(task.id)
+    url = safe_url(data.issue_url(task.id))
     if url:
         lines.append(f"issue: [link={url}]{escape(url)}[/link]  ([b]o[/b] opens it)")
     if task.blocked_reason:

@@ -61,4 +61,6 @@ def load_error_text(error: BaseException) -> str:
     from ..errors import TrackerError
 
     detail = str(error) if isinstance(error, TrackerError) else f"{type(error).__name__}: {error}"
-    return f"[b red]{what}[/b red]\n\n{escape(detail)}\n\n{todo}\n\nPress [b]q[/b] to quit."
+    from ..text import clean_block
+
+    return f"[b red]{what}[/b red]\n\n{escape(clean_block(detail))}\n\n{todo}\n\nPress [b]q[/b] to quit."

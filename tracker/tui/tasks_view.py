@@ -34,8 +34,11 @@ DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 STATUS_STYLE = {"open": "", "done": "dim", "blocked": "magenta"}
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cut(text: object, width: int) -> str:
+    """One line of at most ``width`` characters, control characters shown escaped."""
+    from ..text import clean, clip
+
+    return clip(clean(text), width)
 
 
 def _instructions(task: Task) -> str:
@@ -94,7 +97,7 @@ class TaskTable(DataTable):
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", show=True)]  # shown in the footer
 
-    def _update_dimensions(self, new_rows) -> None:  # type: ignore[override]
+    def _update_dimensions(self, new_rows) -> None:
         new_rows = list(new_rows)
         try:
             rest = self._measure(new_rows)
@@ -174,7 +177,9 @@ class TasksView(Vertical):
         if data.store_error:
             from rich.markup import escape
 
-            banner.update(f"[b]State file problem[/b]: {escape(data.store_error)} "
+            from ..text import clean
+
+            banner.update(f"[b]State file problem[/b]: {escape(clean(data.store_error))} "
                           "— claims are off until it is fixed.")
             banner.display = True
         else:
@@ -296,7 +301,7 @@ class TasksView(Vertical):
         """One line under the table about the highlighted task: its title and what it waits on."""
         label = self.query_one("#preview", Label)
         task = self.data.tasks.get(task_id) if self.data is not None and task_id else None
-        if task is None:
+        if task is None or self.data is None:
             label.update("")
             return
         waiting = [p for p in self.data.prerequisites.get(task.id, [])
@@ -310,8 +315,8 @@ class TasksView(Vertical):
         if claim is not None and getattr(claim, "source", "local") != "local":  # "@ana (comment, 3 days ago)"
             from ..campaign.labels import claim_label
 
-            extra += " · " + claim_label(claim.by, claim.source, str(getattr(claim, "since", "")))
-        label.update(Text.assemble("▸ ", (task.title, "bold"), extra, ("  enter: details", "dim")))
+            extra += " · " + _cut(claim_label(claim.by, claim.source, str(getattr(claim, "since", ""))), 80)
+        label.update(Text.assemble("▸ ", (_cut(task.title, 200), "bold"), extra, ("  enter: details", "dim")))
 
     @on(DataTable.RowSelected, "#tasks-table")
     def _row_selected(self, event: DataTable.RowSelected) -> None:

@@ -9,7 +9,10 @@ and cursor, and a notice says what changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widgets import Static
@@ -20,8 +23,23 @@ from .data import TrackerData
 from .detail import DetailScreen
 
 
-class GitHubUpdates:
+if TYPE_CHECKING:  # checkers see the app this is mixed into
+    from textual.app import App
+
+    _Base = App[None]
+else:
+    _Base = object
+
+
+class GitHubUpdates(_Base):
     """Needs ``self.data``, ``self.store``, ``self._updater``, ``self.now`` and ``_show``."""
+
+    data: TrackerData | None
+    store: Any
+    _updater: Any
+    updating: bool
+    now: Callable[[], datetime]
+    _show: Callable[[TrackerData], None]
 
     def _stale_text(self, source: dict) -> str:
         what = "the bundled snapshot" if source.get("snapshot") == "bundled" else "this data"
