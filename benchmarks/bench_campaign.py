@@ -58,6 +58,7 @@ def main() -> int:
 
         first = run("first read")
         run("rerun, nothing new")
+        run("another rerun, nothing new")
         fake.add_comment(145866, "new-fay", "I'll take `_CALL_TUPLE_1`.")
         run("rerun, one new comment")
 

@@ -62,7 +62,10 @@ def test_a_first_read_fits_the_unauthenticated_hour_and_a_rerun_costs_almost_not
     before = cpython.counted
     again = read(cpython)
     assert cpython.counted - before == again.requests["counted"] <= RERUN_BUDGET
-    assert again.requests["counted"] <= 1  # only the issue the stand-in lacks (a 404) counts
+    # counted: the issue the stand-in lacks (a 404), and once, the since= listing of each open
+    # pull request's thread (a new URL); a third read counts only the 404
+    assert again.requests["counted"] <= 1 + len([p for p in first.pulls.values() if p.state == "open"])
+    assert read(cpython).requests["counted"] == 1
     # GitHub exempts 304s only for requests with a token: even counting them all, a rerun
     # without a token stays within the budget, since closed threads are not asked at all
     assert again.requests["sent"] <= RERUN_BUDGET
@@ -176,3 +179,15 @@ def test_update_with_the_limit_met_during_the_campaign_still_updates(cpython, tm
     captured = capsys.readouterr()
     assert captured.out.startswith("updated: CPython main ")
     assert "the campaign was read in part" in captured.err and "resets at" in captured.err
+
+
+def test_a_long_open_pull_request_thread_is_asked_only_for_what_is_new(cpython):
+    for i in range(150):  # a review that went on and on
+        cpython.add_comment(160002, "reviewer", f"Nit {i}: a blank line here, please.")
+    read(cpython)
+    cpython.add_comment(160002, "new-zoe", "Next PR would be: `_TO_BOOL_STR`")
+    before = len(cpython.queries)
+    found = read(cpython)
+    asked = [q for m, q in cpython.queries[before:] if "/issues/160002/comments" in q]
+    assert asked and all("since=" in q for q in asked) and len(asked) == 1  # one short page
+    assert found.claims["refcount:_TO_BOOL_STR"].by == "new-zoe"

@@ -105,10 +105,7 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                   if int(pr.get("comments") or 0) > 0 and _follow_thread(pr, fetched)]
         for i, num in enumerate(moving):
             say(f"Reading pull request threads ({i + 1} of {len(moving)})", 0.7 + 0.25 * i / max(1, len(moving)))
-            url = pulls[num].get("comments_url") or f"issues/{num}/comments"
-            pull_comments[num] = reader.pages(url)
-            if sm.pull_state(pulls[num]) != "open":
-                reader.finalize(url, {"per_page": 100}, pages=True)
+            pull_comments[num] = _thread(reader, num, pulls[num])
     except RateLimited as exc:
         out.stopped = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
     reader.save()
@@ -125,6 +122,32 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                                     "title": f.issue.get("title") or "",
                                     "adopted": t.number not in (filed or {}).values()}
     return out
+
+
+def _thread(reader: Reader, number: int, pr: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pull request's comments. The first read lists them all; later reads of a pull
+    request still open ask only for those updated since the newest one kept (``since=``,
+    itself conditional), so a long thread costs one short page; a closed one is kept."""
+    url = pr.get("comments_url") or f"issues/{number}/comments"
+    threads = reader.state.setdefault("pull_threads", {})
+    kept = threads.get(str(number))
+    if kept and sm.pull_state(pr) == "open":
+        newer = reader.pages(url, {"since": kept["since"]})
+        by_id = {c.get("id"): c for c in kept["items"]}
+        by_id.update({c.get("id"): c for c in newer})
+        items = sorted(by_id.values(), key=lambda c: c.get("created_at") or "")
+    else:
+        items = reader.pages(url)
+        if sm.pull_state(pr) != "open":
+            reader.finalize(url, {"per_page": 100}, pages=True)
+    since = (kept or {}).get("since")
+    if since is None or len(items) - len((kept or {}).get("items", [])) >= 100:
+        # the first read, or the since= listing grew to a page: move it on (a new URL costs
+        # one counted request once; an unchanged since= listing is answered 304 after that)
+        stamps = [c.get("updated_at") or c.get("created_at") or "" for c in items]
+        since = max(stamps, default="1970-01-01T00:00:00Z")
+    threads[str(number)] = {"since": since, "items": items}
+    return items
 
 
 def _here(issue: dict[str, Any], repo: str) -> bool:
