@@ -222,3 +222,23 @@ def test_tui_without_a_terminal_refuses_at_once(tmp_path):
     # output on a terminal, input not (cron with a tty, `< /dev/null`)
     status, out, err = on_terminal(["tui", *EX], 80, env_for(tmp_path))
     assert status == 2 and "needs a terminal, but its input is not one" in err
+
+
+# ----------------------------------------------------------------------------- nothing answers
+
+def test_sync_to_a_closed_port_says_what_it_waits_for_and_stops_soon(tmp_path):
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    done = piped(["sync", *EX, "--repo", "octo/cpython", "--base-url", base], env_for(tmp_path))
+    took = time.monotonic() - started
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert took < 15, took  # it retried for 30 s in silence
+    waiting = [line for line in done.stderr.splitlines() if "trying again" in line]
+    assert waiting and base in waiting[0]
+    assert f"error: listing the issues of octo/cpython: connection failed (ConnectionError) at {base}" in done.stderr

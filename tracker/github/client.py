@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.github.com"
 # Seconds between two writes: GitHub asks integrations for one, against secondary rate limits.
 WRITE_INTERVAL: float | None = 1.0
+# Seconds to wait for a connection (answers may take longer), and how many tries are left to
+# a host that does not answer at all (refused, unknown, no route): retrying those for half a
+# minute only made a mistyped --base-url look like a hang.
+CONNECT_TIMEOUT = 5.0
+UNREACHABLE_RETRIES = 1
+QUIET_WAIT = 1.0  # waits up to this many seconds are not worth a line
 
 
 class SyncStopped(TrackerError):
@@ -71,6 +77,14 @@ class RemoteIssue:
         )
 
 
+def _say(line: str) -> None:
+    """What a wait is for, on stderr (in the TUI, Textual keeps stderr off the screen)."""
+    import sys
+
+    if sys.stderr is not None:
+        print(line, file=sys.stderr, flush=True)
+
+
 def _header(headers: Any, name: str) -> str | None:
     for k, v in (headers or {}).items():
         if k.lower() == name.lower():
@@ -109,13 +123,19 @@ class GitHub:
         self.sleep, self.clock = sleep, clock
         self.max_retries, self.backoff, self.max_wait = max_retries, backoff, max_wait
         self.requests = 0
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         token = usable_token(token)
         self.gh = github.Github(
             auth=github.Auth.Token(token) if token else None,
-            base_url=(base_url or DEFAULT_BASE_URL).rstrip("/"),
+            base_url=self.base_url,
             per_page=per_page, timeout=timeout, retry=None,
             seconds_between_requests=None, seconds_between_writes=interval, lazy=True,
         )
+        # (connect, read) for requests, which takes both: a host that does not answer costs
+        # seconds, not `timeout`. PyGithub only accepts one int, so it is set on its requester.
+        requester = self.gh.requester
+        if isinstance(getattr(requester, "_Requester__timeout", None), int):
+            setattr(requester, "_Requester__timeout", (min(CONNECT_TIMEOUT, timeout), timeout))
         self.repo = self.gh.get_repo(repo)
 
     # --- the one place errors are judged
@@ -131,6 +151,7 @@ class GitHub:
         attempt = 0
         while True:
             self.check_budget(what)
+            silent = False
             try:
                 return fn()
             except GithubException as exc:
@@ -160,12 +181,20 @@ class GitHub:
                                    hint="check the GitHub token: it must be one line without spaces") from None
             except (requests.ConnectionError, requests.Timeout) as exc:
                 reason = f"connection failed ({type(exc).__name__})"
+                silent = not isinstance(exc, requests.ReadTimeout)  # it never answered at all
             attempt += 1
-            if attempt > self.max_retries:
-                raise SyncStopped(f"{what}: {reason}, {self.max_retries + 1} tries",
-                                  hint="nothing is half done: run sync again to finish",
+            tries = min(self.max_retries, UNREACHABLE_RETRIES) if silent else self.max_retries
+            if attempt > tries:
+                raise SyncStopped(f"{what}: {reason} at {self.base_url}, {attempt} tries",
+                                  hint="check --base-url and the network; nothing is half done: "
+                                  "run it again to finish" if silent else
+                                  "nothing is half done: run sync again to finish",
                                   reason="server" if reason.startswith("GitHub answered") else "unreachable") from None
-            self.sleep(self.backoff * 2 ** (attempt - 1))
+            wait = self.backoff * 2 ** (attempt - 1)
+            if wait > QUIET_WAIT:  # a noticeable wait is said (a source read's short one is not)
+                _say(f"jit-tracker: {what}: {reason} at {self.base_url}; "
+                     f"trying again in {wait:.0f} s (try {attempt + 1} of {tries + 1})")
+            self.sleep(wait)
             if recover is not None:
                 found = self.call(f"checking whether {what} took effect", recover)
                 if found is not None:
