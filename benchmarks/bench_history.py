@@ -145,7 +145,7 @@ def real(args: argparse.Namespace) -> None:
             warms.append((wall, cpu))
             print(f"warm: {wall:7.2f} s wall, {cpu:6.2f} s CPU; load {before} -> {_load()}   [{summary}]")
         warm, warm_cpu = statistics.median(w for w, _ in warms), statistics.median(c for _, c in warms)
-        size = sum(p.stat().st_size for p in (Path(tmp) / "cache").glob("history-*"))
+        size = sum(p.stat().st_size for p in (Path(tmp) / "cache").glob("history*/*"))
     idle_cold = cold_cpu / min(jobs, cores)
     print(f"median warm {warm:.2f} s wall, {warm_cpu:.2f} s CPU; summaries kept: {size / 1e6:.1f} MB")
     print(f"targets (idle {min(jobs, cores)} cores): cold < {COLD_TARGET:.0f} s: ~{idle_cold:.0f} s "

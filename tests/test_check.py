@@ -128,7 +128,7 @@ def test_a_new_uop_without_optimizer_case_and_an_instruction_lost_to_tier_2():
 def test_to_json_has_every_section(base):
     data = run(base, "wrong_pop").to_json()
     assert set(data) == {"base", "head", "summary", "completed", "recipe_checks", "problems",
-                         "opened", "difficulty"}
+                         "opened", "difficulty", "left_tier2"}
     assert data["recipe_checks"][0]["what"] == "wrong_pop"
 
 
@@ -149,3 +149,33 @@ def test_a_definition_the_parser_had_to_skip_is_a_new_problem(base, tmp_path):
     # skipped in the base as well (at other lines): no news of this change
     assert not [p for p in review(Side(model, find_tasks(model)), Side(model, find_tasks(model))).problems
                 if p.what == "skipped"]
+
+
+def test_a_task_gone_because_tier_2_no_longer_runs_its_uop_is_not_completed():
+    release = "op(_TOY_REL, (value -- res)) { res = toy_of(value); PyStackRef_CLOSE(value); }"
+    before = _side_of(f"{release}\nmacro(TOY_REL) = _TOY_REL;",
+                      "op(_TOY_REL, (value -- res)) { res = sym_new_not_null(ctx); }")
+    after = _side_of(f"op(_TOY_PEEK, (--)) {{ toy_peek(this_instr); }}\n{release}\n"
+                     "macro(TOY_REL) = _TOY_PEEK + _TOY_REL;",
+                     "op(_TOY_REL, (value -- res)) { res = sym_new_not_null(ctx); }")
+    assert before.tasks.get("refcount:_TOY_REL") is not None and after.tasks.get("refcount:_TOY_REL") is None
+    r = review(before, after)
+    assert r.completed == []
+    assert [m.task for m in r.left_tier2] == ["refcount:_TOY_REL"]
+    assert [p.what for p in r.problems] == ["tier2_lost"]
+
+
+def test_a_uop_the_optimizer_emits_no_more_is_decomposed():
+    bytecodes = """
+        op(_TOY_LOAD, (-- value)) { value = PyStackRef_None; }
+        macro(TOY_LOAD) = _TOY_LOAD;
+        tier2 op(_TOY_POP_LOAD, (pop -- value)) { PyStackRef_CLOSE(pop); value = PyStackRef_None; }
+    """
+    emits = "op(_TOY_LOAD, (-- value)) { REPLACE_OP(this_instr, _TOY_POP_LOAD, 0, 0); value = sym_new_not_null(ctx); }\n"
+    case = "op(_TOY_POP_LOAD, (pop -- value)) { value = sym_new_not_null(ctx); }\n"
+    before = _side_of(bytecodes, emits + case)
+    after = _side_of(bytecodes, "op(_TOY_LOAD, (-- value)) { value = sym_new_not_null(ctx); }\n")
+    r = review(before, after)
+    assert [(c.task, c.how) for c in r.completed] == [("refcount:_TOY_POP_LOAD", "removed")]
+    assert r.problems == []  # its case went with it: no new problem either
+    assert [m.task for m in r.opened] == ["optimizer:_TOY_POP_LOAD"]

@@ -169,7 +169,7 @@ def test_history_uses_full_scans_of_other_commands(tmp_path, monkeypatch):
     assert (res.scanned, res.cached) == (1, 1)  # the checkout's own pair came from the cache
     assert res.revisions[-1]["flipped"] == ["refcount:_A"]
     assert res.revisions[-1]["counts"] == history.summarize(scanned.taskset)["counts"]
-    assert (Path(scancache.directory()) / history.Summaries.name()).is_file()
+    assert (Path(scancache.directory()) / "history" / (history.Summaries.name() + ".json")).is_file()
     again = history.record(Store(tmp_path / "state.yaml"), repo.path, jobs=1)
     assert (again.scanned, again.cached) == (0, 2)
 

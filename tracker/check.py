@@ -93,7 +93,7 @@ class Moved:
     """A task opened, reopened, or whose difficulty changed."""
 
     task: str
-    what: str  # opened | reopened | difficulty
+    what: str  # opened | reopened | difficulty | left_tier2 (gone because tier 2 no longer runs its uop)
     before: str | None = None  # the difficulty before, for "difficulty"
     after: str | None = None
     title: str = ""
@@ -120,6 +120,10 @@ class Review:
     @property
     def opened(self) -> list[Moved]:
         return [m for m in self.moved if m.what in ("opened", "reopened")]
+
+    @property
+    def left_tier2(self) -> list[Moved]:
+        return [m for m in self.moved if m.what == "left_tier2"]
 
     @property
     def difficulty(self) -> list[Moved]:
@@ -152,7 +156,8 @@ class Review:
                 "recipe_checks": [n.to_json() for n in self.checks],
                 "problems": [n.to_json() for n in self.problems],
                 "opened": [m.to_json() for m in self.opened],
-                "difficulty": [m.to_json() for m in self.difficulty]}
+                "difficulty": [m.to_json() for m in self.difficulty],
+                "left_tier2": [m.to_json() for m in self.left_tier2]}
 
 
 def _count(n: int, word: str) -> str:
@@ -175,11 +180,24 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
     issues = issues or {}
     out = Review(dict(base.tasks.source), dict(head.tasks.source))
     before, after = base.tasks.by_id(), head.tasks.by_id()
+    dropped = no_longer_emitted(base, head)
+    for old in before.values():  # decomposed: the optimizer emits its uop no more
+        still = after.get(old.id)
+        if old.uop in dropped and old.status == "open" and still is not None and still.status != "done":
+            kind_tracking = tracking.get(old.kind)
+            out.completed.append(Completed(
+                old.id, "removed", old.kind, old.subject, list(old.instructions),
+                tracking=kind_tracking[0] if kind_tracking else None,
+                adopted=bool(kind_tracking and kind_tracking[1]), issue=issues.get(old.id)))
     for change in _changes(base, head):
         was, now = before.get(change.task_id), after.get(change.task_id)
         if change.what in ("done", "removed"):
             task = was or now
             assert task is not None
+            if change.what == "done" and now is None and not _run_by_tier2(task, head):
+                # gone because tier 2 no longer runs its uop, not because it was converted
+                out.moved.append(Moved(task.id, "left_tier2", title=task.title, file=task.file, line=task.line))
+                continue
             kind_tracking = tracking.get(task.kind)
             item = Completed(task.id, change.what, task.kind, task.subject, list(task.instructions),
                              tracking=kind_tracking[0] if kind_tracking else None,
@@ -209,6 +227,13 @@ def review(base: Side, head: Side, *, rules: Rules | None = None,
             out.problems.append(note)
     out.problems.extend(_new_warnings(base.model, head.model))
     return out
+
+
+def _run_by_tier2(task: Task, head: Side) -> bool:
+    """Whether tier 2 still runs the uop ``task`` is about (in the head's instruction facts)."""
+    if not task.uop:
+        return True
+    return any(f.get("tier2") and task.uop in (f.get("uops") or ()) for f in head.tasks.instructions)
 
 
 def _changes(base: Side, head: Side) -> list[Any]:
@@ -325,7 +350,7 @@ def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) 
     opened). One that no instruction runs and no case emits (a ``_TIER_TWO`` uop the trace
     translator emits) goes through the optimizer like any other."""
     if now.kind in ("refcount", "optimizer") and not now.instructions and now.uop \
-            and now.uop in optimizer_emitted(head.model):
+            and (now.uop in optimizer_emitted(head.model) or now.uop in no_longer_emitted(base, head)):
         return None
     if now.kind == "refcount":
         names = []
@@ -366,6 +391,17 @@ def optimizer_emitted(model: Model) -> set[str]:
             found.update(n for n in names.findall(case.body.code) if n != name and n in model.uops)
         model.__dict__["_optimizer_emitted"] = found
     return found
+
+
+def no_longer_emitted(base: Side, head: Side) -> set[str]:
+    """Uops an optimizer case emitted in ``base`` and nothing emits or runs in ``head``, and
+    whose own case is gone: decomposed (gh-148211's shape: the optimizer writes the parts
+    instead), though still defined. Their open tasks are moot: removed."""
+    run = {u for f in head.tasks.instructions if f.get("tier2") for u in (f.get("uops") or ())}
+    # its own case went too: what C code of the optimizer emits, the two files do not show
+    return {u for u in optimizer_emitted(base.model) - optimizer_emitted(head.model)
+            if u in head.model.uops and u not in run and u in base.model.optimizer_cases
+            and u not in head.model.optimizer_cases}
 
 
 def _it(reason: str) -> str:

@@ -187,13 +187,23 @@ def contributors(revisions: Iterable[Mapping[str, Any]],
     return sorted(people.values(), key=lambda p: (-len(p["tasks"]), _sort_key(p["first"]), p["name"] or ""))
 
 
-def in_campaign(people: Iterable[Mapping[str, Any]], number: int) -> list[dict[str, Any]]:
-    """The people credited in one campaign, most of its tasks first, then most commits,
-    then who came first."""
-    tag = campaign_key(number)
-    found = [dict(p) for p in people if tag in (p.get("campaigns") or {})]
-    return sorted(found, key=lambda p: (-p["campaigns"][tag]["tasks"], -p["campaigns"][tag]["commits"],
-                                        _sort_key(p["campaigns"][tag]["first"]), p.get("name") or ""))
+def in_campaign(people: Iterable[Mapping[str, Any]], number: int | Iterable[int]) -> list[dict[str, Any]]:
+    """The people credited in one campaign (or any of several: a kind's issues), most of
+    its tasks first, then most commits, then who came first."""
+    tags = [campaign_key(number)] if isinstance(number, int) else [campaign_key(n) for n in number]
+    found = []
+    for p in people:
+        mine = [p["campaigns"][t] for t in tags if t in (p.get("campaigns") or {})]
+        if not mine:
+            continue
+        if len(mine) == 1:
+            count = mine[0]["tasks"]
+        else:  # a task of a revision naming two of them counts once
+            count = len({(t["id"], t["revision"]) for t in p.get("tasks") or []
+                         if any(tag in (t.get("campaigns") or []) for tag in tags)})
+        rank = (-count, -sum(c["commits"] for c in mine), min(_sort_key(c["first"]) for c in mine))
+        found.append((rank, p.get("name") or "", dict(p)))
+    return [p for _, _, p in sorted(found, key=lambda x: (x[0], x[1]))]
 
 
 def join_names(names: list[str]) -> str:

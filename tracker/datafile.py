@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from .errors import DataError
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
+from typing import TYPE_CHECKING, Any
+
 if TYPE_CHECKING:
     from pathlib import Path
-    from typing import Any
 
 _RAISE = object()
 

@@ -6,12 +6,11 @@ not in the task set (a helper task whose helper now exists, say) counts as done.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Iterable
+
 from .tasks import Task, TaskSet
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
-    from typing import Iterable
-
     import networkx as nx
 
 # networkx is imported where it is used: it costs more start-up time than the rest of

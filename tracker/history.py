@@ -17,7 +17,6 @@ tasks were done and which removed (their uop or instruction deleted or decompose
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,7 +29,7 @@ from .errors import TrackerError, UsageError
 from .sources import BYTECODES, OPTIMIZER, SourceSet, SourceText, decode
 from .tasks import Task, TaskSet
 
-CACHE_VERSION = 3  # 3: summaries hold what tracker.changes needs ("about", "names")
+CACHE_VERSION = 4  # 3: summaries hold what tracker.changes needs; 4: each different one once
 Scanner = Callable[[SourceSet], TaskSet]
 Progress = scanpool.Progress
 
@@ -154,7 +153,7 @@ def summarize(ts: TaskSet) -> dict[str, Any]:
         status = t.status if t.status in ids else "open"
         counts.setdefault(t.kind, {"open": 0, "done": 0, "blocked": 0})[status] += 1
         ids[status].append(t.id)
-        if status != "done":  # one string: strings are what _compact shares cheaply
+        if status != "done":  # one string a task: small in JSON
             users = t.recipe.get("users") or [] if t.kind == "helper" else []
             about[t.id] = f"{t.uop or ''}\t{t.difficulty}\t{' '.join(users)}"
     return {"error": None, "counts": counts, **{k: sorted(v) for k, v in ids.items()},
@@ -191,9 +190,15 @@ def scan_blobs(scanner: Scanner, rev: str, date: str, bc: bytes, opt: bytes | No
 
 
 class Summaries:
-    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``: one entry of the disk
-    cache for all of them (a walk needs them all at once), replaced when the rules
-    change. ``use=False`` (``--no-cache``) reads and writes nothing."""
+    """Scan summaries by ``<bytecodes blob>:<optimizer blob>``: one entry of the cache
+    for all of them (a walk needs them all at once), replaced when the rules change.
+    ``use=False`` (``--no-cache``) reads and writes nothing.
+
+    Many pairs of files give the same summary (CPython since 2022-11: 757 pairs, about
+    210 different summaries, when a commit changes a body but no task), so each
+    different summary is stored once and the pairs name it by index: 20 MB of JSON
+    becomes about 5, and a summary read once is one object for all its pairs.
+    """
 
     def __init__(self, fingerprint: str, use: bool = True):
         self.fingerprint = fingerprint
@@ -202,9 +207,8 @@ class Summaries:
         self.dropped: str | None = None  # why a stored entry was not used
         if use:
             data = cache.read("history", self.name())
-            if isinstance(data, dict) and data.get("fingerprint") == fingerprint \
-                    and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
+            if isinstance(data, dict) and data.get("fingerprint") == fingerprint:
+                self.entries = _unpack(data)
             elif isinstance(data, dict):
                 self.dropped = "the rules changed since it was made"
         self.dirty = False
@@ -223,31 +227,39 @@ class Summaries:
     def save(self) -> None:
         if not self.use or not self.dirty:
             return
-        self.entries = _compact(self.entries)
-        cache.write("history", self.name(), {"fingerprint": self.fingerprint, "entries": self.entries})
+        cache.write("history", self.name(), {"fingerprint": self.fingerprint, **_pack(self.entries)})
         self.dirty = False
 
 
-def _compact(value: Any) -> Any:
-    """``value`` with equal strings and equal lists of them made one object each, which
-    marshal then writes once: neighbouring revisions' summaries repeat the same ids,
-    names and lists (CPython's 757 pairs since 2022-11: 15.6 MB down to about 2 MB)."""
-    pool: dict[tuple, list] = {}
+def _pack(entries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each different summary once, and the pairs by index."""
+    import json
 
-    def one(v: Any) -> Any:
-        if isinstance(v, str):
-            return sys.intern(v)
-        if isinstance(v, list):
-            items = [one(x) for x in v]
-            if not all(isinstance(x, str) for x in items):
-                return items
-            # interned strings: equal ones are one object, so identities stand for values
-            return pool.setdefault((len(items), *map(id, items)), items)
-        if isinstance(v, dict):
-            return {one(k): one(x) for k, x in v.items()}
-        return v
+    index: dict[str, int] = {}
+    by_object: dict[int, int] = {}  # summaries read from the cache are shared objects
+    summaries: list[dict[str, Any]] = []
+    pairs: dict[str, int] = {}
+    for key, summary in entries.items():
+        i = by_object.get(id(summary))
+        if i is None:
+            text = json.dumps(summary, sort_keys=True, separators=(",", ":"))
+            i = index.get(text)
+            if i is None:
+                i = index[text] = len(summaries)
+                summaries.append(summary)
+            by_object[id(summary)] = i
+        pairs[key] = i
+    return {"summaries": summaries, "pairs": pairs}
 
-    return one(value)
+
+def _unpack(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    summaries, pairs = data.get("summaries"), data.get("pairs")
+    if not isinstance(summaries, list) or not isinstance(pairs, dict):
+        return {}
+    try:
+        return {key: summaries[i] for key, i in pairs.items()}
+    except (IndexError, TypeError):
+        return {}
 
 
 def _key(pair: tuple[str | None, str | None]) -> str | None:
@@ -456,13 +468,20 @@ def merge(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str
                                                    order.get(r["revision"], -1)))
 
 
-def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
-    """Tracking issue -> kind, for the issues ``data/tracking.yaml`` adopts in CPython."""
+def tracked_issues(repository: str = "python/cpython") -> list[Any]:
+    """The campaigns' issues ``data/tracking.yaml`` adopts in CPython (tracking, follow-up,
+    predecessor, item), primary ones first within each kind."""
     from .campaign import tracking
 
-    kinds = tracking.load().get(repository.lower(), {})
-    return {t.number: kind for kind, issues in kinds.items() if not isinstance(issues, str)
-            for t in issues}
+    return tracking.campaign(repository)
+
+
+def tracked_campaigns(repository: str = "python/cpython") -> dict[int, str]:
+    """Issue number -> kind, for every issue of :func:`tracked_issues`."""
+    out: dict[int, str] = {}
+    for t in tracked_issues(repository):
+        out.setdefault(t.number, t.kind)
+    return out
 
 
 def record(store: Any, directory: str | os.PathLike[str], **kwargs: Any) -> WalkResult:

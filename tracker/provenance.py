@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 STALE_DAYS = 7  # older data than this is offered an update
 

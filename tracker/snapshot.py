@@ -11,16 +11,13 @@ from __future__ import annotations
 import os
 from hashlib import sha256
 from pathlib import Path
+from typing import Any
 
 from . import cache
 from .errors import DataError, UsageError
 from .paths import DATA_DIR
 from .sources import strip_root
 from .tasks import TaskSet
-
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any
 
 FORMAT = "jit-tracker-snapshot"
 VERSION = 1

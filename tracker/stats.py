@@ -23,13 +23,10 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterable
 
 from .errors import DataError, UsageError
 from .paths import DATA_DIR
-
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any, Iterable
 
 BUNDLED = DATA_DIR / "pystats.json"
 FORMAT = "jit-tracker-pystats"

@@ -17,15 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
 
 from .atomic import copy, locked, write_text
 from .errors import DataError, TrackerError
 from .historyfile import HistoryFile
 from .paths import STATE_ENV as ENV_VAR
-
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any, Callable, Iterable, Iterator
 
 VERSION = 2  # 2: claim sources assignee/comment/pull, pulls and checklist sections
 DEFAULT_STALE_DAYS = 30

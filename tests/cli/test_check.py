@@ -113,3 +113,13 @@ class _nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_control_characters_from_the_tree_are_escaped(repo, capsys):
+    text = files("clean")[BC].replace("_TOY_MUL_INT, (left", "_TOY_MUL_INT\x1b[2J, (left", 1)
+    assert "\x1b" in text
+    repo.commit({BC: text}, "odd", "Cy Young", "2026-01-03T10:00:00+00:00")
+    main(["check", "-C", str(repo.path), "main", "convert"])
+    main(["check", "-C", str(repo.path), "main", "convert", "--markdown"])
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err

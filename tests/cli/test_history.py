@@ -96,7 +96,7 @@ def test_history_no_cache_scans_everything_and_keeps_nothing(repo, capsys):
     assert "scanned 4, 0 from cache" in capsys.readouterr().err
     from tracker.history import Summaries
 
-    cache = Path(os.environ["JIT_TRACKER_CACHE_DIR"]) / Summaries.name()
+    cache = Path(os.environ["JIT_TRACKER_CACHE_DIR"]) / "history" / (Summaries.name() + ".json")
     before = cache.read_bytes()
     assert main(["history", str(repo.path), "--json", "--no-cache"]) == 0
     assert "scanned 4, 0 from cache" in capsys.readouterr().err
@@ -135,10 +135,23 @@ def test_contributors_whatsnew_and_campaign(campaign_repo, capsys):
     # any issue number is a campaign too; one name stands alone
     assert main(["contributors", "--whatsnew", "gh-999"]) == 0
     assert capsys.readouterr().out == "(Contributed by Dee Dee in :gh:`999`.)\n"
-    # every tracked campaign, each under a comment saying which it is
+    # every tracked campaign: one line per issue with credit, under a comment saying
+    # which it is when there are several (gh-999 is no tracked issue)
     assert main(["contributors", "--whatsnew"]) == 0
-    assert capsys.readouterr().out == (".. refcount, gh-134584:\n"
-                                       "(Contributed by Cy Young and Bob Smith in :gh:`134584`.)\n")
+    assert capsys.readouterr().out == "(Contributed by Cy Young and Bob Smith in :gh:`134584`.)\n"
+    campaign_repo.commit({BC: real_bytecodes({"_A": True, "_B": True, "_C": True, "_D": True, "_E": True})},
+                         "gh-145866: Add and convert _E (GH-2005)", "Eve Ng", "2025-01-06T10:00:00+00:00")
+    assert main(["history", str(campaign_repo.path), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["contributors", "--whatsnew", "refcount"]) == 0
+    assert capsys.readouterr().out == (
+        ".. refcount, gh-145866 (follow-up):\n(Contributed by Eve Ng in :gh:`145866`.)\n"
+        ".. refcount, gh-134584 (predecessor):\n(Contributed by Cy Young and Bob Smith in :gh:`134584`.)\n")
+    assert main(["contributors", "--whatsnew", "gh-134584"]) == 0
+    assert capsys.readouterr().out == "(Contributed by Cy Young and Bob Smith in :gh:`134584`.)\n"
+    # a release cycle: only the revisions of those dates
+    assert main(["contributors", "--whatsnew", "gh-134584", "--since", "2025-01-03"]) == 0
+    assert capsys.readouterr().out == "(Contributed by Cy Young in :gh:`134584`.)\n"
     assert main(["contributors", "--whatsnew", "gh-5"]) == 1
     out, err = capsys.readouterr()
     assert out == "" and "nobody is credited in gh-5" in err
@@ -146,13 +159,16 @@ def test_contributors_whatsnew_and_campaign(campaign_repo, capsys):
     assert "no campaign 'no-such-kind'" in capsys.readouterr().err
     # the JSON keeps names, logins, e-mails and tasks; one entry for Cy's two addresses
     assert main(["contributors", "--campaign", "refcount", "--json"]) == 0
+    assert [p["name"] for p in json.loads(capsys.readouterr().out)["contributors"]] == [
+        "Cy Young", "Bob Smith", "Eve Ng"]  # every issue of the kind
+    assert main(["contributors", "--campaign", "gh-134584", "--json"]) == 0
     people = json.loads(capsys.readouterr().out)["contributors"]
     assert [(p["name"], p["logins"], p["emails"]) for p in people] == [
         ("Cy Young", [], ["cy@example.org", "cy@home.example"]),
         ("Bob Smith", ["bobs"], ["77+bobs@users.noreply.github.com"])]
     assert [t["id"] for t in people[0]["tasks"]] == ["refcount:_B", "refcount:_C"]
     assert people[0]["campaigns"]["gh-134584"]["tasks"] == 2
-    assert main(["contributors", "--campaign", "refcount"]) == 0
+    assert main(["contributors", "--campaign", "134584"]) == 0
     table = capsys.readouterr().out
     assert "campaign gh-134584" in table and "bobs" in table and "Dee Dee" not in table
     assert "(+1 address)" in table

@@ -55,6 +55,8 @@ class PullsGitHub(FakeGitHub):
             for comments in self.comments.values():
                 for c in comments:
                     if c["id"] == int(m.group(1)):
+                        if c["user"]["login"] != self.login:  # only one's own comments
+                            return self._json({"message": "Resource not accessible by integration"}, 403)
                         c["body"] = request.get_json()["body"]
                         self.edits.append(c["id"])
                         return self._json(c)
@@ -188,3 +190,17 @@ def test_sync_closes_the_issue_of_a_task_a_merged_pull_request_completes(fake, t
     [comment] = fake.comments[task["number"]]
     assert comment["body"].startswith(f"Done in {pr['html_url']}: jit-tracker's check of that merged pull request")
     assert fake.issues[other["number"]]["state"] == "open"  # the pull request did not complete it
+
+
+def test_a_marker_pasted_into_someone_elses_comment_is_not_ours(fake, pull, capsys):
+    n = pull["number"]
+    fake.add_comment(n, "mallory", f"{MARKER}\nlooks fine to me")
+    assert check(fake, n, "--post") == 0
+    assert "check comment created" in capsys.readouterr().err
+    assert [c["user"]["login"] for c in fake.comments[n]] == ["mallory", fake.login]
+    assert fake.comments[n][0]["body"].endswith("looks fine to me")
+    fixed = fake.add_commit(files("clean"), repo=SLUG, ref="pull-head", date="2026-11-04T10:00:00Z")
+    fake.pull["head"]["sha"] = fixed
+    assert check(fake, n, "--post") == 0  # edits its own, still not mallory's
+    assert "check comment edited" in capsys.readouterr().err
+    assert len(fake.comments[n]) == 2 and "Completes 1 task" in fake.comments[n][1]["body"]

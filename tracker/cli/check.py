@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         from ..atomic import write_bytes
 
         try:
-            write_bytes(Path(args.out), text.encode("utf-8"))
+            write_bytes(Path(args.out), text.encode("utf-8"), mode=0o644)  # a report to share
         except OSError as exc:
             raise UsageError(f"{args.out}: cannot write ({exc.strerror})") from None
     else:
@@ -158,6 +158,7 @@ def repository_root(directory: str) -> str:
     """The work tree's top directory, or the git directory of a bare clone (a mirror)."""
     from .. import git
 
+    directory = os.path.abspath(directory)
     if not os.path.isdir(directory):
         raise UsageError(f"{directory}: no such directory")
     if git.ask(directory, "rev-parse", "--is-bare-repository") == "true":
@@ -214,9 +215,15 @@ def _at_revision(root: str, rev: str) -> "SourceSet":
 def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":
     from ..github import prcheck
 
+    from ..github.client import SyncStopped
+
     token = os.environ.get("GITHUB_TOKEN") or None
     gh = prcheck.client(args.github, token, args.base_url)
-    pull = prcheck.read_pull(args.github, args.pr, gh=gh)
+    try:
+        pull = prcheck.read_pull(args.github, args.pr, gh=gh)
+    except SyncStopped as exc:  # its hint speaks of sync
+        raise TrackerError(str(exc).split("\n", 1)[0],
+                           hint="check the network and --base-url, or run check on a checkout") from None
     base, head = prcheck.fetch_sides(pull, base_url=args.base_url, token=token)
     return base, head, (f"{args.github}@{pull.base_sha[:10]} (merge-base)",
                         f"{pull.head_repo}@{pull.head_sha[:10]} (#{args.pr})")
@@ -317,8 +324,10 @@ def _names(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Control characters of file or GitHub text shown as escapes, never sent to a terminal."""
-    return "".join(c if c in "\n\t" or (c.isprintable() or ord(c) > 0x9f) else f"\\x{ord(c):02x}" for c in text)
+    """Control characters of file or GitHub text shown as escapes (line breaks kept)."""
+    from ..text import clean_block
+
+    return clean_block(text)
 
 
 def markdown(result: "Review", described: tuple[str, str]) -> str:
@@ -366,4 +375,5 @@ def table(result: "Review", described: tuple[str, str]) -> str:
     section("new problems", [f"{where(n)}{n.message}" for n in result.problems])
     section("opened", [f"{m.task}  {m.what}" + (f"  {m.file}:{m.line}" if m.file else "") for m in result.opened])
     section("difficulty", [f"{m.task}  {m.before} -> {m.after}" for m in result.difficulty])
+    section("no longer counted (tier 2 does not run the uop now; not done)", [m.task for m in result.left_tier2])
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
 from ..errors import DSLError, UsageError
 
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
 if TYPE_CHECKING:
-    from typing import Any, Callable, Sequence
-
     from .. import sources
     from ..tasks import TaskSet
 
@@ -166,20 +165,15 @@ def say(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def _escaped(text: str) -> str:
-    """``text`` with control characters shown as escapes (they come from the files read)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def say_warnings(warnings) -> None:
     """Print the definitions a scan skipped (DSLWarning objects or their JSON), one a line:
     ``file:line:col: warning: message; skipped what``."""
     for w in warnings or ():
         if isinstance(w, dict):
             w = f"{w['file']}:{w['line']}:{w['col']}: warning: {w['message']}; skipped {w['skipped']}"
-        say(_escaped(str(w)))
+        from ..text import clean
+
+        say(clean(str(w)))
 
 
 def add_stats_args(parser: argparse.ArgumentParser) -> None:

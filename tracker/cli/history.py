@@ -44,6 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "one person. With the tasks, the PR or issue named in the commit, and their first and "
         "latest date. Run 'jit-tracker history CPYTHON_DIR' first to record the walk.",
     )
+    p.add_argument("--since", metavar="DATE",
+                   help="only revisions committed on or after DATE (a release cycle: its What's New)")
+    p.add_argument("--until", metavar="DATE", help="only revisions committed before DATE")
     p.add_argument("--campaign", metavar="KIND|gh-N",
                    help="only the people of one campaign: a kind's tracking issue or an issue number")
     p.add_argument("--whatsnew", nargs="?", const="", metavar="KIND|gh-N",
@@ -213,22 +216,28 @@ def _print_history(revisions: list[dict], repository: str | None, fmt: str) -> N
     emit({"repository": repository, "revisions": revisions}, fmt, table)
 
 
+def _number(text: str) -> int | None:
+    """The issue number of ``gh-N``, ``#N`` or ``N``."""
+    digits = text.strip().lower().removeprefix("gh-").lstrip("#")
+    return int(digits) if digits.isdigit() and int(digits) > 0 else None
+
+
 def _campaigns(text: str, tracked: dict[int, str]) -> list[int]:
-    """The issues of a campaign named by kind (``refcount``: every issue data/tracking.yaml
-    lists for it, e.g. a closed predecessor and its follow-up), ``gh-N``, ``#N`` or ``N``."""
+    """The issues a campaign names: a kind (``refcount``: every issue tracking it),
+    ``gh-N``, ``#N`` or ``N``."""
     from ..errors import UsageError
 
-    number = text.strip().lower().removeprefix("gh-").lstrip("#")
-    if number.isdigit() and int(number) > 0:
-        return [int(number)]
-    numbers = sorted(n for n, kind in tracked.items() if kind == text)
+    number = _number(text)
+    if number is not None:
+        return [number]
+    numbers = [n for n, kind in tracked.items() if kind == text]
     if numbers:
         return numbers
-    by_kind: dict[str, list[int]] = {}
-    for n, kind in sorted(tracked.items()):
-        by_kind.setdefault(kind, []).append(n)
-    known = ", ".join(f"{k} ({', '.join(f'gh-{n}' for n in ns)})" for k, ns in sorted(by_kind.items())) or "none"
-    raise UsageError(f"no campaign {text!r}: give a kind with a tracking issue or gh-N",
+    kinds: dict[str, list[str]] = {}
+    for n, kind in tracked.items():
+        kinds.setdefault(kind, []).append(f"gh-{n}")
+    known = "; ".join(f"{k}: {', '.join(v)}" for k, v in kinds.items()) or "none"
+    raise UsageError(f"no campaign {text!r}: give a kind with tracking issues or gh-N",
                      hint=f"tracked in data/tracking.yaml: {known}")
 
 
@@ -238,60 +247,70 @@ def run_contributors(args: argparse.Namespace) -> int:
 
     store = open_store(args)
     info = store.history_file.info()
+    issues = hist.tracked_issues()
     tracked = hist.tracked_campaigns()
     revisions = store.history_file.revisions()
-    people = credit.contributors(revisions, tracked) if revisions else store.history_file.contributors()
+    bounded = bool(args.since or args.until)
+    if bounded:
+        revisions = [r for r in revisions if _within(r, args.since, args.until)]
+    people = credit.contributors(revisions, tracked) if revisions or bounded else store.history_file.contributors()
 
+    def with_issues(numbers: list[int]) -> list[dict]:
+        """People credited in any issue, tracked or not."""
+        if all(n in tracked for n in numbers):
+            return people
+        return credit.contributors(revisions, {**tracked, **{n: "" for n in numbers if n not in tracked}})
+
+    numbers: list[int] = []
     if args.whatsnew is not None:
-        numbers = _campaigns(args.whatsnew, tracked) if args.whatsnew else sorted(tracked)
-        if numbers and not all(n in tracked for n in numbers):  # any issue: credit who names it
-            people = credit.contributors(revisions, {**tracked, **{n: "" for n in numbers}})
-        credited = [(n, line) for n in numbers if (line := credit.credit_line(people, n)) is not None]
+        numbers = _campaigns(args.whatsnew, tracked) if args.whatsnew else list(tracked)
+        found = with_issues(numbers)
+        roles = {t.number: t.role for t in issues}
+        credited = [(n, line) for n in numbers if (line := credit.credit_line(found, n)) is not None]
         lines = []
         for n, line in credited:
-            if len(credited) > 1 or not args.whatsnew:  # say which campaign each line is for
-                lines.append(f".. {tracked.get(n) or 'campaign'}, gh-{n}:")
+            if len(credited) > 1:  # which campaign each line is, as an RST comment (harmless if pasted)
+                lines.append(f".. {tracked.get(n) or 'campaign'}, gh-{n}"
+                             + (f" ({roles[n]})" if n in roles else "") + ":")
             lines.append(line)
         if not lines:
-            what = f"gh-{numbers[0]}" if len(numbers) == 1 else "any tracked campaign"
+            what = f"gh-{numbers[0]}" if len(numbers) == 1 else ", ".join(f"gh-{n}" for n in numbers) or "any campaign"
             print(f"jit-tracker: nobody is credited in {what} in the recorded history"
                   + ("" if info else "; run: jit-tracker history CPYTHON_DIR"), file=sys.stderr)
             return 1
         print("\n".join(lines))
         return 0
 
-    number = None
     if args.campaign:
         numbers = _campaigns(args.campaign, tracked)
-        # a kind tracked in several issues: the first that credits anyone
-        number = next((n for n in numbers if credit.credit_line(people, n) is not None), numbers[0])
-        if number not in tracked:
-            people = credit.contributors(revisions, {**tracked, number: ""})
-        people = credit.in_campaign(people, number)
+        people = credit.in_campaign(with_issues(numbers), numbers)
+    tags = [f"gh-{n}" for n in numbers]
+    where = ", ".join(tags)
 
     def table() -> None:
         if not info:
             print("no history recorded; run: jit-tracker history CPYTHON_DIR")
             return
         if not people:
-            where = f" for gh-{number}" if number else ""
-            print(f"no task went from open to done{where} in the recorded history of {info.get('repository')}")
+            print(f"no task went from open to done{' for ' + where if where else ''} in the recorded "
+                  f"history of {info.get('repository')}")
             return
         rows = []
         for p in people:
             tasks = p["tasks"]
-            if number:
-                tasks = [t for t in tasks if f"gh-{number}" in (t.get("campaigns") or [])]
+            if tags:
+                tasks = [t for t in tasks if set(tags) & set(t.get("campaigns") or [])]
             ids = [t["id"] + (f" ({t['pr']})" if t.get("pr") else "") for t in tasks]
             who = ", ".join(p.get("logins") or []) or p.get("email") or ""
             extra = len(p.get("emails") or []) - 1
-            span = p["campaigns"][f"gh-{number}"] if number else p
+            spans = [p["campaigns"][t] for t in tags if t in p["campaigns"]] or [p]
+            first, latest = min(c["first"] for c in spans), max(c["latest"] for c in spans)
             rows.append([p["name"], who + (f" (+{extra} address{'es' if extra > 1 else ''})" if extra > 0 else ""),
-                         len(tasks), span["first"][:10], span["latest"][:10],
+                         len(tasks), first[:10], latest[:10],
                          ", ".join(ids[:4]) + (f" and {len(ids) - 4} more" if len(ids) > 4 else "")])
-        title = f"contributors in {info.get('repository')}" + (f", campaign gh-{number}" if number else "")
+        title = f"contributors in {info.get('repository')}" + (f", campaign {where}" if where else "")
         print_table(["name", "login or email", "tasks", "first", "latest", "finished"], rows, title=title)
 
-    emit({"repository": info.get("repository"), "campaign": f"gh-{number}" if number else None,
+    emit({"repository": info.get("repository"), "campaign": tags or None,
           "contributors": people}, args.format, table)
     return 0

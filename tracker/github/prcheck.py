@@ -115,13 +115,19 @@ def upsert_comment(gh: Any, number: int, body: str, marker: str) -> tuple[str, s
                 return out
             page += 1
     found = [c for c in gh.call(f"reading the comments of #{number}", comments) if marker in (c.get("body") or "")]
-    if found:
-        mine = found[0]  # the oldest: later duplicates (a race) are left as they are
+    # the oldest comment with the marker that the token may edit (anyone can paste the marker
+    # into a comment of their own: GitHub refuses to let us edit that one, so try the next)
+    for mine in found:
         url = mine.get("html_url") or ""
         if (mine.get("body") or "") == body:
             return "unchanged", url
-        gh.call(f"editing the check comment of #{number}", lambda: gh.gh.requester.requestJsonAndCheck(
-            "PATCH", f"{repo_url}/issues/comments/{int(mine['id'])}", input={"body": body}))
+        try:
+            gh.call(f"editing the check comment of #{number}", lambda: gh.gh.requester.requestJsonAndCheck(
+                "PATCH", f"{repo_url}/issues/comments/{int(mine['id'])}", input={"body": body}))
+        except TrackerError as exc:
+            if getattr(exc, "status", None) in (403, 404):
+                continue
+            raise
         return "edited", url
 
     def post() -> dict[str, Any]:

@@ -11,12 +11,9 @@ import os
 from dataclasses import dataclass
 from hashlib import sha1
 from pathlib import Path
+from typing import Any, Callable
 
 from ..errors import DSLError, UsageError
-
-TYPE_CHECKING = False  # typing costs start-up time; it is only needed by type checkers
-if TYPE_CHECKING:
-    from typing import Any, Callable
 
 BYTECODES = "Python/bytecodes.c"
 OPTIMIZER = "Python/optimizer_bytecodes.c"
