@@ -365,3 +365,37 @@ def test_columns_are_sized_to_the_terminal(size):
         assert table.scroll_x == 0
 
     drive(app, scenario, size=size)
+
+
+def test_contributors_enter_goes_to_their_tasks_and_opens_the_first(tasks, store):
+    from tracker.tui.detail import DetailScreen
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("3", "down")  # Grace, who finished optimizer:_PUSH_CONST
+        await pilot.press("enter")  # to her tasks
+        await pilot.press("enter")  # opens the first: nothing happened until ↓
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == "optimizer:_PUSH_CONST"
+
+    drive(app, scenario)
+
+
+def test_a_new_sort_starts_at_the_top(tasks, store):
+    from textual.widgets import DataTable
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        await pilot.press(*["down"] * 8)
+        assert table.cursor_row == 8
+        await pilot.press("o")  # the next sort
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.press(*["down"] * 3, "O")  # reversed
+        assert table.cursor_row == 0
+        await pilot.press("down", "k")  # a filter keeps the task highlighted
+        assert table.cursor_row <= 1
+
+    drive(app, scenario)

@@ -233,7 +233,9 @@ class TasksView(Vertical):
         self.apply(self.filters)
 
     def apply(self, filters: Filters) -> None:
-        """Show the tasks matching ``filters``, keeping the cursor on the same task if shown."""
+        """Show the tasks matching ``filters``, keeping the cursor on the same task if shown;
+        a new order starts at its top (the view stayed at the task highlighted before)."""
+        resorted = (filters.sort, filters.reverse) != (self.filters.sort, self.filters.reverse)
         self.filters = filters
         if self.data is None:
             return
@@ -248,7 +250,10 @@ class TasksView(Vertical):
             if cells is None:
                 cells = rows[task.id] = task_row(data, task, widths)
             table.add_row(*cells, key=task.id)
-        if current is not None and current in table.rows:
+        if resorted and table.row_count:
+            table.move_cursor(row=0, animate=False)
+            table.scroll_to(y=0, animate=False)
+        elif current is not None and current in table.rows:
             table.move_cursor(row=table.get_row_index(current), animate=False)
         self._update_counts()
         self._sync_controls()
