@@ -62,11 +62,11 @@ def test_load_errors(tmp_path):
 def test_bundled_snapshot_is_real_and_factual():
     ts = snapshot.load_bundled()
     src = ts.source
-    # CPython main 3.15.0a5+ as copied into a public repository on 2026-02-08; the copy's
-    # commit is recorded, CPython's own commit is not known and not invented
-    assert src["date"].startswith("2026-02-08") and src["python_version"] == "3.15.0a5+"
-    assert src["revision"] is None and len(src["repository_revision"]) == 40
-    assert src["repository"].startswith("https://github.com/") and src["ref"] == "main"
+    # CPython main of 2026-08-21 (3.16.0a0), with CPython's own commit
+    assert src["date"].startswith("2026-08-21") and src["python_version"] == "3.16.0a0"
+    assert src["revision"] == "999a046b24cff4ba0e72b574196721f66bd08237"
+    assert "repository_revision" not in src
+    assert src["repository"] == "https://github.com/python/cpython" and src["ref"] == "main"
     assert src["bytecodes"] == "Python/bytecodes.c"
     kinds = {t.kind for t in ts.tasks}
     assert {"refcount", "optimizer"} <= kinds
@@ -82,15 +82,19 @@ def test_bundled_notice_is_one_line():
     ts = snapshot.load_bundled()
     notice = snapshot.bundled_notice(ts)
     assert "\n" not in notice and "bundled snapshot" in notice
-    assert "CPython main 3.15.0a5+, 2026-02-08, " in notice and " days old " in notice
+    assert "CPython main 999a046, 2026-08-21, " in notice and " days old " in notice
 
 
 def test_bundled_counts():
-    """The figures the README quotes (CPython main of February 2026)."""
-    counts = snapshot.load_bundled().counts()
-    assert counts["kind"] == {"refcount": 110, "helper": 9, "split": 31, "optimizer": 159, "tier2": 8}
-    assert counts["status"] == {"open": 169, "done": 147, "blocked": 1}
-    assert counts["difficulty"] == {"easy": 91, "medium": 53, "hard": 25}
+    """The figures the README quotes (CPython main of 2026-08-21)."""
+    ts = snapshot.load_bundled()
+    counts = ts.counts()
+    assert counts["kind"] == {"refcount": 104, "helper": 5, "split": 19, "optimizer": 186, "tier2": 8}
+    assert counts["status"] == {"open": 139, "done": 182, "blocked": 1}
+    assert counts["difficulty"] == {"easy": 64, "medium": 58, "hard": 17}
+    # the tree's uops are listed, so what later trees no longer have is told removed
+    assert ts.uops and "_CALL_BUILTIN_CLASS" in ts.uops
+    assert "_POP_TOP_LOAD_CONST_INLINE_BORROW" not in ts.uops  # decomposed (gh-148211)
 
 
 def test_bundled_source_reads_only_the_head():
