@@ -63,3 +63,14 @@ def test_tickets_show_placeholders_and_escape_control_characters():
     assert "see &lt;this&gt; and `a<b>` \\x1b]0;t\\x07" in ticket.body
     assert "\x1b" not in ticket.body and "\x1b" not in ticket.title
     assert markdown_text("```c\nif (a < b) {}\n```") == "```c\nif (a < b) {}\n```"
+
+
+def test_pyproject_declares_its_license_the_way_setuptools_wants():
+    """A TOML table there printed three deprecation warnings on every `make demo`."""
+    import tomllib
+    from pathlib import Path
+
+    data = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert isinstance(data["project"]["license"], str)
+    assert any(r.startswith("setuptools>=") and int(r.split(">=")[1].split(".")[0]) >= 77
+               for r in data["build-system"]["requires"])

@@ -242,3 +242,13 @@ def test_sync_to_a_closed_port_says_what_it_waits_for_and_stops_soon(tmp_path):
     waiting = [line for line in done.stderr.splitlines() if "trying again" in line]
     assert waiting and base in waiting[0]
     assert f"error: listing the issues of octo/cpython: connection failed (ConnectionError) at {base}" in done.stderr
+
+
+def test_claim_comment_with_a_repo_does_not_ask_for_one(tmp_path):
+    env = env_for(tmp_path, GITHUB_TOKEN=TOKEN)
+    done = piped(["claim", "refcount:_ADD", "--by", "ada", "--comment", "--repo", "octo/jit-tasks", *EX], env)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "kept locally" in line]
+    assert said == ["jit-tracker: kept locally: no issue of refcount:_ADD (nor a tracking issue) is known on "
+                    "octo/jit-tasks; run 'jit-tracker sync --repo octo/jit-tasks' once to file or find them"]
+    assert "pass --repo" not in done.stderr and TOKEN not in done.stdout + done.stderr

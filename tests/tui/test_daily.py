@@ -328,3 +328,74 @@ def test_the_claim_dialog_fits_and_shows_the_comment(tasks, store, size):
         assert "I'm working on `_ADD` (refcount:_ADD)." in " ".join(comment.split())
 
     drive(app, scenario, size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_columns_are_sized_to_the_terminal(size):
+    """At 120 columns ids were cut at 30 characters while ~28 columns stayed empty."""
+    from textual.widgets import DataTable
+
+    from tracker.tasks import Task
+
+    from .fakes import FakeStore
+
+    long_ids = [Task(f"refcount:_BINARY_OP_SUBSCR_LIST_SLICE_{'X' * i}", "refcount", f"t{i}", f"_U{i}", [f"I{i}"],
+                     difficulty="easy", status="open") for i in range(14)]
+    app = TrackerApp(TaskSet({}, long_ids), store=FakeStore())
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        ids = [str(table.get_row(k)[1]) for k in table.rows]
+        widths = [c.get_render_width(table) for c in table.ordered_columns]
+        longest = max(len(t.id) for t in long_ids)
+        if size[0] >= 120:
+            assert all(not i.endswith("…") for i in ids)  # whole
+            keys = [c.key.value for c in table.ordered_columns]
+            assert sum(widths[: keys.index("claimed") + 1]) <= size[0]  # id .. claimed by on screen
+        else:
+            assert max(len(i) for i in ids) == 30 and longest > 30  # cut, to 30 at the least
+        if table.max_scroll_x == 0:
+            return  # all of it fits
+        # → moves a column a press, ← back
+        await pilot.press("right")
+        assert table.scroll_x == min(widths[0], table.max_scroll_x)
+        await pilot.press("right")
+        assert table.scroll_x == min(widths[0] + widths[1], table.max_scroll_x)
+        await pilot.press("left", "left")
+        assert table.scroll_x == 0
+
+    drive(app, scenario, size=size)
+
+
+def test_contributors_enter_goes_to_their_tasks_and_opens_the_first(tasks, store):
+    from tracker.tui.detail import DetailScreen
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        await pilot.press("3", "down")  # Grace, who finished optimizer:_PUSH_CONST
+        await pilot.press("enter")  # to her tasks
+        await pilot.press("enter")  # opens the first: nothing happened until ↓
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen) and app.screen.task_id == "optimizer:_PUSH_CONST"
+
+    drive(app, scenario)
+
+
+def test_a_new_sort_starts_at_the_top(tasks, store):
+    from textual.widgets import DataTable
+
+    app = TrackerApp(tasks, store=store)
+
+    async def scenario(pilot):
+        table = app.query_one("#tasks-table", DataTable)
+        await pilot.press(*["down"] * 8)
+        assert table.cursor_row == 8
+        await pilot.press("o")  # the next sort
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        await pilot.press(*["down"] * 3, "O")  # reversed
+        assert table.cursor_row == 0
+        await pilot.press("down", "k")  # a filter keeps the task highlighted
+        assert table.cursor_row <= 1
+
+    drive(app, scenario)

@@ -135,7 +135,7 @@ class GitHub:
         # seconds, not `timeout`. PyGithub only accepts one int, so it is set on its requester.
         requester = self.gh.requester
         if isinstance(getattr(requester, "_Requester__timeout", None), int):
-            requester._Requester__timeout = (min(CONNECT_TIMEOUT, timeout), timeout)
+            setattr(requester, "_Requester__timeout", (min(CONNECT_TIMEOUT, timeout), timeout))
         self.repo = self.gh.get_repo(repo)
 
     # --- the one place errors are judged

@@ -65,6 +65,9 @@ def post(store: Any, task: Task, by: str, action: str, *, repo: str | None = Non
     """Post a claim or release as a comment; never raises for a missing token or network."""
     where = target(store, task, repo, base_url)
     if where is None:
+        if repo:  # it was given: say what is missing there, not to give it
+            return Posted(False, f"kept locally: no issue of {task.id} (nor a tracking issue) is known on "
+                                 f"{repo}; run 'jit-tracker sync --repo {repo}' once to file or find them")
         return Posted(False, f"kept locally: no GitHub issue known for {task.id} "
                              "(run 'jit-tracker sync --repo OWNER/NAME' once, or pass --repo)")
     token = os.environ.get(token_env) or None

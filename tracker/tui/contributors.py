@@ -6,11 +6,18 @@ from rich.markup import escape as _markup_escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from rich.text import Text
 from textual.widgets import DataTable, Label, OptionList
 from textual.widgets.option_list import Option
 
 from .data import TrackerData
 from .messages import OpenTask
+
+
+def _cut(text: object, width: int) -> str:
+    from ..text import clean, clip
+
+    return clip(clean(text), width)
 
 
 def escape(text: object) -> str:
@@ -46,7 +53,7 @@ class ContributorsView(Vertical):
         table = self.query_one("#people", DataTable)
         table.clear()
         for i, c in enumerate(self.people, 1):
-            table.add_row(str(i), c.get("name", "?"), str(len(c.get("tasks", []))),
+            table.add_row(str(i), Text(_cut(c.get("name", "?"), 40)), str(len(c.get("tasks", []))),
                           str(c.get("first", ""))[:10], str(c.get("latest", ""))[:10], key=str(i))
         table.display = bool(self.people)
         self.query_one("#person-tasks", OptionList).display = bool(self.people)
@@ -80,6 +87,16 @@ class ContributorsView(Vertical):
                 f"{escape(tid)}  [dim]{str(t.get('date', ''))[:10]} {str(t.get('revision', ''))[:10]}{pr}"
                 + ("" if tid in known else " · not in this scan") + "[/dim]",
                 id=tid, disabled=tid not in known))
+        first = next((i for i, o in enumerate(tasks.options) if not o.disabled), None)
+        tasks.highlighted = first  # enter opens it at once (nothing happened until ↓)
+
+    @on(DataTable.RowSelected, "#people")
+    def _person_chosen(self, event: DataTable.RowSelected) -> None:
+        """Enter on a person: to their tasks, the first one highlighted."""
+        event.stop()
+        tasks = self.query_one("#person-tasks", OptionList)
+        if tasks.option_count:
+            tasks.focus()
 
     @on(OptionList.OptionSelected, "#person-tasks")
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -16,19 +16,37 @@ from .data import (
 )
 from .messages import OpenTask, no_match_text, no_tasks_text
 
-# (column key, header, sort key, max width); most useful columns first so that the
-# 80-column layout shows them without scrolling sideways.
+# (column key, header, sort key, widest it is drawn); most useful columns first so that
+# 80 columns show them without scrolling sideways. The id and "claimed by" columns are
+# sized to the terminal (see fit_widths); those after them keep their widths and scroll.
 COLUMNS = (
     ("star", "★", "recommended", 1),
-    ("id", "id", "id", 30),
+    ("id", "id", "id", 64),
     ("share", "share", "share", 6),
     ("kind", "kind", "kind", 9),
     ("difficulty", "diff", "difficulty", 6),
-    ("status", "status", "status", 7),
-    ("claimed", "claimed by", "claimed", 14),
+    ("status", "status", "status", 9),
+    ("claimed", "claimed by", "claimed", 24),
     ("uop", "uop", "uop", 28),
     ("instructions", "instructions", "instructions", 40),
 )
+ID_MIN = 30  # an id is cut no shorter than this (80 columns); whole when the terminal allows
+CELL_PADDING = 1  # DataTable's, on each side of a cell
+
+
+def fit_widths(available: int, id_width: int, claimed_width: int) -> dict[str, int]:
+    """Widths of the sized columns for a table ``available`` cells wide: the id whole when it
+    fits beside the fixed columns and "claimed by", else cut (to ``ID_MIN`` at the least).
+    Columns that do not fit then (claimed by, uop, ...) are reached by scrolling."""
+    widths = {key: w for key, _h, _s, w in COLUMNS}
+    widths["claimed"] = max(len("claimed by"), min(claimed_width, widths["claimed"]))
+    fixed = sum(w + 2 * CELL_PADDING for key, w in widths.items() if key in ("star", "share", "kind",
+                                                                               "difficulty", "status"))
+    room = available - fixed - (widths["claimed"] + 2 * CELL_PADDING) - 2 * CELL_PADDING
+    widths["id"] = max(min(ID_MIN, id_width), min(id_width, widths["id"], room))
+    return widths
+
+
 STARTER_STYLE = "bold green"
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 STATUS_STYLE = {"open": "", "done": "dim", "blocked": "magenta"}
@@ -60,21 +78,27 @@ def share_text(task: Task) -> Text:
     return Text(text, style="bold" if task.weight >= 0.005 else "", justify="right")
 
 
-def task_row(data: TrackerData, task: Task) -> list[Text | str]:
+def _claimed_text(data: TrackerData, task_id: str) -> str:
+    claimed = data.claimed_by(task_id)
+    return ("stale: " if task_id in data.stale else "") + claimed if claimed else ""
+
+
+def task_row(data: TrackerData, task: Task, widths: dict[str, int] | None = None) -> list[Text | str]:
+    widths = widths or {key: w for key, _h, _s, w in COLUMNS}
     starter = data.is_starter(task)
     base = STARTER_STYLE if starter else ("dim" if task.status == "done" else "")
     claimed = data.claimed_by(task.id)
     return [
         Text("★" if starter else ("·" if task.id in data.ready else " "), style=base),
-        Text(_cut(task.id, 30), style=base),
+        Text(_cut(task.id, widths["id"]), style=base),
         share_text(task),
         Text(task.kind, style=base),
         Text(task.difficulty, style=DIFFICULTY_STYLE.get(task.difficulty, "")),
         _status_cell(data, task),
-        Text(_cut(("stale: " if task.id in data.stale else "") + claimed, 14),
+        Text(_cut(_claimed_text(data, task.id), widths["claimed"]),
              style=("dim" if task.id in data.stale else "cyan") if claimed else ""),
-        Text(_cut(task.uop or "", 28), style=base),
-        Text(_cut(_instructions(task), 40), style=base),
+        Text(_cut(task.uop or "", widths["uop"]), style=base),
+        Text(_cut(_instructions(task), widths["instructions"]), style=base),
     ]
 
 
@@ -96,6 +120,28 @@ class TaskTable(DataTable):
     """
 
     BINDINGS = [Binding("enter", "select_cursor", "Open", show=True)]  # shown in the footer
+
+    # ------------------------------------------------------------------ sideways, a column a press
+    def _column_edges(self) -> list[int]:
+        edges, x = [], 0
+        for column in self.ordered_columns:
+            edges.append(x)
+            x += column.get_render_width(self)
+        return edges
+
+    def action_cursor_right(self) -> None:
+        """→ brings the next column to the left edge (it scrolled one character a press)."""
+        if self.cursor_type != "row":
+            return super().action_cursor_right()
+        later = [x for x in self._column_edges() if x > self.scroll_x]
+        if later:
+            self.scroll_to(x=min(later[0], self.max_scroll_x), animate=False)
+
+    def action_cursor_left(self) -> None:
+        if self.cursor_type != "row":
+            return super().action_cursor_left()
+        earlier = [x for x in self._column_edges() if x < self.scroll_x]
+        self.scroll_to(x=earlier[-1] if earlier else 0, animate=False)
 
     def _update_dimensions(self, new_rows) -> None:
         new_rows = list(new_rows)
@@ -187,7 +233,9 @@ class TasksView(Vertical):
         self.apply(self.filters)
 
     def apply(self, filters: Filters) -> None:
-        """Show the tasks matching ``filters``, keeping the cursor on the same task if shown."""
+        """Show the tasks matching ``filters``, keeping the cursor on the same task if shown;
+        a new order starts at its top (the view stayed at the task highlighted before)."""
+        resorted = (filters.sort, filters.reverse) != (self.filters.sort, self.filters.reverse)
         self.filters = filters
         if self.data is None:
             return
@@ -196,16 +244,40 @@ class TasksView(Vertical):
         self.shown = self.data.visible(filters)
         table.clear()
         data, rows = self.data, self._rows
+        widths = self._widths()
         for task in self.shown:
             cells = rows.get(task.id)
             if cells is None:
-                cells = rows[task.id] = task_row(data, task)
+                cells = rows[task.id] = task_row(data, task, widths)
             table.add_row(*cells, key=task.id)
-        if current is not None and current in table.rows:
+        if resorted and table.row_count:
+            table.move_cursor(row=0, animate=False)
+            table.scroll_to(y=0, animate=False)
+        elif current is not None and current in table.rows:
             table.move_cursor(row=table.get_row_index(current), animate=False)
         self._update_counts()
         self._sync_controls()
         self._preview(self.current_task_id())
+
+    def _widths(self) -> dict[str, int]:
+        """Column widths for the table's width now (the rows cache is for these widths)."""
+        assert self.data is not None
+        table = self.query_one("#tasks-table", DataTable)
+        available = table.size.width - 2 or 78  # a vertical scrollbar; 80 columns before layout
+        tasks = self.data.taskset.tasks
+        id_width = max((len(t.id) for t in tasks), default=2)
+        claimed = max((len(_claimed_text(self.data, t)) for t in self.data.claims), default=0)
+        widths = fit_widths(available, id_width, claimed)
+        if widths != getattr(self, "_last_widths", None):
+            self._last_widths = widths
+            self._rows.clear()
+        return widths
+
+    def on_resize(self) -> None:
+        if self.data is not None and getattr(self, "_last_widths", None) is not None:
+            before = self._last_widths
+            if self._widths() != before:
+                self.apply(self.filters)
 
     def claims_changed(self) -> None:
         """Claims moved: redraw every row (the claimed-by column and the ★ markers)."""
