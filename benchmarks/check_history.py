@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from tracker import git
     from tracker.check import review
-    from tracker.cli.check import _at_revision, _side, repository_root
+    from tracker.cli.check import _at_revision, _side, analysis_at, repository_root
     from tracker.errors import TrackerError
 
     repo = repository_root(args.clone)
@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     def side(rev: str):
         if rev not in sides:
             try:
-                sides[rev] = _side(_at_revision(repo, rev))
+                sides[rev] = _side(_at_revision(repo, rev), analysis_at(repo, rev))
             except TrackerError as exc:
                 sides[rev] = exc
         return sides[rev]

@@ -179,3 +179,22 @@ def test_a_uop_the_optimizer_emits_no_more_is_decomposed():
     assert [(c.task, c.how) for c in r.completed] == [("refcount:_TOY_POP_LOAD", "removed")]
     assert r.problems == []  # its case went with it: no new problem either
     assert [m.task for m in r.opened] == ["optimizer:_TOY_POP_LOAD"]
+
+
+def test_a_uop_the_optimizers_c_code_emits_is_no_new_problem():
+    bytecodes = """
+        op(_TOY_ADD, (left, right -- res)) { res = left; DEAD(right); }
+        macro(TOY_ADD) = _TOY_ADD;
+    """
+    variant = "tier2 op(_TOY_ADD__NO_DECREF, (left, right -- res)) { res = left; DEAD(right); }\n"
+    case = "op(_TOY_ADD, (left, right -- res)) { res = sym_new_not_null(ctx); }"
+    before = _side_of(bytecodes, case)
+    wrap = lambda text: "// BEGIN BYTECODES //\n" + text + "\n// END BYTECODES //\n"  # noqa: E731
+    model = build(parse_text(wrap(bytecodes + variant), "bytecodes.c"), parse_text(wrap(case), "optimizer_bytecodes.c"))
+    tasks = find_tasks(model)
+    plain = review(before, Side(model, tasks))
+    assert [p.task for p in plain.problems] == ["optimizer:_TOY_ADD__NO_DECREF"]
+    with_c = review(before, Side(model, tasks, frozenset({"_TOY_ADD__NO_DECREF"})))
+    assert with_c.problems == []
+    assert Side.scan(sources.from_files(str(FIXTURES / "base.c"), str(FIXTURES / "base_opt.c")),
+                     analysis="inst->opcode = _TOY_PACK; y = _NOT_A_UOP;").emitted == {"_TOY_PACK"}

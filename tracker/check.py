@@ -35,15 +35,20 @@ class Side:
 
     model: Model
     tasks: TaskSet
+    # names the optimizer's C code writes (Python/optimizer_analysis.c), when it was read:
+    # uops it emits during or after its analysis, beside those its cases emit
+    emitted: frozenset[str] = frozenset()
 
     @classmethod
-    def scan(cls, sources: Any, rules: Rules | None = None) -> "Side":
-        """Parse, resolve and analyse a source set, keeping the model beside the tasks."""
+    def scan(cls, sources: Any, rules: Rules | None = None, analysis: str | None = None) -> "Side":
+        """Parse, resolve and analyse a source set, keeping the model beside the tasks;
+        ``analysis`` is the text of the optimizer's C code, if at hand."""
         from .model import load
         from .rules import find_tasks
 
         model = load(sources)
-        return cls(model, find_tasks(model, rules))
+        emitted = frozenset(n for n in _UOP_NAME.findall(analysis) if n in model.uops) if analysis else frozenset()
+        return cls(model, find_tasks(model, rules), emitted)
 
 
 @dataclass
@@ -350,7 +355,8 @@ def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) 
     opened). One that no instruction runs and no case emits (a ``_TIER_TWO`` uop the trace
     translator emits) goes through the optimizer like any other."""
     if now.kind in ("refcount", "optimizer") and not now.instructions and now.uop \
-            and (now.uop in optimizer_emitted(head.model) or now.uop in no_longer_emitted(base, head)):
+            and (now.uop in optimizer_emitted(head.model) or now.uop in head.emitted
+                 or now.uop in no_longer_emitted(base, head)):
         return None
     if now.kind == "refcount":
         names = []
@@ -381,14 +387,16 @@ def _problem_of(what: str, was: Task | None, now: Task, base: Side, head: Side) 
     return None
 
 
+_UOP_NAME = re.compile(r"\b_[A-Z][A-Z0-9_]*\b")
+
+
 def optimizer_emitted(model: Model) -> set[str]:
     """Uops the optimizer's cases name in their bodies: the ones it emits itself."""
     found = model.__dict__.get("_optimizer_emitted")
     if found is None:
         found = set()
-        names = re.compile(r"\b_[A-Z][A-Z0-9_]*\b")
         for name, case in model.optimizer_cases.items():
-            found.update(n for n in names.findall(case.body.code) if n != name and n in model.uops)
+            found.update(n for n in _UOP_NAME.findall(case.body.code) if n != name and n in model.uops)
         model.__dict__["_optimizer_emitted"] = found
     return found
 
@@ -399,6 +407,8 @@ def no_longer_emitted(base: Side, head: Side) -> set[str]:
     instead), though still defined. Their open tasks are moot: removed."""
     run = {u for f in head.tasks.instructions if f.get("tier2") for u in (f.get("uops") or ())}
     # its own case went too: what C code of the optimizer emits, the two files do not show
+    # by the cases alone: the C code names uops it rewrites as well as those it writes
+    # (gh-148211's tables that decompose a uop name it), so it cannot tell a uop gone
     return {u for u in optimizer_emitted(base.model) - optimizer_emitted(head.model)
             if u in head.model.uops and u not in run and u in base.model.optimizer_cases
             and u not in head.model.optimizer_cases}

@@ -81,10 +81,10 @@ def run(args: argparse.Namespace) -> int:
     if args.post_file:
         return _post_file(args)
     if args.github:
-        base_src, head_src, described = _from_pull(args)
+        base_src, head_src, described, analyses = _from_pull(args)
     else:
-        base_src, head_src, described = _from_checkout(args)
-    base, head = _side(base_src), _side(head_src)
+        base_src, head_src, described, analyses = _from_checkout(args)
+    base, head = _side(base_src, analyses[0]), _side(head_src, analyses[1])
     tracking, issues = _links(args)
     result = review(base, head, tracking=tracking, issues=issues)
     for w in getattr(head.model, "warnings", None) or ():  # the head's: what the change is judged on
@@ -113,13 +113,29 @@ def run(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- sources
 
 
-def _side(found: "SourceSet") -> "Side":
+ANALYSIS = "Python/optimizer_analysis.c"  # the optimizer's C code: the uops it emits itself
+
+
+def _side(found: "SourceSet", analysis: str | None = None) -> "Side":
     from ..check import Side
 
-    return Side.scan(found)
+    return Side.scan(found, analysis=analysis)
 
 
-def _from_checkout(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":
+def analysis_at(root: str, rev: str | None) -> str | None:
+    """The optimizer's C code at ``rev`` (None: the working tree), or None."""
+    from .. import git
+
+    if rev is None:
+        try:
+            with open(os.path.join(root, ANALYSIS), encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return None
+    return git.show(root, rev, ANALYSIS)
+
+
+def _from_checkout(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str], tuple[str | None, str | None]]":
     from .. import sources
 
     root = repository_root(args.checkout)
@@ -138,7 +154,8 @@ def _from_checkout(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tup
         head_src = _at_revision(root, head)
         head_text = head[:10]
     base_src = _at_revision(root, base)
-    return base_src, head_src, (base[:10] + ("" if args.base else " (merge-base with main)"), head_text)
+    analyses = (analysis_at(root, base), analysis_at(root, None if args.head is None else head_src.revision))
+    return base_src, head_src, (base[:10] + ("" if args.base else " (merge-base with main)"), head_text), analyses
 
 
 def _working_tree(root: str) -> "SourceSet":
@@ -212,7 +229,7 @@ def _at_revision(root: str, rev: str) -> "SourceSet":
                      f"git:{rev}", rev, date)
 
 
-def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str]]":
+def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[str, str], tuple[str | None, str | None]]":
     from ..github import prcheck
 
     from ..github.client import SyncStopped
@@ -225,8 +242,9 @@ def _from_pull(args: argparse.Namespace) -> "tuple[SourceSet, SourceSet, tuple[s
         raise TrackerError(str(exc).split("\n", 1)[0],
                            hint="check the network and --base-url, or run check on a checkout") from None
     base, head = prcheck.fetch_sides(pull, base_url=args.base_url, token=token)
+    analyses = (prcheck.analysis_text(gh, pull.base_sha), prcheck.analysis_text(gh, pull.head_sha))
     return base, head, (f"{args.github}@{pull.base_sha[:10]} (merge-base)",
-                        f"{pull.head_repo}@{pull.head_sha[:10]} (#{args.pr})")
+                        f"{pull.head_repo}@{pull.head_sha[:10]} (#{args.pr})"), analyses
 
 
 def _token(args: argparse.Namespace) -> str:

@@ -94,6 +94,25 @@ def fetch_sides(pull: Pull, *, base_url: str | None = None, token: str | None = 
     return out[0], out[1]
 
 
+def analysis_text(gh: Any, sha: str) -> str | None:
+    """Python/optimizer_analysis.c at commit ``sha`` (the uops the optimizer's C code emits),
+    from the blob cache or two requests; None when it cannot be had (the review goes on)."""
+    from .source import BlobCache
+
+    try:
+        oid = gh.listing("Python", sha).get("optimizer_analysis.c")
+        if not oid or not _SHA.fullmatch(oid):
+            return None
+        cache = BlobCache()
+        data = cache.blob(oid)
+        if data is None:
+            data = gh.blob(oid)
+            cache.put_blob(oid, data)
+        return data.decode("utf-8", errors="replace")
+    except TrackerError:
+        return None
+
+
 def upsert_comment(gh: Any, number: int, body: str, marker: str) -> tuple[str, str]:
     """Keep one comment holding ``marker`` on pull request ``number``: post it, or edit it
     when its text changed. Returns (what was done: created | edited | unchanged, its URL)."""
@@ -145,7 +164,9 @@ def review_pull(pull: Pull, *, base_url: str | None = None, token: str | None = 
     from ..check import Side, review
 
     base, head = fetch_sides(pull, base_url=base_url, token=token)
-    return review(Side.scan(base), Side.scan(head))
+    gh = client(pull.repo, token, base_url)
+    return review(Side.scan(base, analysis=analysis_text(gh, pull.base_sha)),
+                  Side.scan(head, analysis=analysis_text(gh, pull.head_sha)))
 
 
 def completed_by(repo: str, merged: dict[int, str], *, base_url: str | None = None,
