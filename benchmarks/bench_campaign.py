@@ -52,12 +52,13 @@ def main() -> int:
             found = reading.read_campaign(reader, TaskSet({}, standin.TASKS), tracked, kinds=table.kinds)
             took = time.perf_counter() - t
             r = found.requests
-            print(f"{what}: {r['counted']} counted request(s) (server saw {fake.counted - before}), "
+            print(f"{what}: {r['sent']} request(s) sent, {r['counted']} counted (server saw {fake.counted - before}), "
                   f"{r['not_modified']} answered 304, {r['kept']} kept without asking; {took:.2f} s")
             return found
 
         first = run("first read")
         run("rerun, nothing new")
+        run("another rerun, nothing new")
         fake.add_comment(145866, "new-fay", "I'll take `_CALL_TUPLE_1`.")
         run("rerun, one new comment")
 

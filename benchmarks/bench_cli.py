@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import select
 import shutil
 import signal
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 REF_GEN = Path(os.environ.get("JIT_TRACKER_REF_GEN", "~/ref/gen")).expanduser()
 REF_CPYTHON = Path(os.environ.get("JIT_TRACKER_REF_CPYTHON", "~/ref/cpython")).expanduser()
 REF_PYTHON = os.environ.get("JIT_TRACKER_REF_PYTHON", sys.executable)
+TASK_ID = re.compile(rb"(refcount|optimizer|split|tier2|helper):_?[A-Z]")  # a row of the task table
 
 
 def our_command() -> list[str]:
@@ -92,9 +94,9 @@ def tui_frames(argv: list[str], env: dict[str, str], timeout: float = 60.0) -> t
                 break
             seen += chunk
             now = time.perf_counter() - start
-            if first is None and (b"Loading" in seen or b"refcount:" in seen):
+            if first is None and (b"Loading" in seen or TASK_ID.search(seen)):
                 first = now
-            if b"refcount:" in seen:
+            if TASK_ID.search(seen):
                 table = now
     finally:
         os.kill(pid, signal.SIGKILL)

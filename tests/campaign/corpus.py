@@ -241,6 +241,8 @@ FOURTH_BATCH = [
  ("fourth-m19", R, [("hu", "I'll take `_DICT_UPDATE` and `_BINARY_SLICE`."),
                     ("hu", "Giving up on `_BINARY_SLICE`, it slows the interpreter.")], {"refcount:_DICT_UPDATE": "hu"}),
  ("fourth-m20", "task:refcount:_BINARY_SLICE", [("gi", "I'd love to give this a try!")], {"refcount:_BINARY_SLICE": "gi"}),
+ # found by the stand-in's real facts: courtesy holding a negation
+ ("fourth-m21", R, [("fu", "I will try `_CALL_LEN` next if you don't mind.")], {"refcount:_CALL_LEN": "fu"}),
 ]
 
 CASES = CLAIMS + THIRD + RELEASES + NEGATIVES + SECOND + THIRD_BATCH + FOURTH_BATCH

@@ -312,7 +312,9 @@ class FakeGitHub:
                 return self._json({"message": "Not Found"}, 404)
             if request.method == "POST":
                 return self._json(self.add_comment(n, self.login, request.get_json()["body"]), 201)
-            return self._page(request, self.comments[n])
+            since = request.args.get("since")  # GitHub: comments updated at or after it
+            return self._page(request, [c for c in self.comments[n]
+                                        if not since or c.get("updated_at", c["created_at"]) >= since])
         if path == rp + "/pulls" and request.method == "GET":
             state = request.args.get("state", "open")
             items = [p for p in sorted(self.pulls, key=lambda p: p["created_at"], reverse=True)

@@ -32,11 +32,13 @@ REFCOUNT = ["_IS_OP", "_COMPARE_OP_INT", "_COMPARE_OP_FLOAT", "_COMPARE_OP_STR",
             "_UNPACK_SEQUENCE_TWO_TUPLE", "_CALL_LEN", "_DICT_UPDATE", "_CALL_ISINSTANCE", "_BINARY_OP_SUBSCR_DICT",
             "_STORE_SUBSCR_DICT", "_CONTAINS_OP", "_CONTAINS_OP_SET", "_CONTAINS_OP_DICT", "_TO_BOOL_STR",
             "_LOAD_SUPER_ATTR", "_BINARY_OP_EXTEND", "_CALL_STR_1", "_CALL_TUPLE_1", "_STORE_SUBSCR_LIST_INT",
-            "_UNARY_NEGATIVE", "_UNARY_INVERT", "_DICT_MERGE", "_LIST_EXTEND", "_SET_UPDATE"]
+            "_UNARY_NEGATIVE", "_UNARY_INVERT", "_DICT_MERGE", "_LIST_EXTEND", "_SET_UPDATE",
+            "_STORE_ATTR_WITH_HINT", "_LOAD_ATTR_SLOT", "_UNPACK_SEQUENCE_TUPLE", "_UNPACK_SEQUENCE_LIST",
+            "_CALL_LIST_APPEND"]
 OPTIMIZER = ["_CHECK_FUNCTION", "_ITER_CHECK_LIST", "_FOR_ITER_TIER_TWO", "_CALL_LEN", "_CONTAINS_OP_SET",
              "_GUARD_NOS_INT", "_SET_IP", "_CHECK_VALIDITY", "_BINARY_OP_SUBSCR_LIST_INT", "_CALL_LIST_APPEND",
              "_GUARD_NOT_EXHAUSTED_LIST", "_LOAD_ATTR_MODULE", "_CALL_BUILTIN_O", "_STORE_FAST",
-             "_POP_CALL_TWO_LOAD_CONST_INLINE_BORROW"]
+             "_POP_CALL_TWO_LOAD_CONST_INLINE_BORROW", "_CALL_ISINSTANCE", "_CHECK_IS_NOT_PY_CALLABLE"]
 TASKS = [_t(f"refcount:{n}") for n in REFCOUNT] + [_t(f"optimizer:{n}") for n in OPTIMIZER]
 
 EXPECT_CLAIMS: dict[str, str] = {}
@@ -81,6 +83,12 @@ def build(fake, unrelated: int = 3000) -> None:
     c = lambda who, text, n=134584: fake.add_comment(n, who, text)  # noqa: E731
     pr = fake.add_pull
     c("tomasr8", "Happy to help here: I'll start with `_CALL_TYPE_1`.")
+    c("Zheaoli", "Count me in, though I need a few days to read up on the earlier PRs.")
+    c("Zheaoli", "My PR for `_CALL_STR_1` is up; I will try `_CALL_LIST_APPEND` next if you don't mind.")
+    _claim("refcount:_CALL_LIST_APPEND", "Zheaoli")
+    pr("gh-134584: Eliminate redundant refcounting from `_CALL_ISINSTANCE`", "* Issue: gh-134584", "noamcohen97",
+       state="closed", number=136077)
+    fake.add_comment(136077, LEAD, "Very nice, but we are blocked on another change; closing for now.")
     pr("gh-134584: Eliminate redundant refcounting from `_CALL_TYPE_1`", "* Issue: gh-134584", "tomasr8",
        merged=True, number=135818)
     _pull("refcount:_CALL_TYPE_1", 135818, "tomasr8")
@@ -90,6 +98,9 @@ def build(fake, unrelated: int = 3000) -> None:
     pr("gh-134584: Eliminate redundant refcounting from `_STORE_ATTR_INSTANCE_VALUE`", "* Issue: gh-134584",
        "Zheaoli", merged=True, number=142759)
     _pull("refcount:_STORE_ATTR_INSTANCE_VALUE", 142759, "Zheaoli")
+    pr("gh-134584: Eliminate redundant refcounting from `_STORE_ATTR_WITH_HINT`", "* Issue: gh-134584", "Zheaoli",
+       merged=True, number=142767)
+    _pull("refcount:_STORE_ATTR_WITH_HINT", 142767, "Zheaoli")
     pr("gh-134584: JIT: Eliminate redundant refcount ops for X_INT", "* Issue: gh-134584", LEAD, merged=True,
        number=142765)
     for n in ("_BINARY_OP_ADD_INT", "_BINARY_OP_SUBTRACT_INT", "_BINARY_OP_MULTIPLY_INT"):
@@ -102,6 +113,9 @@ def build(fake, unrelated: int = 3000) -> None:
     pr("gh-134584: Eliminate redundant refcounting from `_BINARY_OP_SUBSCR_TUPLE_INT`", "* Issue: gh-134584",
        "cocolato", merged=True, number=143094)
     _pull("refcount:_BINARY_OP_SUBSCR_TUPLE_INT", 143094, "cocolato")
+    pr("gh-134584:Eliminate redundant refcounting from `UNPACK_SEQUENCE` family", "* Issue: gh-134584", "cocolato",
+       state="closed", number=142949)
+    fake.add_comment(142949, "cocolato", "Sorry, my rebase went wrong here; I will open a clean one.")
     pr("gh-134584: Eliminate redundant refcounting from `IS_OP`", "* Issue: gh-134584", "cocolato", merged=True,
        number=143171)
     _pull("refcount:_IS_OP", 143171, "cocolato")
@@ -110,6 +124,9 @@ def build(fake, unrelated: int = 3000) -> None:
     for n in ("_COMPARE_OP_INT", "_COMPARE_OP_FLOAT", "_COMPARE_OP_STR"):
         _pull(f"refcount:{n}", 143186, "cocolato")
     chatter(300)
+    pr("gh-134584: Eliminate redundant refcounting from `_LOAD_ATTR_SLOT`", "* Issue: gh-134584", "Zheaoli",
+       merged=True, number=143320)
+    _pull("refcount:_LOAD_ATTR_SLOT", 143320, "Zheaoli")
     c("new-ravi", "If `_UNPACK_SEQUENCE_TWO_TUPLE` is still free, I would like to do it.")
     c(LEAD, "> If `_UNPACK_SEQUENCE_TWO_TUPLE` is still free, I would like to do it.\n\n"
             "@cocolato has done that one already; their PR just needs merging.")
@@ -179,6 +196,10 @@ def build(fake, unrelated: int = 3000) -> None:
     fake.add_issue("Eliminate redundant refcounting in the JIT for `_LOAD_SUPER_ATTR`",
                    "A follow-up to https://github.com/python/cpython/issues/145866 for one more op.",
                    labels=["topic-JIT", "type-feature"], number=160100, author="new-sam")
+    fake.add_issue("Eliminate redundant refcounting for `_UNARY_NEGATIVE`", "Part of gh-145866, on its own.",
+                   labels=["topic-JIT"], number=160101, author="new-kim")
+    fake.add_issue("JIT crash in a debug build", "Seen since the changes of gh-145866; traceback below.",
+                   labels=["topic-JIT", "type-crash"], number=160102, author="new-lee")  # not part of it
     # one-item issues
     fake.add_issue("Eliminate redundant refcounting in the JIT for `_BINARY_OP_EXTEND`",
                    "As a follow-up to gh-134584.\n\n### Linked PRs\n* gh-160005\n", labels=["topic-JIT"],
@@ -203,6 +224,11 @@ def build(fake, unrelated: int = 3000) -> None:
     fake.add_issue("Better uop coverage in the JIT optimizer", body, labels=["topic-JIT"], number=131798,
                    author="brandtbucher")
     c = lambda who, text: fake.add_comment(131798, who, text)  # noqa: E731
+    pr("gh-131798: JIT: Narrow the return type of _CALL_LEN to int", "* Issue: gh-131798", "diegorusso",
+       merged=True, number=132940)
+    _pull("optimizer:_CALL_LEN", 132940, "diegorusso")
+    pr("gh-131798: JIT: Narrow what `isinstance` returns for known arguments", "* Issue: gh-131798", "tomasr8",
+       merged=True, number=133172)
     pr("gh-131798: JIT: Add `_POP_CALL_TWO_LOAD_CONST_INLINE_BORROW`", "* Issue: gh-131798", "tomasr8",
        merged=True, number=134268)
     pr("gh-131798: JIT: Optimize `_POP_CALL_TWO_LOAD_CONST_INLINE_BORROW`", "* Issue: gh-131798", "tomasr8",
@@ -219,6 +245,13 @@ def build(fake, unrelated: int = 3000) -> None:
     _pull("optimizer:_CHECK_FUNCTION", 160010, "new-vic")
     pr("gh-131798: JIT: optimize `_CALL_LIST_APPEND`", "* Issue: gh-131798", "new-wes", number=160011)
     _pull("optimizer:_CALL_LIST_APPEND", 160011, "new-wes")
+    pr("gh-131798: JIT: Further optimize `_CALL_ISINSTANCE` for class tuples", "* Issue: gh-131798", "tomasr8",
+       number=134543)
+    fake.add_comment(134543, "brandtbucher", "Why can't this one narrow to True? The result is known.")
+    _pull("optimizer:_CALL_ISINSTANCE", 134543, "tomasr8")
+    pr("gh-131798: Add `_CHECK_IS_NOT_PY_CALLABLE` to the JIT optimizer", "* Issue: gh-131798", "Wulian233",
+       merged=True, number=148434)
+    _pull("optimizer:_CHECK_IS_NOT_PY_CALLABLE", 148434, "Wulian233")
     c("new-xan", "Is `_LOAD_ATTR_MODULE` worth doing, given how rare it is?")
     c("new-yul", "I'll give `_CALL_BUILTIN_O` a try.")
     c("new-yul", "I'm dropping `_CALL_BUILTIN_O`, no time this month, sorry.")

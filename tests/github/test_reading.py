@@ -182,3 +182,12 @@ def test_a_bad_tracking_option_is_a_usage_error(tmp_path, capsys):
     from .test_sync import write_toy_sources
     assert main(["sync", *write_toy_sources(tmp_path), "--repo", HERE, "--tracking", "refcount=abc"]) == 2
     assert "--tracking" in capsys.readouterr().err
+
+
+def test_pull_requests_of_other_projects_that_cite_the_issue_are_left_out(fake):
+    tracking = fake.add_issue("Refcount tracking", "")
+    mine = fake.add_pull(f"gh-{tracking['number']}: `_CALL_LEN`", author="ana")
+    other = fake.add_pull(f"gh-{tracking['number']}: fuzz `_IS_OP`", author="fuzzer")
+    other["html_url"] = "https://github.example/someone/fuzzer/pull/3"  # another project's
+    campaign = read(fake, {"refcount": tracking["number"]})
+    assert set(campaign.pulls) == {"refcount:_CALL_LEN"} and campaign.pulls["refcount:_CALL_LEN"].number == mine["number"]

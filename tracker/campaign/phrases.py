@@ -21,7 +21,7 @@ from .names import NameIndex
 DEFAULT_FILE = DATA_DIR / "claims.yaml"
 GROUPS = ("claim", "offer", "accept", "release", "ignore")
 SINGLE = ("negation", "vague_after", "vague_before", "family_after", "this", "these", "follow_up",
-          "superseded_by", "supersedes")
+          "superseded_by", "supersedes", "polite")
 ACTIONS = ("claim", "release", "offer", "accept")
 
 # What jit-tracker posts itself (see tracker.campaign.thread.claim_comment).
@@ -42,6 +42,7 @@ class Phrases:
     follow_up: re.Pattern
     superseded_by: re.Pattern
     supersedes: re.Pattern
+    polite: re.Pattern
 
     def first(self, group: str, sentence: str) -> re.Match | None:
         for p in self.groups[group]:
@@ -147,7 +148,7 @@ def judge(sentence: str, author: str, index: NameIndex, kind: str | None, task_i
     if phrases.first("offer", sentence):
         return Statement("offer", author, tasks, sentence) if tasks or task_id else None
     m = phrases.first("claim", sentence)
-    if m and not phrases.negation.search(sentence):
+    if m and not phrases.negation.search(phrases.polite.sub("", sentence)):
         if not tasks and task_id:
             tasks = [task_id]  # "I'm on it", "I'll do it" on the task's own issue
         # naming nothing, "it" / "these" / "100% want to" stand for what someone asked or

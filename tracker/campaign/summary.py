@@ -163,10 +163,20 @@ def summarize(fetched: list[Fetched], pulls: dict[int, dict[str, Any]], pull_com
             if is_pull(src) or src.get("number") in tracked_numbers:
                 continue
             labels = {(lb.get("name") if isinstance(lb, dict) else str(lb)) for lb in src.get("labels") or []}
-            follows = th.follows_up(f"{src.get('title') or ''}\n{src.get('body') or ''}", {number}, phrases)
-            if t is not None and "topic-JIT" in labels and follows == number and src.get("state") == "open":
-                out.followups.append({"number": src["number"], "title": src.get("title") or "",
-                                      "url": src.get("html_url") or "", "kind": kind, "follows": number})
+            if t is None or t.role == "item" or "topic-JIT" not in labels or src.get("state") != "open":
+                continue
+            text = f"{src.get('title') or ''}\n{src.get('body') or ''}"
+            if number not in {n for _, n in th.references(src.get("body") or "", repo)}:
+                continue  # it must link the tracking issue
+            if th.follows_up(text, {number}, phrases) == number:
+                role = "follow-up"  # "a follow-up to #N": it carries the campaign on
+            elif index.find(spell_out(src.get("title") or ""), kind, strict=True):
+                role = "item"  # one task of the campaign, in an issue of its own
+            else:
+                continue  # a bug report or a question that mentions the campaign
+            out.followups.append({"number": src["number"], "title": src.get("title") or "",
+                                  "url": src.get("html_url") or "", "kind": kind, "follows": number,
+                                  "role": role})
 
     # pull requests -> tasks
     per_pull: dict[int, list[str]] = {}

@@ -183,3 +183,21 @@ def adopted(repo: str, remembered: Mapping[str, Any] | None = None,
         if t.primary and t.kind not in out:
             out[t.kind] = t.number
     return out
+
+
+def with_found(remembered: Mapping[str, Any], found: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the state remembers for a repository, with the issues the reader found added
+    (``found``: ``{number, kind, role}`` each) as ``[number, role]`` pairs of their kind."""
+    out = dict(remembered)
+    for f in found:
+        have = out.get(f["kind"])
+        pairs = list(have) if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
+        if not any(p[0] == f["number"] for p in pairs):
+            pairs.append([f["number"], f.get("role", "follow-up")])
+        out[f["kind"]] = pairs
+    return out
+
+
+def numbers(repo: str, table: Table | None = None) -> dict[int, str]:
+    """Issue number -> kind, for every issue ``data/tracking.yaml`` lists for ``repo``."""
+    return {t.number: t.kind for t in campaign(repo, table=table)}

@@ -182,20 +182,16 @@ def adopt_followups(store, args: argparse.Namespace, campaign: "reading.Campaign
     state as their kind's tracking issue (the one before goes on as a predecessor)."""
     for f in campaign.followups:
         verb = "adopted" if args.adopt_followups else "found"
-        print(f"jit-tracker: {verb} a follow-up of #{f['follows']} ({f['kind']}): #{f['number']} "
+        what = "a follow-up" if f.get("role", "follow-up") == "follow-up" else "a one-item issue"
+        print(f"jit-tracker: {verb} {what} of #{f['follows']} ({f['kind']}): #{f['number']} "
               f"{f['title']} {f['url']}" + ("" if args.adopt_followups else " (adopt it with --adopt-followups)"),
               file=sys.stderr)
     if not (args.adopt_followups and campaign.followups):
         return
+    from ..campaign import tracking
+
     saved = dict(store.get_setting("tracking") or {})
-    mine = dict(saved.get(args.repo.lower()) or remembered)
-    for f in campaign.followups:
-        have = mine.get(f["kind"])
-        pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
-        if not any(p[0] == f["number"] for p in pairs):
-            pairs = [*pairs, [f["number"], "follow-up"]]
-        mine[f["kind"]] = pairs
-    saved[args.repo.lower()] = mine
+    saved[args.repo.lower()] = tracking.with_found(saved.get(args.repo.lower()) or remembered, campaign.followups)
     store.set_setting("tracking", saved)
 
 

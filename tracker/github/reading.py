@@ -88,7 +88,7 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                 out.issues.append({"number": number, "kind": t.kind, "role": t.role, "state": issue.get("state"),
                                    "title": issue.get("title") or "", "url": issue.get("html_url") or ""})
             for src in sm.referencing(events):
-                if sm.is_pull(src):
+                if sm.is_pull(src) and _here(src, reader.repo):  # not a fork's or another project's
                     pulls[int(src["number"])] = src
             for num in th.linked_prs(issue.get("body") or ""):
                 if num not in pulls:  # the bot listed it, the timeline did not show it
@@ -105,10 +105,7 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                   if int(pr.get("comments") or 0) > 0 and _follow_thread(pr, fetched)]
         for i, num in enumerate(moving):
             say(f"Reading pull request threads ({i + 1} of {len(moving)})", 0.7 + 0.25 * i / max(1, len(moving)))
-            url = pulls[num].get("comments_url") or f"issues/{num}/comments"
-            pull_comments[num] = reader.pages(url)
-            if sm.pull_state(pulls[num]) != "open":
-                reader.finalize(url, {"per_page": 100}, pages=True)
+            pull_comments[num] = _thread(reader, num, pulls[num])
     except RateLimited as exc:
         out.stopped = f"{exc.message}; {exc.hint}" if exc.hint else exc.message
     reader.save()
@@ -116,7 +113,8 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
     out.claims, out.pulls, out.checklist = result.claims, result.pulls, result.checklist
     out.followups, out.extra_tasks = result.followups, result.extra_tasks
     out.comments, out.pull_requests = result.comments, result.pull_requests
-    out.requests = {"counted": reader.counted, "not_modified": reader.not_modified, "kept": reader.kept}
+    out.requests = {"counted": reader.counted, "not_modified": reader.not_modified, "kept": reader.kept,
+                    "sent": reader.counted + reader.not_modified}
     for f in fetched:
         t = f.tracked
         if t is not None and t.primary and t.kind not in out.tracking:
@@ -124,6 +122,38 @@ def read_campaign(reader: Reader, taskset: TaskSet, tracked: list[Tracked], *,
                                     "title": f.issue.get("title") or "",
                                     "adopted": t.number not in (filed or {}).values()}
     return out
+
+
+def _thread(reader: Reader, number: int, pr: dict[str, Any]) -> list[dict[str, Any]]:
+    """A pull request's comments. The first read lists them all; later reads of a pull
+    request still open ask only for those updated since the newest one kept (``since=``,
+    itself conditional), so a long thread costs one short page; a closed one is kept."""
+    url = pr.get("comments_url") or f"issues/{number}/comments"
+    threads = reader.state.setdefault("pull_threads", {})
+    kept = threads.get(str(number))
+    if kept and sm.pull_state(pr) == "open":
+        newer = reader.pages(url, {"since": kept["since"]})
+        by_id = {c.get("id"): c for c in kept["items"]}
+        by_id.update({c.get("id"): c for c in newer})
+        items = sorted(by_id.values(), key=lambda c: c.get("created_at") or "")
+    else:
+        items = reader.pages(url)
+        if sm.pull_state(pr) != "open":
+            reader.finalize(url, {"per_page": 100}, pages=True)
+    since = (kept or {}).get("since")
+    if since is None or len(items) - len((kept or {}).get("items", [])) >= 100:
+        # the first read, or the since= listing grew to a page: move it on (a new URL costs
+        # one counted request once; an unchanged since= listing is answered 304 after that)
+        stamps = [c.get("updated_at") or c.get("created_at") or "" for c in items]
+        since = max(stamps, default="1970-01-01T00:00:00Z")
+    threads[str(number)] = {"since": since, "items": items}
+    return items
+
+
+def _here(issue: dict[str, Any], repo: str) -> bool:
+    """Is this issue or pull request one of ``repo``'s (timelines also show other projects')?"""
+    where = (issue.get("repository_url") or issue.get("html_url") or "").lower()
+    return not where or f"/{repo.lower()}/" in where + "/"
 
 
 def _follow_thread(pr: dict[str, Any], fetched: list[sm.Fetched]) -> bool:
@@ -175,7 +205,7 @@ def describe(campaign: Campaign, where: str) -> str:
             + (" (" + ", ".join(f"{n} {s}" for s, n in sorted(by_source.items())) + ")" if by_source else "")
             + f", {len(campaign.pulls)} task(s) with a pull request; "
             f"{r.get('counted', 0)} request(s) counted, {r.get('not_modified', 0)} unchanged (304), "
-            f"{r.get('kept', 0)} kept")
+            f"{r.get('kept', 0)} kept without asking")
 
 
 def follow(store: Any, taskset: TaskSet, repo: str, *, base_url: str | None = None, token: str | None = None,
@@ -194,12 +224,7 @@ def follow(store: Any, taskset: TaskSet, repo: str, *, base_url: str | None = No
     reader = Reader(repo, token, base_url=base_url)
     campaign = read_campaign(reader, taskset, tracked, kinds=table.kinds, report=report)
     if adopt_followups and campaign.followups:
-        mine = dict(remembered)
-        for f in campaign.followups:
-            have = mine.get(f["kind"])
-            pairs = have if isinstance(have, list) else ([[have, "tracking"]] if isinstance(have, int) else [])
-            mine[f["kind"]] = [*pairs, [f["number"], "follow-up"]]
-        saved[repo.lower()] = mine
+        saved[repo.lower()] = tracking.with_found(remembered, campaign.followups)
         store.set_setting("tracking", saved)
     github = store.get_setting("github") or {}
     if not github.get("repo") or github.get("repo", "").lower() == repo.lower():

@@ -2,8 +2,10 @@
 
 PyGithub sends no ``If-None-Match`` of its own, so the reads of a campaign go through this
 small layer on ``requests``: every answer's ETag is kept (in one entry of the user cache
-per repository, the ``github-http`` kind of :mod:`tracker.cache`), the next request for the same URL sends it, and
-an answer 304 (which GitHub does not count against the rate limit) reuses the kept JSON.
+per repository, the ``github-http`` kind of :mod:`tracker.cache`), the next request for the
+same URL sends it, and an answer 304 reuses the kept JSON (GitHub does not count a 304
+against the rate limit when the request carries a token; without one, count it: a rerun
+still sends few requests, since what cannot change is not asked at all).
 What cannot change any more (a closed issue's timeline, a merged pull request) is marked
 final and never asked again. ``counted`` says how many answers counted against the limit.
 
