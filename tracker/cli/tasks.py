@@ -157,7 +157,8 @@ def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
     ]
     title = f"{len(chosen)} of {len(ts.tasks)} tasks"
     if weighed:
-        title += (f", heaviest first by {ts.stats['label']} (– no execution counts)" if on_terminal
+        order = {"share": "heaviest first by", "id": "by id; shares from", "source": "in scan order; shares from"}
+        title += (f", {order.get(sort, 'shares from')} {ts.stats['label']} (– no execution counts)" if on_terminal
                   else f", by share of executed work ({ts.stats['describe']})")
     return columns, rows, title
 
