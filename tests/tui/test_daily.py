@@ -399,3 +399,20 @@ def test_a_new_sort_starts_at_the_top(tasks, store):
         assert table.cursor_row <= 1
 
     drive(app, scenario)
+
+
+def test_the_burn_down_axis_starts_near_the_lowest_value():
+    import io
+
+    from rich.console import Console
+
+    from tracker.tui.progress import BurnDown
+
+    points = [(f"2026-01-{d:02d}", 170 - 2 * d) for d in range(1, 11)]  # 168 .. 150
+    console = Console(width=40, record=True, file=io.StringIO())
+    console.print(BurnDown(points, height=6))
+    lines = console.export_text().splitlines()
+    assert lines[0].startswith("168 │") and lines[5].startswith("146 │")  # not 0
+    first = [line[5] for line in lines[:6]]
+    last = [line[-1] for line in lines[:6]]
+    assert first.count("█") == 6 and last.count("█") <= 2  # the drop is seen

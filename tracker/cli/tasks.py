@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     chosen = ordered(select(ts, args, ready, taken), ready, args.sort)
 
     def table() -> None:
-        print_table(*task_table(ts, chosen, ready, claims, stale, pulls))
+        print_table(*task_table(ts, chosen, ready, claims, stale, pulls, args.sort))
 
     data: dict[str, Any] = {"source": ts.source, "tasks": []}
     if ts.stats is not None:
@@ -109,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
-               pulls: dict | None = None) -> tuple:
+               pulls: dict | None = None, sort: str = "share") -> tuple:
     """Columns, rows and title of the tasks table. On a narrow terminal the least needed
     columns give way first (where, instructions, share, ...); the id is cut last."""
     from ..stats import NO_COUNTS, format_share
@@ -157,7 +157,8 @@ def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
     ]
     title = f"{len(chosen)} of {len(ts.tasks)} tasks"
     if weighed:
-        title += (f", heaviest first by {ts.stats['label']} (– no execution counts)" if on_terminal
+        order = {"share": "heaviest first by", "id": "by id; shares from", "source": "in scan order; shares from"}
+        title += (f", {order.get(sort, 'shares from')} {ts.stats['label']} (– no execution counts)" if on_terminal
                   else f", by share of executed work ({ts.stats['describe']})")
     return columns, rows, title
 

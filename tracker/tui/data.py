@@ -370,7 +370,8 @@ def recipe_markdown(task: Task) -> str:
         elif item["kind"] == "list":
             out.append(f"**{title}**\n\n" + "\n".join(f"- {md(v)}" for v in item["items"]))
         elif item["kind"] == "block":
-            out.append(f"**{title}**\n\n{codeblock(item['text'], 'c')}")
+            # the code right under its title: apart, a lone "Case" looked like an empty heading
+            out.append(f"**{title}:**\n{codeblock(item['text'], 'c')}")
         else:  # a before/after pair
             out.append(f"**{title}**\n\nBefore:\n\n{codeblock(item['before'], 'c')}\n\n"
                        f"After:\n\n{codeblock(item['after'], 'c')}")

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from rich.markdown import Markdown as RichMarkdown
+from rich.markdown import CodeBlock as _CodeBlock, Markdown as RichMarkdown
 from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -158,6 +158,19 @@ def reasons_markdown(task: Task) -> str:
     return "\n\n".join(parts) or "_No reasons recorded._"
 
 
+class _TightCode(_CodeBlock):
+    """A code block without rich's blank line above and below (with it, a recipe's title
+    stood alone, like an empty heading, two lines above its code)."""
+
+    def __rich_console__(self, console, options):
+        yield Syntax(str(self.text).rstrip(), self.lexer_name, theme=self.theme, word_wrap=True,
+                     padding=(0, 1))
+
+
+class _Markdown(RichMarkdown):
+    elements = {**RichMarkdown.elements, "fence": _TightCode, "code_block": _TightCode}
+
+
 class MarkdownBlock(Static):
     """Markdown drawn by rich in one widget: a Textual Markdown widget per block made the
     detail screen take over a second to open."""
@@ -168,7 +181,7 @@ class MarkdownBlock(Static):
 
     @staticmethod
     def render_source(source: str) -> RichMarkdown:
-        return RichMarkdown(source, code_theme="ansi_dark", hyperlinks=True)
+        return _Markdown(source, code_theme="ansi_dark", hyperlinks=True)
 
     def set_source(self, source: str, rendered: RichMarkdown | None = None) -> None:
         self.source = source

@@ -58,14 +58,18 @@ class BurnDown:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         values = [v for _d, v in self.points]
         top = max(values) or 1
-        label_w = len(str(top)) + 1
+        # The axis starts a little below the lowest value, not at 0: 170 tasks going down to
+        # 150 drew nearly full, equal columns. The bottom label says where it starts.
+        low = min(values)
+        floor = max(0, low - max(1, (top - low) // 4))
+        label_w = max(len(str(top)), len(str(floor))) + 1
         width = max(4, min(options.max_width - label_w - 1, 120))
         cols = sample(values, width)
         for row in range(self.height, 0, -1):
-            label = str(top) if row == self.height else ("0" if row == 1 else "")
+            label = str(top) if row == self.height else (str(floor) if row == 1 else "")
             line = Text(label.rjust(label_w - 1) + " │", style="dim")
             for v in cols:
-                level = v / top * self.height - (row - 1)
+                level = (v - floor) / max(1, top - floor) * self.height - (row - 1)
                 ch = BLOCKS[max(0, min(8, round(level * 8)))] if level < 1 else "█"
                 line.append(ch, style="yellow")
             yield line
