@@ -25,7 +25,7 @@ from . import cache
 from .paths import CACHE_ENV as ENV_VAR  # noqa: F401  (re-exported)
 from .sources import SourceSet
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 Report = Callable[[str, "float | None"], None]
@@ -190,25 +190,3 @@ def definition_counts(m: Any) -> dict[str, int]:
     return {"instructions": len(m.instructions), "uops": len(m.uops), "families": len(m.families),
             "pseudos": len(m.pseudos), "labels": len(m.labels),
             "optimizer_cases": len(m.optimizer_cases)}
-
-
-def summary_of(tasks: Iterable[tuple[str, str, str]]) -> dict[str, Any]:
-    """What ``history`` keeps of a scan, from (id, kind, status) of each task: counts per
-    kind and status, and the ids by status."""
-    from .kinds import KINDS
-
-    counts = {k: {"open": 0, "done": 0, "blocked": 0} for k in KINDS}
-    ids: dict[str, list[str]] = {"open": [], "done": [], "blocked": []}
-    for task_id, kind, status in tasks:
-        status = status if status in ids else "open"
-        counts.setdefault(kind, {"open": 0, "done": 0, "blocked": 0})[status] += 1
-        ids[status].append(task_id)
-    return {"error": None, "counts": counts, **{k: sorted(v) for k, v in ids.items()}}
-
-
-def load_summary(bytecodes_blob: str, optimizer_blob: str | None, rules: str | None = None) -> dict | None:
-    """The history summary of a stored full scan of this pair, if there is one."""
-    entry = load(bytecodes_blob, optimizer_blob, rules)
-    if entry is None:
-        return None
-    return summary_of((t["id"], t["kind"], t.get("status", "open")) for t in entry["tasks"])

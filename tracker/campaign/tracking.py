@@ -196,8 +196,3 @@ def with_found(remembered: Mapping[str, Any], found: list[dict[str, Any]]) -> di
             pairs.append([f["number"], f.get("role", "follow-up")])
         out[f["kind"]] = pairs
     return out
-
-
-def numbers(repo: str, table: Table | None = None) -> dict[int, str]:
-    """Issue number -> kind, for every issue ``data/tracking.yaml`` lists for ``repo``."""
-    return {t.number: t.kind for t in campaign(repo, table=table)}

@@ -113,7 +113,7 @@ def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
     """Columns, rows and title of the tasks table. On a narrow terminal the least needed
     columns give way first (where, instructions, share, ...); the id is cut last."""
     from ..stats import NO_COUNTS, format_share
-    from ..text import clean, clip
+    from ..text import clip
     from .table import Column
 
     weighed = ts.stats is not None
@@ -140,7 +140,7 @@ def task_table(ts, chosen: list, ready: set[str], claims: dict, stale: set[str],
             parts.append(("stale: " if t.id in stale else "") + label)
         if pr:
             parts.append(pull_label(pr))
-        return clean(", ".join(parts))
+        return ", ".join(parts)  # print_table escapes every cell
 
     columns = [Column("id", keep=0, min=24),
                *([Column("share", keep=4, right=True)] if weighed else []),
